@@ -1,0 +1,41 @@
+// What a reminder is about, and what it looks like once rendered for the channels. Pure types.
+import type { DateTime } from 'luxon';
+import type { TokenKind } from './token';
+
+/**
+ * `threshold`: the token expires within `threshold` days (60: plan, 30: act, 7: urgent).
+ * `expired`: the expiry instant has passed (service is impaired).
+ * `renewed`: a short confirmation after a renewal.
+ * `test`: a clearly marked test message from `tokenwatch test-notify`.
+ */
+export type ReminderKind = 'threshold' | 'expired' | 'renewed' | 'test';
+
+export interface ReminderToken {
+  readonly name: string;
+  readonly kind: TokenKind;
+  readonly orgName: string | null;
+  readonly expiresAt: DateTime;
+  readonly appleId: string | null;
+  readonly orgGroup: string | null;
+}
+
+export interface Reminder {
+  readonly kind: ReminderKind;
+  /** The threshold in days for `threshold` reminders; null otherwise. */
+  readonly threshold: number | null;
+  readonly token: ReminderToken;
+  /** Calendar days from today to the expiry date in `zone` (negative once expired). */
+  readonly daysLeft: number;
+  /** IANA zone the dates are shown in. */
+  readonly zone: string;
+}
+
+/** A Slack Block Kit block, kept loose: the Slack channel posts it as is. */
+export type SlackBlock = Record<string, unknown>;
+
+export interface RenderedReminder {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly slack: { readonly text: string; readonly blocks: readonly SlackBlock[] };
+}

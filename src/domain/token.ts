@@ -1,0 +1,55 @@
+// What a registered Apple token is. Pure data: no I/O here.
+import type { DateTime } from 'luxon';
+
+export const TOKEN_KINDS = ['vpp', 'apns', 'ade'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export const TOKEN_KIND_LABELS: Record<TokenKind, string> = {
+  vpp: 'VPP',
+  apns: 'APNs',
+  ade: 'ADE',
+};
+
+/** A token in the registry. Instants are luxon DateTimes in UTC; the secret `token` value is never part of it. */
+export interface Token {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: TokenKind;
+  /** orgName from the token file, when known. */
+  readonly orgName: string | null;
+  readonly expiresAt: DateTime;
+  /** When the token was downloaded, or when it was added if that is unknown. */
+  readonly addedAt: DateTime;
+  /** The Apple account that created the token. */
+  readonly appleId: string | null;
+  /** The console Organization Group path where the token resides. */
+  readonly orgGroup: string | null;
+  /** Email recipients overriding the default ones. */
+  readonly email: readonly string[] | null;
+  /** Slack channel overriding the default one. */
+  readonly slackChannel: string | null;
+  /** Thresholds in days overriding the default ones. */
+  readonly thresholds: readonly number[] | null;
+  readonly notes: string | null;
+  /** SHA-256 (hex) of the token file's bytes. */
+  readonly fingerprint: string | null;
+  /** Set while the token is muted; `mutedUntil` null means until unmuted. */
+  readonly mutedAt: DateTime | null;
+  readonly mutedUntil: DateTime | null;
+}
+
+/** The fields an administrator sets when adding or editing a token. */
+export interface TokenInput {
+  name: string;
+  kind: TokenKind;
+  orgName: string | null;
+  expiresAt: DateTime;
+  addedAt: DateTime;
+  appleId: string | null;
+  orgGroup: string | null;
+  email: string[] | null;
+  slackChannel: string | null;
+  thresholds: number[] | null;
+  notes: string | null;
+  fingerprint: string | null;
+}

@@ -1,0 +1,23 @@
+// The small error hierarchy: what kind of failure decides the exit code and whether a delivery is retried.
+
+/** Bad input from the administrator: a broken token file, a bad date, an unknown name, a bad config value. Exit code 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** A delivery the server refused for good (e.g. Slack `channel_not_found`): retrying cannot help. */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+}
+
+/** Turns anything thrown into an Error, keeping the original as `cause`. */
+export function coerceError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  return new Error(String(thrown), { cause: thrown });
+}
+
+/** The first line of an error's message: what the administrator sees. */
+export function oneLine(error: unknown): string {
+  const message = coerceError(error).message;
+  return message.split(/\r?\n/)[0] ?? message;
+}

@@ -1,0 +1,68 @@
+// Structured log lines (one JSON object per line on stderr) with secrets redacted.
+import pino from 'pino';
+
+export type LogFields = Record<string, unknown>;
+
+/** The small logging interface the core depends on; `event` names what happened (e.g. `scan.done`). */
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+/** Replaces every occurrence of each secret in `text` with `[redacted]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
+  }
+  return result;
+}
+
+const REDACTED_KEYS = ['token', 'password', 'pass', 'secret', 'slackToken', 'smtpUrl', 'authorization'];
+
+export interface LoggerOptions {
+  level?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Secret values (SMTP password, Slack token) to strip from every line, wherever they appear. */
+  secrets?: readonly string[];
+  /** Where lines go; stderr by default. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
+  const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const base = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_KEYS.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' },
+      hooks: {
+        streamWrite: (line) => (secrets.length > 0 ? redact(line, secrets) : line),
+      },
+    },
+    destination,
+  );
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (event: string, fields: LogFields = {}): void => {
+      base[level]({ event, ...fields });
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A logger that keeps lines in memory (tests assert on events, never on sleeps). */
+export function createMemoryLogger(): Logger & { readonly lines: { level: string; event: string; fields: LogFields }[] } {
+  const lines: { level: string; event: string; fields: LogFields }[] = [];
+  const at =
+    (level: string) =>
+    (event: string, fields: LogFields = {}): void => {
+      lines.push({ level, event, fields });
+    };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -1,0 +1,18 @@
+// The one interface every delivery channel implements; a shared contract test runs against each.
+import type { RenderedReminder } from '../domain/reminder';
+
+export type ChannelName = 'email' | 'slack' | 'preview';
+
+export interface Channel {
+  readonly name: ChannelName;
+  /**
+   * Delivers one rendered reminder to one recipient (an address, a Slack channel, or for preview a label).
+   * Resolves only once the server accepted it. Throws PermanentDeliveryError when retrying cannot help,
+   * any other error when it may.
+   */
+  send(recipient: string, message: RenderedReminder): Promise<void>;
+  /** Checks the channel can reach its server (SMTP verify, Slack auth.test). */
+  verify(): Promise<void>;
+  /** Releases pooled connections. */
+  close(): Promise<void>;
+}
