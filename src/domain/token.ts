@@ -36,6 +36,8 @@ export interface Token {
   /** Set while the token is muted; `mutedUntil` null means until unmuted. */
   readonly mutedAt: DateTime | null;
   readonly mutedUntil: DateTime | null;
+  /** True after a renewal until its "renewed" confirmation is queued. */
+  readonly renewalPending: boolean;
 }
 
 /** The fields an administrator sets when adding or editing a token. */

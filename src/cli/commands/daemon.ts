@@ -1,0 +1,49 @@
+// `tokenwatch daemon` (what `npm start` runs): scan at start-up and on the schedule until SIGINT or SIGTERM.
+import type { Command } from 'commander';
+import { Daemon } from '../../daemon/daemon';
+import { Lease, newHolderId } from '../../daemon/lease';
+import type { CliContext } from '../context';
+import { buildScanDeps, describeDelivery } from '../engine-setup';
+
+export function registerDaemon(program: Command, ctx: CliContext): void {
+  program
+    .command('daemon')
+    .description('run the reminder service (scans at start-up, then on TOKENWATCH_SCHEDULE)')
+    .action(async () => {
+      const config = ctx.config;
+      const logger = ctx.logger;
+      const deps = buildScanDeps(ctx, ctx.clock);
+      const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000);
+      const heartbeatMs = Math.max(500, Math.floor((config.leaseSeconds * 1000) / 3));
+      const daemon = new Daemon({
+        scanDeps: deps,
+        lease,
+        schedule: config.schedule,
+        zone: config.zone,
+        clock: ctx.clock,
+        logger,
+        heartbeatMs,
+        retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
+      });
+      ctx.io.out(`tokenwatch daemon: ${ctx.tokens.count()} tokens in ${config.dbPath}; scans "${config.schedule}" (${config.zone}).`);
+      ctx.io.out(`tokenwatch daemon: ${describeDelivery(config)}.`);
+      daemon.on('lease:acquired', () => {
+        ctx.io.out(`tokenwatch daemon: next scheduled scan ${daemon.nextRun()?.toISOString() ?? 'unknown'}.`);
+      });
+      daemon.on('lease:waiting', (holder) => {
+        ctx.io.out(`tokenwatch daemon: another daemon (${holder}) sends for this database; waiting to take over.`);
+      });
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: NodeJS.Signals): void => {
+          logger.info('daemon.stopping', { signal });
+          process.off('SIGINT', shutdown);
+          process.off('SIGTERM', shutdown);
+          void daemon.stop().then(resolve);
+        };
+        process.on('SIGINT', shutdown);
+        process.on('SIGTERM', shutdown);
+        daemon.start();
+      });
+      ctx.io.out('tokenwatch daemon: stopped.');
+    });
+}

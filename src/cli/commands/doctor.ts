@@ -1,0 +1,70 @@
+// `tokenwatch doctor`: one line per check (config, database, SMTP, Slack, outbox) with ok/failed and why.
+import type { Command } from 'commander';
+import { configuredChannels, describeConfig } from '../../config';
+import { oneLine } from '../../errors';
+import { redact } from '../../log';
+import { closeChannels, createChannels } from '../../notify/channels';
+import { Outbox } from '../../store/outbox';
+import type { CliContext } from '../context';
+import type { CommandResult } from '../program';
+
+export function registerDoctor(program: Command, ctx: CliContext, result: CommandResult): void {
+  program
+    .command('doctor')
+    .description('check config, database, SMTP, Slack and the outbox')
+    .action(async () => {
+      let failures = 0;
+      const report = (check: string, error: string | null, detail = ''): void => {
+        if (error !== null) failures += 1;
+        ctx.io.out(`${check.padEnd(9)} ${error === null ? 'ok' : 'failed'}${error === null ? (detail === '' ? '' : `  ${detail}`) : `  ${error}`}`);
+      };
+      let config;
+      try {
+        config = ctx.config;
+      } catch (error) {
+        report('config', oneLine(error).replace(/\n/g, '; '));
+        result.exitCode = 1;
+        return;
+      }
+      const shown = describeConfig(config);
+      report('config', null, `zone ${config.zone}, schedule "${config.schedule}", thresholds ${config.thresholds.join(',')}`);
+      ctx.io.out(`secrets   SMTP URL ${shown['smtpUrl'] === 'not set' ? 'not set' : 'set'}, Slack token ${String(shown['slackToken'])}`);
+      let outbox: Outbox | null = null;
+      try {
+        const db = ctx.database;
+        const check = db.pragma('quick_check', { simple: true }) as string;
+        if (check !== 'ok') throw new Error(`integrity check: ${check}`);
+        outbox = new Outbox(db);
+        report('database', null, `${config.dbPath} (${ctx.tokens.count()} tokens)`);
+      } catch (error) {
+        report('database', redact(oneLine(error), config.secrets));
+      }
+      const enabled = configuredChannels(config);
+      const channels = createChannels(config, ctx.logger);
+      ctx.onClose(() => closeChannels(channels));
+      for (const [name, label] of [['email', 'smtp'], ['slack', 'slack'], ['preview', 'preview']] as const) {
+        const channel = channels.get(name);
+        if (channel === undefined) {
+          if (name !== 'preview') ctx.io.out(`${label.padEnd(9)} not configured`);
+          continue;
+        }
+        try {
+          await channel.verify();
+          report(label, null, name === 'preview' ? `writing to ${config.previewDir}` : '');
+        } catch (error) {
+          report(label, redact(oneLine(error), config.secrets));
+        }
+      }
+      if (enabled.preview) ctx.io.out('          (no SMTP or Slack configured: reminders are written as files, not sent)');
+      if (outbox !== null) {
+        const failed = outbox.permanentFailures(1)[0];
+        const pending = outbox.countPending();
+        if (failed !== undefined) {
+          report('outbox', `deliveries failed for good; latest: "${failed.tokenName}" ${failed.channel}:${failed.recipient}: ${failed.lastError ?? ''} (see "tokenwatch history")`);
+        } else {
+          report('outbox', null, `${pending} pending`);
+        }
+      }
+      if (failures > 0) result.exitCode = 1;
+    });
+}

@@ -1,0 +1,17 @@
+// Registers the commands that scan and send.
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import type { CommandResult } from '../program';
+import { registerDaemon } from './daemon';
+import { registerDoctor } from './doctor';
+import { registerHistory } from './history';
+import { registerScan } from './scan';
+import { registerTestNotify } from './test-notify';
+
+export function registerEngineCommands(program: Command, ctx: CliContext, result: CommandResult): void {
+  registerScan(program, ctx, result);
+  registerDaemon(program, ctx);
+  registerHistory(program, ctx);
+  registerTestNotify(program, ctx, result);
+  registerDoctor(program, ctx, result);
+}

@@ -1,0 +1,49 @@
+// `tokenwatch history [NAME] [--json]`: what was sent, when, to whom, and what failed with the error.
+import type { Command } from 'commander';
+import { Outbox } from '../../store/outbox';
+import type { CliContext } from '../context';
+import { table } from '../format';
+
+export function registerHistory(program: Command, ctx: CliContext): void {
+  program
+    .command('history')
+    .description('reminders sent, queued and failed, newest first')
+    .argument('[name]', 'only this token')
+    .option('--limit <n>', 'at most this many rows', '200')
+    .option('--json', 'print a JSON array')
+    .action((name: string | undefined, options: { json?: boolean; limit: string }) => {
+      const zone = ctx.config.zone;
+      if (name !== undefined) ctx.tokens.getByName(name);
+      const limit = Math.max(1, Math.min(100_000, Number.parseInt(options.limit, 10) || 200));
+      const entries = new Outbox(ctx.database).history(name, limit).map((entry) => ({
+        token: entry.tokenName,
+        alert: entry.alert,
+        channel: entry.channel,
+        recipient: entry.recipient,
+        status: entry.status,
+        subject: entry.subject,
+        attempts: entry.attempts,
+        queuedAt: entry.createdAt.setZone(zone).toISO(),
+        sentAt: entry.sentAt === null ? null : entry.sentAt.setZone(zone).toISO(),
+        nextAttemptAt: entry.status === 'pending' ? entry.nextAttemptAt.setZone(zone).toISO() : null,
+        error: entry.lastError,
+      }));
+      if (options.json === true) {
+        ctx.io.out(JSON.stringify(entries, null, 2));
+        return;
+      }
+      if (entries.length === 0) {
+        ctx.io.out('Nothing sent yet.');
+        return;
+      }
+      const rows = entries.map((e) => [
+        (e.sentAt ?? e.queuedAt ?? '').slice(0, 16).replace('T', ' '),
+        e.token,
+        e.alert,
+        `${e.channel}:${e.recipient}`,
+        e.status === 'pending' && e.attempts > 0 ? `retrying (${e.attempts})` : e.status,
+        e.error ?? '',
+      ]);
+      ctx.io.out(table(['WHEN', 'TOKEN', 'ALERT', 'TO', 'STATUS', 'ERROR'], rows, 60));
+    });
+}

@@ -1,0 +1,76 @@
+// `tokenwatch import FILE...` and `tokenwatch import --csv FILE`: add tokens, all or none.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../../errors';
+import { parseTokenCsv } from '../../domain/token-csv';
+import { parseTokenName } from '../../domain/token-fields';
+import type { TokenInput } from '../../domain/token';
+import { readTokenFile } from '../../store/token-file-reader';
+import type { CliContext } from '../context';
+import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../token-options';
+
+interface ImportOptions extends RawTokenOptions {
+  name?: string;
+  csv?: string;
+}
+
+export function registerImport(program: Command, ctx: CliContext): void {
+  addTokenOptions(
+    program
+      .command('import')
+      .description('add tokens from .vpptoken files, or from a CSV file with --csv')
+      .argument('[files...]', '.vpptoken files downloaded from Apple')
+      .option('--name <name>', 'name of the token (default: the orgName in the file)')
+      .option('--csv <file>', 'bulk-add from CSV: name,expires,apple_id,org_group,email,slack_channel,kind'),
+  ).action((files: string[], options: ImportOptions) => {
+    const inputs = options.csv === undefined ? fromTokenFiles(ctx, files, options) : fromCsv(ctx, files, options);
+    const added = ctx.tokens.addMany(inputs, ctx.clock.now());
+    if (options.csv !== undefined) ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
+    else for (const token of added) ctx.io.out(`Imported "${token.name}" (expires ${token.expiresAt.setZone(ctx.config.zone).toISODate()}).`);
+  });
+}
+
+function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptions): TokenInput[] {
+  const csv = options.csv ?? '';
+  if (files.length > 0) throw new InputError(`import --csv: unexpected files ${files.join(', ')} (expected only the CSV file)`);
+  let text: string;
+  try {
+    text = fs.readFileSync(csv, 'utf8');
+  } catch (error) {
+    throw new InputError(`${csv}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'}; expected a CSV file)`);
+  }
+  return parseTokenCsv(csv, text, ctx.config.zone, ctx.clock.now());
+}
+
+function fromTokenFiles(ctx: CliContext, files: readonly string[], options: ImportOptions): TokenInput[] {
+  if (files.length === 0) throw new InputError('import: no file given (expected one or more .vpptoken files, or --csv FILE)');
+  if (options.name !== undefined && files.length > 1) {
+    throw new InputError('--name: one name cannot name several files (expected a single FILE with --name)');
+  }
+  const fields = parseTokenOptions(options);
+  const now = ctx.clock.now();
+  const seen = new Map<string, string>();
+  return files.map((file) => {
+    const parsed = readTokenFile(file);
+    const name = parseTokenName(options.name ?? parsed.orgName, options.name === undefined ? `${file}: orgName` : '--name');
+    const previous = seen.get(name);
+    if (previous !== undefined) {
+      throw new InputError(`${file}: same token name "${name}" as ${previous} (expected distinct names; import them one at a time with --name)`);
+    }
+    seen.set(name, file);
+    return {
+      name,
+      kind: fields.kind ?? 'vpp',
+      orgName: parsed.orgName,
+      expiresAt: parsed.expiresAt,
+      addedAt: now,
+      appleId: fields.appleId ?? null,
+      orgGroup: fields.orgGroup ?? null,
+      email: fields.email ?? null,
+      slackChannel: fields.slackChannel ?? null,
+      thresholds: fields.thresholds ?? null,
+      notes: fields.notes ?? null,
+      fingerprint: parsed.fingerprint,
+    };
+  });
+}

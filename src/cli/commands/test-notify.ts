@@ -1,0 +1,74 @@
+// `tokenwatch test-notify [--email ADDR] [--slack-channel C]`: a clearly marked test through each channel.
+import type { Command } from 'commander';
+import { oneLine } from '../../errors';
+import { renderReminder } from '../../domain/reminder-content';
+import { parseEmailList, parseSlackChannel } from '../../domain/token-fields';
+import { PREVIEW_RECIPIENT } from '../../domain/routing';
+import { redact } from '../../log';
+import { closeChannels, createChannels } from '../../notify/channels';
+import { loadStepTemplates } from '../../notify/step-templates';
+import type { CliContext } from '../context';
+import type { CommandResult } from '../program';
+
+export function registerTestNotify(program: Command, ctx: CliContext, result: CommandResult): void {
+  program
+    .command('test-notify')
+    .description('send a test reminder through each configured channel and report each result')
+    .option('--email <addresses>', 'send the test email here (default TOKENWATCH_MAIL_TO)')
+    .option('--slack-channel <channel>', 'post the test here (default TOKENWATCH_SLACK_CHANNEL)')
+    .action(async (options: { email?: string; slackChannel?: string }) => {
+      const config = ctx.config;
+      const emails = options.email === undefined ? config.mailTo : parseEmailList(options.email, '--email');
+      const slackChannel = options.slackChannel === undefined ? config.slackChannel : parseSlackChannel(options.slackChannel, '--slack-channel');
+      const now = ctx.clock.now();
+      const message = renderReminder(
+        {
+          kind: 'test',
+          threshold: null,
+          token: {
+            name: 'Example VPP token',
+            kind: 'vpp',
+            orgName: 'Example Org',
+            expiresAt: now.plus({ days: 30 }),
+            appleId: 'vpp-admin@example.com',
+            orgGroup: 'Global / Example',
+          },
+          daysLeft: 30,
+          zone: config.zone,
+        },
+        loadStepTemplates(config.stepsDir),
+      );
+      const channels = createChannels(config, ctx.logger);
+      ctx.onClose(() => closeChannels(channels));
+      const targets: { channel: string; recipient: string | null; why?: string }[] = [];
+      if (channels.has('preview')) targets.push({ channel: 'preview', recipient: PREVIEW_RECIPIENT });
+      if (channels.has('email')) {
+        if (emails.length === 0) targets.push({ channel: 'email', recipient: null, why: 'no recipient (use --email or TOKENWATCH_MAIL_TO)' });
+        for (const address of emails) targets.push({ channel: 'email', recipient: address });
+      }
+      if (channels.has('slack')) {
+        targets.push(
+          slackChannel === null
+            ? { channel: 'slack', recipient: null, why: 'no channel (use --slack-channel or TOKENWATCH_SLACK_CHANNEL)' }
+            : { channel: 'slack', recipient: slackChannel },
+        );
+      }
+      let failures = 0;
+      for (const target of targets) {
+        const channel = channels.get(target.channel);
+        if (target.recipient === null || channel === undefined) {
+          failures += 1;
+          ctx.io.out(`${target.channel}: failed: ${target.why ?? 'not configured'}`);
+          continue;
+        }
+        try {
+          await channel.send(target.recipient, message);
+          ctx.io.out(`${target.channel} ${target.recipient}: ok${target.channel === 'preview' ? ` (written to ${config.previewDir})` : ''}`);
+        } catch (error) {
+          failures += 1;
+          ctx.io.out(`${target.channel} ${target.recipient}: failed: ${redact(oneLine(error), config.secrets)}`);
+        }
+      }
+      if (failures > 0) result.exitCode = 1;
+    });
+}

@@ -1,0 +1,100 @@
+// How tokens look on the terminal and in --json output. Never includes a secret: tokens hold none.
+import type { DateTime } from 'luxon';
+import { daysLeft, formatDateTime } from '../domain/dates';
+import type { Token } from '../domain/token';
+import { isMuted, tokenState, type TokenState } from '../domain/token-state';
+
+export interface TokenView {
+  name: string;
+  kind: string;
+  orgName: string | null;
+  expiresAt: string;
+  expires: string;
+  daysLeft: number;
+  state: TokenState;
+  muted: boolean;
+  mutedUntil: string | null;
+  appleId: string | null;
+  orgGroup: string | null;
+  email: readonly string[] | null;
+  slackChannel: string | null;
+  thresholds: readonly number[] | null;
+  notes: string | null;
+  fingerprint: string | null;
+  addedAt: string;
+}
+
+export function viewToken(token: Token, now: DateTime, zone: string, defaultThresholds: readonly number[]): TokenView {
+  return {
+    name: token.name,
+    kind: token.kind,
+    orgName: token.orgName,
+    expiresAt: token.expiresAt.setZone(zone).toISO() ?? '',
+    expires: formatDateTime(token.expiresAt, zone),
+    daysLeft: daysLeft(token.expiresAt, now, zone),
+    state: tokenState(token.expiresAt, now, zone, token.thresholds ?? defaultThresholds),
+    muted: isMuted(token, now),
+    mutedUntil: token.mutedUntil === null ? null : (token.mutedUntil.setZone(zone).toISO() ?? null),
+    appleId: token.appleId,
+    orgGroup: token.orgGroup,
+    email: token.email,
+    slackChannel: token.slackChannel,
+    thresholds: token.thresholds,
+    notes: token.notes,
+    fingerprint: token.fingerprint,
+    addedAt: token.addedAt.setZone(zone).toISO() ?? '',
+  };
+}
+
+/** Cuts a value for a table cell and keeps it on one line. */
+function cell(value: string, width: number): string {
+  const flat = value.replace(/[\r\n\t]+/g, ' ');
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+/** Renders rows as aligned columns under a header. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], maxWidth = 40): string {
+  const all = [header, ...rows].map((row) => row.map((value) => cell(value, maxWidth)));
+  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  return all
+    .map((row) =>
+      row
+        .map((value, i) => value.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function tokenTable(views: readonly TokenView[], zone: string): string {
+  if (views.length === 0) return 'No tokens registered. Add one with "tokenwatch import FILE" or "tokenwatch add".';
+  const rows = views.map((v) => [
+    v.name,
+    v.kind,
+    v.expiresAt.slice(0, 10),
+    String(v.daysLeft),
+    v.muted ? `${v.state} (muted)` : v.state,
+    v.orgGroup ?? '',
+  ]);
+  return `${table(['NAME', 'KIND', `EXPIRES (${zone})`, 'DAYS', 'STATE', 'ORG GROUP'], rows)}`;
+}
+
+export function tokenDetails(view: TokenView): string {
+  const lines: [string, string][] = [
+    ['Name', view.name],
+    ['Kind', view.kind],
+    ['Organization', view.orgName ?? '-'],
+    ['Expires', `${view.expires} (${view.daysLeft} days left)`],
+    ['State', view.muted ? `${view.state}, muted${view.mutedUntil === null ? '' : ` until ${view.mutedUntil}`}` : view.state],
+    ['Apple account', view.appleId ?? '-'],
+    ['Organization Group', view.orgGroup ?? '-'],
+    ['Email', view.email === null ? '(default recipients)' : view.email.join(', ')],
+    ['Slack channel', view.slackChannel ?? '(default channel)'],
+    ['Thresholds', view.thresholds === null ? '(default)' : view.thresholds.join(', ')],
+    ['Notes', view.notes ?? '-'],
+    ['Fingerprint', view.fingerprint === null ? '-' : `sha256:${view.fingerprint}`],
+    ['Added', view.addedAt],
+  ];
+  return lines.map(([label, value]) => `${`${label}:`.padEnd(20)}${value.replace(/[\r\n]+/g, ' ')}`).join('\n');
+}
+

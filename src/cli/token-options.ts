@@ -1,0 +1,55 @@
+// The options that describe a token, shared by import, add and edit, parsed into validated fields.
+import type { Command } from 'commander';
+import {
+  parseAppleId,
+  parseEmailList,
+  parseKind,
+  parseOrgGroup,
+  parseSlackChannel,
+  parseThresholds,
+} from '../domain/token-fields';
+import type { TokenKind } from '../domain/token';
+
+export interface RawTokenOptions {
+  kind?: string;
+  appleId?: string;
+  orgGroup?: string;
+  email?: string;
+  slackChannel?: string;
+  thresholds?: string;
+  notes?: string;
+}
+
+export interface TokenOptionValues {
+  kind?: TokenKind;
+  appleId?: string;
+  orgGroup?: string;
+  email?: string[];
+  slackChannel?: string;
+  thresholds?: number[];
+  notes?: string;
+}
+
+export function addTokenOptions(command: Command): Command {
+  return command
+    .option('--kind <kind>', 'token kind: vpp, apns or ade')
+    .option('--apple-id <account>', 'the Apple account that created the token')
+    .option('--org-group <path>', 'the console Organization Group where the token resides')
+    .option('--email <addresses>', 'email recipients, comma-separated (instead of the default ones)')
+    .option('--slack-channel <channel>', 'Slack channel (instead of the default one)')
+    .option('--thresholds <days>', 'reminder thresholds in days, e.g. 60,30,7 (instead of the default ones)')
+    .option('--notes <text>', 'free-form notes');
+}
+
+/** Validates the given options; absent ones stay absent. */
+export function parseTokenOptions(raw: RawTokenOptions): TokenOptionValues {
+  const values: TokenOptionValues = {};
+  if (raw.kind !== undefined) values.kind = parseKind(raw.kind, '--kind');
+  if (raw.appleId !== undefined) values.appleId = parseAppleId(raw.appleId, '--apple-id');
+  if (raw.orgGroup !== undefined) values.orgGroup = parseOrgGroup(raw.orgGroup, '--org-group');
+  if (raw.email !== undefined) values.email = parseEmailList(raw.email, '--email');
+  if (raw.slackChannel !== undefined) values.slackChannel = parseSlackChannel(raw.slackChannel, '--slack-channel');
+  if (raw.thresholds !== undefined) values.thresholds = parseThresholds(raw.thresholds, '--thresholds');
+  if (raw.notes !== undefined) values.notes = raw.notes;
+  return values;
+}

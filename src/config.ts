@@ -1,0 +1,293 @@
+// The one validated configuration: defaults, then the config file, then environment variables.
+// Validated once at start-up; everything below receives the frozen result and never reads process.env.
+import fs from 'node:fs';
+import path from 'node:path';
+import { validateDetailed } from 'node-cron';
+import { InputError } from './errors';
+import { isValidZone } from './domain/dates';
+import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface Config {
+  readonly dbPath: string;
+  readonly zone: string;
+  readonly schedule: string;
+  readonly thresholds: readonly number[];
+  /** Days between repeated `expired` alerts; 0 turns repeats off. */
+  readonly expiredRepeatDays: number;
+  /** SMTP URL with the password filled in; null when email is not configured. Secret. */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly mailTo: readonly string[];
+  /** Slack bot token; null when Slack is not configured. Secret. */
+  readonly slackToken: string | null;
+  readonly slackChannel: string | null;
+  readonly slackApiUrl: string;
+  readonly previewDir: string;
+  readonly stepsDir: string;
+  readonly logLevel: LogLevel;
+  /** First retry delay of a failed delivery; doubles per attempt up to `retryMaxSeconds`. */
+  readonly retryBaseSeconds: number;
+  readonly retryMaxSeconds: number;
+  /** How long a daemon's lease lasts without a heartbeat before another daemon may take over. */
+  readonly leaseSeconds: number;
+  /** Secret values to redact from every log line and error. */
+  readonly secrets: readonly string[];
+}
+
+export const DEFAULT_CONFIG_FILE = 'config/tokenwatch.json';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Setting<K extends keyof Config> {
+  readonly key: K;
+  readonly env: string;
+  /** Key in the config file; absent for secrets, which only come from the environment or a secret file. */
+  readonly file?: string;
+  readonly fallback: (env: Env) => string | null;
+  readonly parse: (value: string, where: string) => Config[K];
+}
+
+function hostZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+function wholeNumber(min: number, max: number) {
+  return (value: string, where: string): number => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+      throw new InputError(`${where}: "${value}" is not valid (expected a whole number from ${min} to ${max})`);
+    }
+    return Number(value);
+  };
+}
+
+function nonEmpty(value: string, where: string): string {
+  if (value.trim() === '') throw new InputError(`${where}: is empty (expected a value)`);
+  return value.trim();
+}
+
+function httpUrl(value: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`${where}: "${value}" is not a URL (expected e.g. https://slack.com/api/)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(`${where}: "${value}" is not an http(s) URL (expected e.g. https://slack.com/api/)`);
+  }
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+function smtpUrl(value: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`${where}: not a URL (expected smtp://user:password@host:587 or smtps://host:465)`);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new InputError(`${where}: scheme "${url.protocol}" is not supported (expected smtp:// or smtps://)`);
+  }
+  return value.trim();
+}
+
+const SETTINGS: readonly Setting<keyof Config>[] = [
+  { key: 'dbPath', env: 'TOKENWATCH_DB', file: 'database', fallback: () => 'data/tokenwatch.db', parse: nonEmpty },
+  {
+    key: 'zone',
+    env: 'TOKENWATCH_TZ',
+    file: 'timezone',
+    fallback: () => hostZone(),
+    parse: (value, where) => {
+      if (!isValidZone(value)) throw new InputError(`${where}: "${value}" is not an IANA time zone (expected e.g. Europe/Paris)`);
+      return value;
+    },
+  },
+  {
+    key: 'schedule',
+    env: 'TOKENWATCH_SCHEDULE',
+    file: 'schedule',
+    fallback: () => '0 9 * * *',
+    parse: (value, where) => {
+      const result = validateDetailed(value.trim());
+      if (!result.valid) {
+        throw new InputError(`${where}: "${value}" is not a cron expression (expected e.g. "0 9 * * *": minute hour day month weekday)`);
+      }
+      return value.trim();
+    },
+  },
+  { key: 'thresholds', env: 'TOKENWATCH_THRESHOLDS', file: 'thresholds', fallback: () => '60,30,7', parse: (v, w) => parseThresholds(v, w) },
+  { key: 'expiredRepeatDays', env: 'TOKENWATCH_EXPIRED_REPEAT_DAYS', file: 'expiredRepeatDays', fallback: () => '7', parse: wholeNumber(0, 365) },
+  { key: 'smtpUrl', env: 'TOKENWATCH_SMTP_URL', fallback: (env) => readSecretFile(env, 'TOKENWATCH_SMTP_URL_FILE'), parse: smtpUrl },
+  { key: 'mailFrom', env: 'TOKENWATCH_MAIL_FROM', file: 'mailFrom', fallback: () => 'tokenwatch <tokenwatch@localhost>', parse: nonEmpty },
+  { key: 'mailTo', env: 'TOKENWATCH_MAIL_TO', file: 'mailTo', fallback: () => null, parse: (v, w) => parseEmailList(v, w) },
+  { key: 'slackToken', env: 'SLACK_BOT_TOKEN', fallback: (env) => readSecretFile(env, 'SLACK_BOT_TOKEN_FILE'), parse: nonEmpty },
+  { key: 'slackChannel', env: 'TOKENWATCH_SLACK_CHANNEL', file: 'slackChannel', fallback: () => null, parse: (v, w) => parseSlackChannel(v, w) },
+  { key: 'slackApiUrl', env: 'TOKENWATCH_SLACK_API_URL', file: 'slackApiUrl', fallback: () => 'https://slack.com/api/', parse: httpUrl },
+  { key: 'previewDir', env: 'TOKENWATCH_PREVIEW_DIR', file: 'previewDir', fallback: () => 'data/outbox-preview', parse: nonEmpty },
+  { key: 'stepsDir', env: 'TOKENWATCH_STEPS_DIR', file: 'stepsDir', fallback: () => 'config/steps', parse: nonEmpty },
+  {
+    key: 'logLevel',
+    env: 'TOKENWATCH_LOG_LEVEL',
+    file: 'logLevel',
+    fallback: () => 'info',
+    parse: (value, where) => {
+      const levels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+      const level = levels.find((l) => l === value.trim());
+      if (level === undefined) throw new InputError(`${where}: "${value}" is not a log level (expected one of ${levels.join(', ')})`);
+      return level;
+    },
+  },
+  { key: 'retryBaseSeconds', env: 'TOKENWATCH_RETRY_BASE_SECONDS', file: 'retryBaseSeconds', fallback: () => '60', parse: wholeNumber(1, 86400) },
+  { key: 'retryMaxSeconds', env: 'TOKENWATCH_RETRY_MAX_SECONDS', file: 'retryMaxSeconds', fallback: () => '3600', parse: wholeNumber(1, 604800) },
+  { key: 'leaseSeconds', env: 'TOKENWATCH_LEASE_SECONDS', file: 'leaseSeconds', fallback: () => '60', parse: wholeNumber(2, 3600) },
+];
+
+/** Reads a secret from the file named by `env[variable]`; null when the variable is unset. */
+function readSecretFile(env: Env, variable: string): string | null {
+  const file = env[variable];
+  if (file === undefined || file === '') return null;
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputError(`${variable}: cannot read "${file}" (${code}; expected a readable file holding the secret)`);
+  }
+}
+
+/** Values as strings, keyed by file key; arrays become comma-separated lists. */
+function readConfigFile(file: string, isExplicit: boolean): Map<string, string> {
+  const values = new Map<string, string>();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !isExplicit) return values;
+    throw new InputError(`${file}: cannot read the config file (${code ?? 'error'}; expected a JSON file)`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InputError(`${file}: expected a JSON object of settings`);
+  }
+  const known = new Set(SETTINGS.flatMap((s) => (s.file === undefined ? [] : [s.file])));
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!known.has(key)) {
+      const secret = ['smtpUrl', 'slackToken', 'slackBotToken', 'password'].includes(key);
+      problems.push(
+        secret
+          ? `${file}: "${key}" is a secret and is not read from the config file (expected it in the environment or a secret file)`
+          : `${file}: unknown setting "${key}" (expected one of ${[...known].join(', ')})`,
+      );
+    } else if (Array.isArray(value)) values.set(key, value.map(String).join(','));
+    else if (typeof value === 'string' || typeof value === 'number') values.set(key, String(value));
+    else problems.push(`${file}: "${key}" must be a string, a number or a list`);
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  return values;
+}
+
+export interface LoadConfigOptions {
+  /** `--config` from the command line; wins over TOKENWATCH_CONFIG. */
+  readonly configFile?: string | undefined;
+  readonly env?: Env;
+  /** Folder relative paths are resolved against (the working directory by default). */
+  readonly cwd?: string;
+}
+
+/**
+ * Loads and validates the configuration. Throws one InputError whose message has one line per problem,
+ * each naming the setting and what was expected.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicitFile = options.configFile ?? env['TOKENWATCH_CONFIG'];
+  const configFile = path.resolve(cwd, explicitFile ?? DEFAULT_CONFIG_FILE);
+  const fileValues = readConfigFile(configFile, explicitFile !== undefined);
+
+  const problems: string[] = [];
+  const result: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    const fromEnv = env[setting.env];
+    const fromFile = setting.file === undefined ? undefined : fileValues.get(setting.file);
+    let raw: string | null;
+    let where: string;
+    try {
+      if (fromEnv !== undefined && fromEnv !== '') {
+        raw = fromEnv;
+        where = setting.env;
+      } else if (fromFile !== undefined) {
+        raw = fromFile;
+        where = `${path.relative(cwd, configFile) || configFile}: ${setting.file}`;
+      } else {
+        raw = setting.fallback(env);
+        where = setting.env;
+      }
+      result[setting.key] = raw === null ? (setting.key === 'mailTo' ? [] : null) : setting.parse(raw, where);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const base = result['retryBaseSeconds'];
+  const max = result['retryMaxSeconds'];
+  if (typeof base === 'number' && typeof max === 'number' && max < base) {
+    problems.push(`TOKENWATCH_RETRY_MAX_SECONDS: ${max} is below TOKENWATCH_RETRY_BASE_SECONDS ${base} (expected max >= base)`);
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+
+  for (const key of ['dbPath', 'previewDir', 'stepsDir'] as const) {
+    result[key] = path.resolve(cwd, result[key] as string);
+  }
+  result['secrets'] = collectSecrets(result['smtpUrl'] as string | null, result['slackToken'] as string | null);
+  return Object.freeze(result as unknown as Config);
+}
+
+function collectSecrets(smtp: string | null, slackToken: string | null): string[] {
+  const secrets: string[] = [];
+  if (slackToken !== null) secrets.push(slackToken);
+  if (smtp !== null) {
+    try {
+      const password = new URL(smtp).password;
+      if (password !== '') secrets.push(password, decodeURIComponent(password));
+    } catch {
+      // Already validated as a URL above.
+    }
+  }
+  return secrets;
+}
+
+/** Which delivery channels are configured: preview stands in when neither SMTP nor Slack is set. */
+export function configuredChannels(config: Config): { email: boolean; slack: boolean; preview: boolean } {
+  const email = config.smtpUrl !== null;
+  const slack = config.slackToken !== null;
+  return { email, slack, preview: !email && !slack };
+}
+
+/** The configuration as shown to an administrator: secrets only as set / not set. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const { smtpUrl, slackToken, secrets: _secrets, ...rest } = config;
+  return {
+    ...rest,
+    smtpUrl: smtpUrl === null ? 'not set' : redactUrlPassword(smtpUrl),
+    slackToken: slackToken === null ? 'not set' : 'set',
+  };
+}
+
+function redactUrlPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = 'redacted';
+    return parsed.href;
+  } catch {
+    return 'set';
+  }
+}

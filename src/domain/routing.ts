@@ -1,0 +1,36 @@
+// Where a token's reminders go: its own recipients or the defaults, on each configured channel. Pure.
+import type { ChannelName } from '../notify/channel';
+
+export interface Route {
+  readonly channel: ChannelName;
+  readonly recipient: string;
+}
+
+export interface RoutingDefaults {
+  readonly mailTo: readonly string[];
+  readonly slackChannel: string | null;
+}
+
+export interface EnabledChannels {
+  readonly email: boolean;
+  readonly slack: boolean;
+  readonly preview: boolean;
+}
+
+/** The preview channel's single recipient: the folder it writes to stands for everyone. */
+export const PREVIEW_RECIPIENT = 'preview';
+
+export function routesFor(
+  token: { readonly email: readonly string[] | null; readonly slackChannel: string | null },
+  defaults: RoutingDefaults,
+  enabled: EnabledChannels,
+): Route[] {
+  if (enabled.preview) return [{ channel: 'preview', recipient: PREVIEW_RECIPIENT }];
+  const routes: Route[] = [];
+  if (enabled.email) {
+    for (const address of token.email ?? defaults.mailTo) routes.push({ channel: 'email', recipient: address });
+  }
+  const slackChannel = token.slackChannel ?? defaults.slackChannel;
+  if (enabled.slack && slackChannel !== null) routes.push({ channel: 'slack', recipient: slackChannel });
+  return routes;
+}

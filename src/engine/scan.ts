@@ -1,0 +1,193 @@
+// One pass over the registry: decide what is due, record it in the outbox, then deliver what the outbox holds.
+import type { DateTime } from 'luxon';
+import type { Clock } from '../clock';
+import { daysLeft } from '../domain/dates';
+import { RENEWED_ALERT, globalHorizon, whatIsDue, type AlertKey, type DuePolicy } from '../domain/due-reminders';
+import type { Reminder, RenderedReminder } from '../domain/reminder';
+import { renderReminder } from '../domain/reminder-content';
+import type { StepTemplates } from '../domain/renewal-steps';
+import { routesFor, type EnabledChannels, type RoutingDefaults } from '../domain/routing';
+import type { RetryPolicy } from '../domain/retry-policy';
+import type { Token } from '../domain/token';
+import { isMuted } from '../domain/token-state';
+import type { Logger } from '../log';
+import type { Channel } from '../notify/channel';
+import type { NewDelivery, Outbox } from '../store/outbox';
+import type { TokenRepository } from '../store/token-repository';
+import { deliverDue, type DeliveryReport } from './deliver';
+
+export interface ScanSettings {
+  readonly policy: DuePolicy;
+  readonly routing: RoutingDefaults;
+  readonly enabled: EnabledChannels;
+  readonly retry: RetryPolicy;
+  readonly templates?: StepTemplates;
+  readonly secrets: readonly string[];
+}
+
+export interface ScanDeps {
+  readonly tokens: TokenRepository;
+  readonly outbox: Outbox;
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: ScanSettings;
+  readonly shouldStop?: () => boolean;
+}
+
+/** A reminder the scan decided to send (or, in a dry run, would send). */
+export interface PlannedReminder {
+  readonly token: string;
+  readonly alert: AlertKey;
+  readonly subject: string;
+  readonly routes: readonly { channel: string; recipient: string }[];
+}
+
+export interface ScanReport {
+  readonly at: DateTime;
+  readonly planned: readonly PlannedReminder[];
+  readonly skipped: number;
+  readonly delivery: DeliveryReport;
+}
+
+interface Plan {
+  readonly token: Token;
+  readonly alert: AlertKey | null;
+  readonly message: RenderedReminder | null;
+  readonly skip: readonly AlertKey[];
+}
+
+/** Decides what is due at `now` for every token that can be due. Reads only; records nothing. */
+export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): Plan[] {
+  const { policy, templates } = deps.settings;
+  const plans: Plan[] = [];
+  for (const token of deps.tokens.dueCandidates(now, globalHorizon(now, policy.thresholds))) {
+    const decided = deps.outbox.decidedAlerts(token.id, token.expiresAt);
+    const renewal = planRenewal(token, decided, now, policy, templates);
+    if (renewal !== null) plans.push(renewal);
+    const decision = whatIsDue(token, decided, now, policy);
+    if (decision.send === null && decision.skip.length === 0) continue;
+    const reminder: Reminder | null =
+      decision.send === null
+        ? null
+        : {
+            kind: decision.send.kind,
+            threshold: decision.send.threshold,
+            token: reminderToken(token),
+            daysLeft: decision.send.daysLeft,
+            zone: policy.zone,
+          };
+    plans.push({
+      token,
+      alert: decision.send?.alert ?? null,
+      message: reminder === null ? null : renderReminder(reminder, templates),
+      skip: decision.skip,
+    });
+  }
+  return plans;
+}
+
+function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy, templates?: StepTemplates): Plan | null {
+  if (!isPendingRenewal(token, decided)) return null;
+  if (isMuted(token, now)) return { token, alert: null, message: null, skip: [RENEWED_ALERT] };
+  const reminder: Reminder = {
+    kind: 'renewed',
+    threshold: null,
+    token: reminderToken(token),
+    daysLeft: daysLeft(token.expiresAt, now, policy.zone),
+    zone: policy.zone,
+  };
+  return { token, alert: RENEWED_ALERT, message: renderReminder(reminder, templates), skip: [] };
+}
+
+/** A renewal asks for one confirmation per new expiry; the decision table says whether it was handled. */
+function isPendingRenewal(token: Token, decided: ReadonlySet<AlertKey>): boolean {
+  return token.renewalPending && !decided.has(RENEWED_ALERT);
+}
+
+function reminderToken(token: Token): Reminder['token'] {
+  return {
+    name: token.name,
+    kind: token.kind,
+    orgName: token.orgName,
+    expiresAt: token.expiresAt,
+    appleId: token.appleId,
+    orgGroup: token.orgGroup,
+  };
+}
+
+function deliveriesFor(token: Token, message: RenderedReminder, settings: ScanSettings): NewDelivery[] {
+  const routes = routesFor(token, settings.routing, settings.enabled);
+  if (routes.length === 0) {
+    return [
+      {
+        channel: 'none',
+        recipient: '-',
+        message,
+        failure: 'no recipient: set TOKENWATCH_MAIL_TO / TOKENWATCH_SLACK_CHANNEL or the token\'s --email / --slack-channel',
+      },
+    ];
+  }
+  return routes.map((route) => ({ channel: route.channel, recipient: route.recipient, message }));
+}
+
+/** Shows what a scan at `now` would send, recording nothing. */
+export function dryRun(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): PlannedReminder[] {
+  return planScan(deps, now).flatMap((plan) =>
+    plan.alert === null || plan.message === null
+      ? []
+      : [
+          {
+            token: plan.token.name,
+            alert: plan.alert,
+            subject: plan.message.subject,
+            routes: routesFor(plan.token, deps.settings.routing, deps.settings.enabled),
+          },
+        ],
+  );
+}
+
+/** One scan: records every due reminder in the outbox before sending, then delivers what is due there. */
+export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Promise<ScanReport> {
+  const { outbox, tokens, logger, settings } = deps;
+  const planned: PlannedReminder[] = [];
+  let skipped = 0;
+  for (const plan of planScan(deps, now)) {
+    try {
+      const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, settings);
+      const isNew = outbox.record(
+        {
+          tokenId: plan.token.id,
+          tokenName: plan.token.name,
+          expiresAt: plan.token.expiresAt,
+          queue: plan.alert === null ? null : { alert: plan.alert, deliveries },
+          skip: plan.skip,
+        },
+        now,
+      );
+      if (plan.alert === RENEWED_ALERT || plan.skip.includes(RENEWED_ALERT)) tokens.clearRenewalPending(plan.token.id);
+      skipped += plan.skip.length;
+      for (const alert of plan.skip) logger.info('reminder.skipped', { token: plan.token.name, alert, reason: 'superseded' });
+      if (plan.alert !== null && plan.message !== null && isNew) {
+        planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.message.subject, routes: deliveries });
+        logger.info('reminder.queued', { token: plan.token.name, alert: plan.alert, deliveries: deliveries.length });
+        for (const failed of deliveries.filter((d) => d.failure !== undefined)) {
+          logger.error('delivery.failed', { token: plan.token.name, alert: plan.alert, channel: failed.channel, error: failed.failure });
+        }
+      }
+    } catch (error) {
+      // One token's failure never stops the scan.
+      logger.error('scan.token_failed', { token: plan.token.name, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const delivery = await deliverDue({
+    outbox,
+    channels: deps.channels,
+    clock: deps.clock,
+    retry: settings.retry,
+    logger,
+    secrets: settings.secrets,
+    ...(deps.shouldStop === undefined ? {} : { shouldStop: deps.shouldStop }),
+  });
+  return { at: now, planned, skipped, delivery };
+}

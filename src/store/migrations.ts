@@ -1,0 +1,96 @@
+// Numbered, forward-only schema migrations. Never edit a shipped one: add the next number.
+// PRAGMA user_version holds the number of the last one applied.
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'token registry and its history',
+    sql: `
+      CREATE TABLE tokens (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT    NOT NULL UNIQUE,
+        kind          TEXT    NOT NULL CHECK (kind IN ('vpp', 'apns', 'ade')),
+        org_name      TEXT,
+        expires_at    INTEGER NOT NULL,            -- epoch milliseconds
+        added_at      INTEGER NOT NULL,
+        apple_id      TEXT,
+        org_group     TEXT,
+        email         TEXT,                        -- JSON array of addresses
+        slack_channel TEXT,
+        thresholds    TEXT,                        -- JSON array of days
+        watch_from    INTEGER,                     -- expires_at minus the largest own threshold (+1 day); null = global thresholds
+        notes         TEXT,
+        fingerprint   TEXT UNIQUE,                 -- SHA-256 of the token file; never the secret itself
+        muted_at      INTEGER,
+        muted_until   INTEGER,
+        renewal_pending INTEGER NOT NULL DEFAULT 0, -- 1 until the "renewed" confirmation is queued
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      );
+      CREATE INDEX tokens_global_due ON tokens (expires_at) WHERE thresholds IS NULL;
+      CREATE INDEX tokens_own_due ON tokens (watch_from) WHERE thresholds IS NOT NULL;
+      CREATE INDEX tokens_renewal_pending ON tokens (id) WHERE renewal_pending = 1;
+
+      CREATE TABLE token_history (
+        id         INTEGER PRIMARY KEY,
+        token_id   INTEGER NOT NULL,
+        token_name TEXT    NOT NULL,
+        action     TEXT    NOT NULL CHECK (action IN ('added', 'renewed', 'edited', 'removed', 'muted', 'unmuted')),
+        at         INTEGER NOT NULL,
+        details    TEXT    NOT NULL                -- JSON
+      );
+      CREATE INDEX token_history_token ON token_history (token_id, id);
+    `,
+  },
+  {
+    version: 2,
+    description: 'reminder decisions, the outbox and the daemon lease',
+    sql: `
+      -- One row per reminder decided for a token's expiry cycle: sent once, or skipped by catch-up.
+      CREATE TABLE reminder_decisions (
+        token_id   INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        alert      TEXT    NOT NULL,               -- 't60', 't30', 't7', 'expired', 'expired+7', 'renewed'
+        status     TEXT    NOT NULL CHECK (status IN ('queued', 'skipped')),
+        decided_at INTEGER NOT NULL,
+        PRIMARY KEY (token_id, expires_at, alert)
+      ) WITHOUT ROWID;
+
+      -- One row per reminder, channel and recipient; marked sent only after the server accepted it.
+      CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        token_id        INTEGER NOT NULL,
+        token_name      TEXT    NOT NULL,
+        expires_at      INTEGER NOT NULL,
+        alert           TEXT    NOT NULL,
+        channel         TEXT    NOT NULL,
+        recipient       TEXT    NOT NULL,
+        subject         TEXT    NOT NULL,
+        payload         TEXT    NOT NULL,          -- JSON of the rendered reminder
+        status          TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL,
+        sent_at         INTEGER,
+        UNIQUE (token_id, expires_at, alert, channel, recipient)
+      );
+      CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX outbox_token ON outbox (token_name, id);
+
+      -- Only the holder of the lease sends; it renews it by heartbeat.
+      CREATE TABLE lease (
+        name         TEXT    PRIMARY KEY,
+        holder       TEXT    NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      );
+    `,
+  },
+];

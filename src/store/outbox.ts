@@ -1,0 +1,205 @@
+// The durable outbox: reminder decisions and one row per channel and recipient, written before anything is sent.
+// INSERT … ON CONFLICT DO NOTHING on the key (token, expiry, alert, channel, recipient) makes send-once a database fact.
+import { DateTime } from 'luxon';
+import type { Statement } from 'better-sqlite3';
+import type { RenderedReminder } from '../domain/reminder';
+import type { AlertKey } from '../domain/due-reminders';
+import type { Db } from './database';
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+
+export interface OutboxEntry {
+  readonly id: number;
+  readonly tokenId: number;
+  readonly tokenName: string;
+  readonly expiresAt: DateTime;
+  readonly alert: AlertKey;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly subject: string;
+  readonly message: RenderedReminder;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: DateTime;
+  readonly lastError: string | null;
+  readonly createdAt: DateTime;
+  readonly sentAt: DateTime | null;
+}
+
+export interface NewDelivery {
+  readonly channel: string;
+  readonly recipient: string;
+  readonly message: RenderedReminder;
+  /** A delivery that can never go out (e.g. no recipient) is recorded as failed right away. */
+  readonly failure?: string;
+}
+
+export interface ReminderRecord {
+  readonly tokenId: number;
+  readonly tokenName: string;
+  readonly expiresAt: DateTime;
+  /** The alert to queue, with its deliveries, or null when only skips are recorded. */
+  readonly queue: { readonly alert: AlertKey; readonly deliveries: readonly NewDelivery[] } | null;
+  readonly skip: readonly AlertKey[];
+}
+
+interface OutboxRow {
+  id: number;
+  token_id: number;
+  token_name: string;
+  expires_at: number;
+  alert: string;
+  channel: string;
+  recipient: string;
+  subject: string;
+  payload: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    tokenId: row.token_id,
+    tokenName: row.token_name,
+    expiresAt: instant(row.expires_at),
+    alert: row.alert,
+    channel: row.channel,
+    recipient: row.recipient,
+    subject: row.subject,
+    message: JSON.parse(row.payload) as RenderedReminder,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: instant(row.next_attempt_at),
+    lastError: row.last_error,
+    createdAt: instant(row.created_at),
+    sentAt: row.sent_at === null ? null : instant(row.sent_at),
+  };
+}
+
+export class Outbox {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /** Alerts already decided (queued or skipped) for a token's expiry cycle. */
+  decidedAlerts(tokenId: number, expiresAt: DateTime): Set<AlertKey> {
+    const rows = this.sql('SELECT alert FROM reminder_decisions WHERE token_id = ? AND expires_at = ?').all(
+      tokenId,
+      expiresAt.toMillis(),
+    ) as { alert: string }[];
+    return new Set(rows.map((row) => row.alert));
+  }
+
+  /**
+   * Records decisions and their deliveries in one transaction. Returns false when another process already decided
+   * the queued alert (nothing is written twice).
+   */
+  record(record: ReminderRecord, now: DateTime): boolean {
+    const decide = this.sql(
+      `INSERT INTO reminder_decisions (token_id, expires_at, alert, status, decided_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    const enqueue = this.sql(
+      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status,
+                           next_attempt_at, last_error, created_at)
+       VALUES (@tokenId, @tokenName, @expiresAt, @alert, @channel, @recipient, @subject, @payload, @status,
+               @now, @error, @now)
+       ON CONFLICT DO NOTHING`,
+    );
+    const nowMs = now.toMillis();
+    const expiresAt = record.expiresAt.toMillis();
+    return this.db
+      .transaction(() => {
+        for (const alert of record.skip) decide.run(record.tokenId, expiresAt, alert, 'skipped', nowMs);
+        if (record.queue === null) return true;
+        const isNew = decide.run(record.tokenId, expiresAt, record.queue.alert, 'queued', nowMs).changes === 1;
+        if (!isNew) return false;
+        for (const delivery of record.queue.deliveries) {
+          enqueue.run({
+            tokenId: record.tokenId,
+            tokenName: record.tokenName,
+            expiresAt,
+            alert: record.queue.alert,
+            channel: delivery.channel,
+            recipient: delivery.recipient,
+            subject: delivery.message.subject,
+            payload: JSON.stringify(delivery.message),
+            status: delivery.failure === undefined ? 'pending' : 'failed',
+            error: delivery.failure ?? null,
+            now: nowMs,
+          });
+        }
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Pending deliveries whose next attempt has come, oldest first. */
+  due(now: DateTime, limit = 1000): OutboxEntry[] {
+    const rows = this.sql(
+      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    ).all(now.toMillis(), limit) as OutboxRow[];
+    return rows.map(toEntry);
+  }
+
+  /** When the next pending delivery is to be tried, or null when none is pending. */
+  nextAttemptAt(): DateTime | null {
+    const row = this.sql(`SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'pending'`).get() as { at: number | null };
+    return row.at === null ? null : instant(row.at);
+  }
+
+  countPending(): number {
+    return (this.sql(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }).n;
+  }
+
+  /** Marks a delivery sent; only a pending one changes (a cancelled one stays cancelled). */
+  markSent(id: number, now: DateTime): void {
+    this.sql(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ? AND status = 'pending'`).run(
+      now.toMillis(),
+      id,
+    );
+  }
+
+  /** Records a failed attempt: tried again at `retryAt`, or never when `retryAt` is null (a permanent failure). */
+  markFailed(id: number, error: string, retryAt: DateTime | null): void {
+    if (retryAt === null) {
+      this.sql(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`).run(error, id);
+    } else {
+      this.sql(
+        `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'`,
+      ).run(retryAt.toMillis(), error, id);
+    }
+  }
+
+  /** What was sent, queued or failed, newest first; for one token (by the name it had) or all. */
+  history(tokenName?: string, limit = 200): OutboxEntry[] {
+    const rows = (
+      tokenName === undefined
+        ? this.sql('SELECT * FROM outbox ORDER BY id DESC LIMIT ?').all(limit)
+        : this.sql('SELECT * FROM outbox WHERE token_name = ? ORDER BY id DESC LIMIT ?').all(tokenName, limit)
+    ) as OutboxRow[];
+    return rows.map(toEntry);
+  }
+
+  /** Deliveries that failed for good, newest first (for `doctor`). */
+  permanentFailures(limit = 20): OutboxEntry[] {
+    const rows = this.sql(`SELECT * FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?`).all(limit) as OutboxRow[];
+    return rows.map(toEntry);
+  }
+}

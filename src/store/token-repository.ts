@@ -1,0 +1,375 @@
+// The token registry in SQLite: every change is one transaction that also writes the token's history.
+import { DateTime } from 'luxon';
+import { InputError } from '../errors';
+import type { Token, TokenInput, TokenKind } from '../domain/token';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database';
+
+interface TokenRow {
+  id: number;
+  name: string;
+  kind: TokenKind;
+  org_name: string | null;
+  expires_at: number;
+  added_at: number;
+  apple_id: string | null;
+  org_group: string | null;
+  email: string | null;
+  slack_channel: string | null;
+  thresholds: string | null;
+  notes: string | null;
+  fingerprint: string | null;
+  muted_at: number | null;
+  muted_until: number | null;
+  renewal_pending: number;
+}
+
+export type HistoryAction = 'added' | 'renewed' | 'edited' | 'removed' | 'muted' | 'unmuted';
+
+export interface HistoryEntry {
+  readonly tokenName: string;
+  readonly action: HistoryAction;
+  readonly at: DateTime;
+  readonly details: Record<string, unknown>;
+}
+
+/** Fields `edit` may change; undefined leaves a field as it is, null clears an optional one. */
+export interface TokenEdit {
+  name?: string;
+  kind?: TokenKind;
+  appleId?: string | null;
+  orgGroup?: string | null;
+  email?: string[] | null;
+  slackChannel?: string | null;
+  thresholds?: number[] | null;
+  notes?: string | null;
+}
+
+export interface Renewal {
+  expiresAt: DateTime;
+  addedAt: DateTime;
+  orgName?: string | null;
+  fingerprint?: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Each part of the union has its own (partial) index; see dueCandidates. */
+export const DUE_CANDIDATES_SQL = `
+  SELECT * FROM tokens WHERE thresholds IS NULL AND expires_at <= @horizon
+  UNION
+  SELECT * FROM tokens WHERE thresholds IS NOT NULL AND watch_from <= @now
+  UNION
+  SELECT * FROM tokens WHERE renewal_pending = 1
+  ORDER BY expires_at`;
+
+const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
+
+function toToken(row: TokenRow): Token {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    orgName: row.org_name,
+    expiresAt: instant(row.expires_at),
+    addedAt: instant(row.added_at),
+    appleId: row.apple_id,
+    orgGroup: row.org_group,
+    email: row.email === null ? null : (JSON.parse(row.email) as string[]),
+    slackChannel: row.slack_channel,
+    thresholds: row.thresholds === null ? null : (JSON.parse(row.thresholds) as number[]),
+    notes: row.notes,
+    fingerprint: row.fingerprint,
+    mutedAt: row.muted_at === null ? null : instant(row.muted_at),
+    mutedUntil: row.muted_until === null ? null : instant(row.muted_until),
+    renewalPending: row.renewal_pending === 1,
+  };
+}
+
+/** The instant from which a token with its own thresholds can be due (one spare day for zone offsets). */
+function watchFrom(expiresAtMs: number, thresholds: readonly number[] | null): number | null {
+  if (thresholds === null || thresholds.length === 0) return null;
+  return expiresAtMs - (Math.max(...thresholds) + 1) * DAY_MS;
+}
+
+/** The fields of a token worth keeping in history (never a secret: the token holds none). */
+function snapshot(token: Token): Record<string, unknown> {
+  return {
+    name: token.name,
+    kind: token.kind,
+    orgName: token.orgName,
+    expiresAt: token.expiresAt.toISO(),
+    appleId: token.appleId,
+    orgGroup: token.orgGroup,
+    email: token.email,
+    slackChannel: token.slackChannel,
+    thresholds: token.thresholds,
+    notes: token.notes,
+    fingerprint: token.fingerprint,
+  };
+}
+
+export class TokenRepository {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Prepares each SQL text once: bulk imports run the same few statements 100,000 times. */
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /** Adds tokens in one transaction: all or none. */
+  addMany(inputs: readonly TokenInput[], at: DateTime): Token[] {
+    const insert = this.sql(`
+      INSERT INTO tokens (name, kind, org_name, expires_at, added_at, apple_id, org_group, email, slack_channel,
+                          thresholds, watch_from, notes, fingerprint, created_at, updated_at)
+      VALUES (@name, @kind, @orgName, @expiresAt, @addedAt, @appleId, @orgGroup, @email, @slackChannel,
+              @thresholds, @watchFrom, @notes, @fingerprint, @at, @at)`);
+    const history = this.historyStatement();
+    const atMs = at.toMillis();
+    return this.db
+      .transaction(() =>
+        inputs.map((input, index) => {
+          this.assertFree(input.name, input.fingerprint, inputs.length > 1 ? index : null);
+          const expiresAt = input.expiresAt.toMillis();
+          const result = insert.run({
+            name: input.name,
+            kind: input.kind,
+            orgName: input.orgName,
+            expiresAt,
+            addedAt: input.addedAt.toMillis(),
+            appleId: input.appleId,
+            orgGroup: input.orgGroup,
+            email: input.email === null ? null : JSON.stringify(input.email),
+            slackChannel: input.slackChannel,
+            thresholds: input.thresholds === null ? null : JSON.stringify(input.thresholds),
+            watchFrom: watchFrom(expiresAt, input.thresholds),
+            notes: input.notes,
+            fingerprint: input.fingerprint,
+            at: atMs,
+          });
+          const token = this.getById(Number(result.lastInsertRowid));
+          history.run(token.id, token.name, 'added', atMs, JSON.stringify(snapshot(token)));
+          return token;
+        }),
+      )
+      .immediate();
+  }
+
+  add(input: TokenInput, at: DateTime): Token {
+    const [token] = this.addMany([input], at);
+    if (token === undefined) throw new Error('add: nothing was added');
+    return token;
+  }
+
+  findByName(name: string): Token | null {
+    const row = this.sql('SELECT * FROM tokens WHERE name = ?').get(name) as TokenRow | undefined;
+    return row === undefined ? null : toToken(row);
+  }
+
+  /** The token called `name`, or an InputError saying it is unknown. */
+  getByName(name: string): Token {
+    const token = this.findByName(name);
+    if (token === null) throw new InputError(`unknown token "${name}" (expected a name shown by "tokenwatch list")`);
+    return token;
+  }
+
+  getById(id: number): Token {
+    const row = this.sql('SELECT * FROM tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    if (row === undefined) throw new Error(`token #${id} not found`);
+    return toToken(row);
+  }
+
+  findByFingerprint(fingerprint: string): Token | null {
+    const row = this.sql('SELECT * FROM tokens WHERE fingerprint = ?').get(fingerprint) as TokenRow | undefined;
+    return row === undefined ? null : toToken(row);
+  }
+
+  /** Every token, soonest expiry first. */
+  list(): Token[] {
+    const rows = this.sql('SELECT * FROM tokens ORDER BY expires_at, name').all() as TokenRow[];
+    return rows.map(toToken);
+  }
+
+  count(): number {
+    return (this.sql('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
+  }
+
+  /**
+   * Tokens that can be due at `now`: those on the global thresholds expiring before `globalHorizon`, those with
+   * their own thresholds whose watch window has begun, and those waiting for a renewal confirmation.
+   * Each part uses its own index, so the cost follows the number of due tokens, not the registry's size.
+   */
+  dueCandidates(now: DateTime, globalHorizon: DateTime): Token[] {
+    const rows = this
+      .sql(DUE_CANDIDATES_SQL)
+      .all({ horizon: globalHorizon.toMillis(), now: now.toMillis() }) as TokenRow[];
+    return rows.map(toToken);
+  }
+
+  edit(name: string, changes: TokenEdit, at: DateTime): Token {
+    return this.db
+      .transaction(() => {
+        const before = this.getByName(name);
+        if (changes.name !== undefined && changes.name !== before.name) this.assertFree(changes.name, null, null);
+        const after = {
+          name: changes.name ?? before.name,
+          kind: changes.kind ?? before.kind,
+          appleId: changes.appleId === undefined ? before.appleId : changes.appleId,
+          orgGroup: changes.orgGroup === undefined ? before.orgGroup : changes.orgGroup,
+          email: changes.email === undefined ? before.email : changes.email,
+          slackChannel: changes.slackChannel === undefined ? before.slackChannel : changes.slackChannel,
+          thresholds: changes.thresholds === undefined ? before.thresholds : changes.thresholds,
+          notes: changes.notes === undefined ? before.notes : changes.notes,
+        };
+        this
+          .sql(
+            `UPDATE tokens SET name = @name, kind = @kind, apple_id = @appleId, org_group = @orgGroup, email = @email,
+               slack_channel = @slackChannel, thresholds = @thresholds, watch_from = @watchFrom, notes = @notes,
+               updated_at = @at WHERE id = @id`,
+          )
+          .run({
+            ...after,
+            email: after.email === null ? null : JSON.stringify(after.email),
+            thresholds: after.thresholds === null ? null : JSON.stringify(after.thresholds),
+            watchFrom: watchFrom(before.expiresAt.toMillis(), after.thresholds),
+            at: at.toMillis(),
+            id: before.id,
+          });
+        const token = this.getById(before.id);
+        this.record(token, 'edited', at, { before: snapshot(before), after: snapshot(token) });
+        return token;
+      })
+      .immediate();
+  }
+
+  /** Records a renewal: a new expiry starts a new reminder cycle and asks for a "renewed" confirmation. */
+  renew(name: string, renewal: Renewal, at: DateTime): Token {
+    return this.db
+      .transaction(() => {
+        const before = this.getByName(name);
+        if (renewal.fingerprint != null) this.assertFree(null, renewal.fingerprint, null, before.id);
+        const expiresAt = renewal.expiresAt.toMillis();
+        this
+          .sql(
+            `UPDATE tokens SET expires_at = @expiresAt, added_at = @addedAt, org_name = @orgName,
+               fingerprint = @fingerprint, watch_from = @watchFrom, renewal_pending = 1, updated_at = @at WHERE id = @id`,
+          )
+          .run({
+            expiresAt,
+            addedAt: renewal.addedAt.toMillis(),
+            orgName: renewal.orgName === undefined ? before.orgName : renewal.orgName,
+            fingerprint: renewal.fingerprint === undefined ? before.fingerprint : renewal.fingerprint,
+            watchFrom: watchFrom(expiresAt, before.thresholds),
+            at: at.toMillis(),
+            id: before.id,
+          });
+        // Reminders still waiting for the old expiry no longer apply.
+        this
+          .sql(
+            `UPDATE outbox SET status = 'cancelled', last_error = 'token renewed'
+             WHERE token_id = ? AND status = 'pending' AND expires_at <> ?`,
+          )
+          .run(before.id, expiresAt);
+        const token = this.getById(before.id);
+        this.record(token, 'renewed', at, {
+          previousExpiresAt: before.expiresAt.toISO(),
+          expiresAt: token.expiresAt.toISO(),
+          fingerprint: token.fingerprint,
+        });
+        return token;
+      })
+      .immediate();
+  }
+
+  /** Marks the renewal confirmation of the token's current expiry as handled. */
+  clearRenewalPending(tokenId: number): void {
+    this.sql('UPDATE tokens SET renewal_pending = 0 WHERE id = ?').run(tokenId);
+  }
+
+  remove(name: string, at: DateTime): Token {
+    return this.db
+      .transaction(() => {
+        const token = this.getByName(name);
+        this.sql('DELETE FROM tokens WHERE id = ?').run(token.id);
+        this
+          .sql(`UPDATE outbox SET status = 'cancelled', last_error = 'token removed' WHERE token_id = ? AND status = 'pending'`)
+          .run(token.id);
+        this.record(token, 'removed', at, snapshot(token));
+        return token;
+      })
+      .immediate();
+  }
+
+  mute(name: string, until: DateTime | null, at: DateTime): Token {
+    return this.db
+      .transaction(() => {
+        const before = this.getByName(name);
+        this
+          .sql('UPDATE tokens SET muted_at = ?, muted_until = ?, updated_at = ? WHERE id = ?')
+          .run(at.toMillis(), until === null ? null : until.toMillis(), at.toMillis(), before.id);
+        const token = this.getById(before.id);
+        this.record(token, 'muted', at, { until: until === null ? null : until.toISO() });
+        return token;
+      })
+      .immediate();
+  }
+
+  unmute(name: string, at: DateTime): Token {
+    return this.db
+      .transaction(() => {
+        const before = this.getByName(name);
+        this.sql('UPDATE tokens SET muted_at = NULL, muted_until = NULL, updated_at = ? WHERE id = ?').run(at.toMillis(), before.id);
+        const token = this.getById(before.id);
+        this.record(token, 'unmuted', at, {});
+        return token;
+      })
+      .immediate();
+  }
+
+  /** What happened to one token (by its current or former name), or to all, oldest first. */
+  history(name?: string): HistoryEntry[] {
+    const rows = (
+      name === undefined
+        ? this.sql('SELECT * FROM token_history ORDER BY id').all()
+        : this
+            .sql(
+              `SELECT * FROM token_history WHERE token_id IN (SELECT token_id FROM token_history WHERE token_name = ?) ORDER BY id`,
+            )
+            .all(name)
+    ) as { token_name: string; action: HistoryAction; at: number; details: string }[];
+    return rows.map((row) => ({
+      tokenName: row.token_name,
+      action: row.action,
+      at: instant(row.at),
+      details: JSON.parse(row.details) as Record<string, unknown>,
+    }));
+  }
+
+  private historyStatement() {
+    return this.sql('INSERT INTO token_history (token_id, token_name, action, at, details) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  private record(token: Token, action: HistoryAction, at: DateTime, details: Record<string, unknown>): void {
+    this.historyStatement().run(token.id, token.name, action, at.toMillis(), JSON.stringify(details));
+  }
+
+  private assertFree(name: string | null, fingerprint: string | null, index: number | null, exceptId?: number): void {
+    const where = index === null ? '' : ` (entry ${index + 1})`;
+    if (name !== null && this.findByName(name) !== null) {
+      throw new InputError(`token "${name}"${where}: a token with this name is already registered (expected a new name; see "tokenwatch list")`);
+    }
+    if (fingerprint !== null) {
+      const existing = this.findByFingerprint(fingerprint);
+      if (existing !== null && existing.id !== exceptId) {
+        throw new InputError(`token file${where}: already registered as "${existing.name}" (same SHA-256 fingerprint ${fingerprint.slice(0, 12)}…)`);
+      }
+    }
+  }
+}

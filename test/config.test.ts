@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { configuredChannels, describeConfig, loadConfig } from '../src/config';
+import { InputError } from '../src/errors';
+import { makeTempDir, removeDir } from './support/temp-dir';
+
+describe('configuration', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  const load = (env: Record<string, string> = {}, configFile?: string) => loadConfig({ env, cwd: dir, configFile });
+
+  it('has working defaults with no file and no environment', () => {
+    const config = load({ TOKENWATCH_TZ: 'Europe/Paris' });
+    expect(config).toMatchObject({
+      dbPath: path.join(dir, 'data/tokenwatch.db'),
+      zone: 'Europe/Paris',
+      schedule: '0 9 * * *',
+      thresholds: [60, 30, 7],
+      expiredRepeatDays: 7,
+      smtpUrl: null,
+      slackToken: null,
+      mailTo: [],
+      slackApiUrl: 'https://slack.com/api/',
+    });
+    expect(configuredChannels(config)).toEqual({ email: false, slack: false, preview: true });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the default config file and lets the environment override it', () => {
+    fs.mkdirSync(path.join(dir, 'config'));
+    fs.writeFileSync(path.join(dir, 'config/tokenwatch.json'), JSON.stringify({ timezone: 'America/New_York', thresholds: [90, 10], mailTo: ['a@x.test'] }));
+    const config = load({ TOKENWATCH_THRESHOLDS: '45,5' });
+    expect(config.zone).toBe('America/New_York');
+    expect(config.thresholds).toEqual([45, 5]);
+    expect(config.mailTo).toEqual(['a@x.test']);
+  });
+
+  it('reads the file named by --config over TOKENWATCH_CONFIG', () => {
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify({ schedule: '*/5 * * * *' }));
+    fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify({ schedule: '0 8 * * 1' }));
+    expect(load({ TOKENWATCH_CONFIG: 'b.json' }).schedule).toBe('0 8 * * 1');
+    expect(load({ TOKENWATCH_CONFIG: 'b.json' }, 'a.json').schedule).toBe('*/5 * * * *');
+  });
+
+  it('fails when an explicitly named config file is missing', () => {
+    expect(() => load({}, 'missing.json')).toThrow(/missing\.json: cannot read the config file \(ENOENT/);
+  });
+
+  it('reports every bad value on its own line naming the key and what was expected', () => {
+    let error: unknown;
+    try {
+      load({
+        TOKENWATCH_TZ: 'Nowhere/Land',
+        TOKENWATCH_SCHEDULE: 'every day',
+        TOKENWATCH_THRESHOLDS: '60,-1',
+        TOKENWATCH_SMTP_URL: 'http://mail',
+        TOKENWATCH_SLACK_API_URL: 'ftp://x',
+        TOKENWATCH_EXPIRED_REPEAT_DAYS: 'weekly',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const lines = (error as Error).message.split('\n');
+    expect(lines).toHaveLength(6);
+    for (const key of ['TOKENWATCH_TZ', 'TOKENWATCH_SCHEDULE', 'TOKENWATCH_THRESHOLDS', 'TOKENWATCH_SMTP_URL', 'TOKENWATCH_SLACK_API_URL', 'TOKENWATCH_EXPIRED_REPEAT_DAYS']) {
+      expect(lines.some((line) => line.startsWith(`${key}:`) && /expected/.test(line))).toBe(true);
+    }
+  });
+
+  it('rejects unknown keys and secrets in the config file', () => {
+    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ timezon: 'UTC', slackToken: 'xoxb-1' }));
+    expect(() => load({}, 'c.json')).toThrow(/unknown setting "timezon"[\s\S]*"slackToken" is a secret/);
+  });
+
+  it('reads secrets from files named by _FILE variables', () => {
+    fs.writeFileSync(path.join(dir, 'slack'), 'xoxb-from-file\n');
+    fs.writeFileSync(path.join(dir, 'smtp'), 'smtp://user:pa%24%24word@mail.test:587\n');
+    const config = load({ SLACK_BOT_TOKEN_FILE: path.join(dir, 'slack'), TOKENWATCH_SMTP_URL_FILE: path.join(dir, 'smtp') });
+    expect(config.slackToken).toBe('xoxb-from-file');
+    expect(config.smtpUrl).toBe('smtp://user:pa%24%24word@mail.test:587');
+    expect(config.secrets).toEqual(expect.arrayContaining(['xoxb-from-file', 'pa%24%24word', 'pa$$word']));
+  });
+
+  it('shows secrets only as set or not set', () => {
+    const config = load({ SLACK_BOT_TOKEN: 'xoxb-secret-123', TOKENWATCH_SMTP_URL: 'smtp://u:hunter22@mail.test' });
+    const shown = JSON.stringify(describeConfig(config));
+    expect(shown).not.toContain('xoxb-secret-123');
+    expect(shown).not.toContain('hunter22');
+    expect(shown).toContain('"slackToken":"set"');
+  });
+
+  it('accepts a seconds-level cron schedule', () => {
+    expect(load({ TOKENWATCH_SCHEDULE: '*/2 * * * * *' }).schedule).toBe('*/2 * * * * *');
+  });
+});
