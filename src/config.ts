@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validateDetailed } from 'node-cron';
-import { InputError } from './errors';
+import { InputError, quoted } from './errors';
 import { isValidZone } from './domain/dates';
 import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
 
@@ -56,7 +56,7 @@ function hostZone(): string {
 function wholeNumber(min: number, max: number) {
   return (value: string, where: string): number => {
     if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
-      throw new InputError(`${where}: "${value}" is not valid (expected a whole number from ${min} to ${max})`);
+      throw new InputError(`${where}: ${quoted(value)} is not valid (expected a whole number from ${min} to ${max})`);
     }
     return Number(value);
   };
@@ -72,10 +72,10 @@ function httpUrl(value: string, where: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InputError(`${where}: "${value}" is not a URL (expected e.g. https://slack.com/api/)`);
+    throw new InputError(`${where}: ${quoted(value)} is not a URL (expected e.g. https://slack.com/api/)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(`${where}: "${value}" is not an http(s) URL (expected e.g. https://slack.com/api/)`);
+    throw new InputError(`${where}: ${quoted(value)} is not an http(s) URL (expected e.g. https://slack.com/api/)`);
   }
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
@@ -88,7 +88,7 @@ function smtpUrl(value: string, where: string): string {
     throw new InputError(`${where}: not a URL (expected smtp://user:password@host:587 or smtps://host:465)`);
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new InputError(`${where}: scheme "${url.protocol}" is not supported (expected smtp:// or smtps://)`);
+    throw new InputError(`${where}: scheme ${quoted(url.protocol)} is not supported (expected smtp:// or smtps://)`);
   }
   return value.trim();
 }
@@ -101,7 +101,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
     file: 'timezone',
     fallback: () => hostZone(),
     parse: (value, where) => {
-      if (!isValidZone(value)) throw new InputError(`${where}: "${value}" is not an IANA time zone (expected e.g. Europe/Paris)`);
+      if (!isValidZone(value)) throw new InputError(`${where}: ${quoted(value)} is not an IANA time zone (expected e.g. Europe/Paris)`);
       return value;
     },
   },
@@ -113,7 +113,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
     parse: (value, where) => {
       const result = validateDetailed(value.trim());
       if (!result.valid) {
-        throw new InputError(`${where}: "${value}" is not a cron expression (expected e.g. "0 9 * * *": minute hour day month weekday)`);
+        throw new InputError(`${where}: ${quoted(value)} is not a cron expression (expected e.g. "0 9 * * *": minute hour day month weekday)`);
       }
       return value.trim();
     },
@@ -136,7 +136,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
     parse: (value, where) => {
       const levels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
       const level = levels.find((l) => l === value.trim());
-      if (level === undefined) throw new InputError(`${where}: "${value}" is not a log level (expected one of ${levels.join(', ')})`);
+      if (level === undefined) throw new InputError(`${where}: ${quoted(value)} is not a log level (expected one of ${levels.join(', ')})`);
       return level;
     },
   },
@@ -153,7 +153,7 @@ function readSecretFile(env: Env, variable: string): string | null {
     return fs.readFileSync(file, 'utf8').trim();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new InputError(`${variable}: cannot read "${file}" (${code}; expected a readable file holding the secret)`);
+    throw new InputError(`${variable}: cannot read ${quoted(file)} (${code}; expected a readable file holding the secret)`);
   }
 }
 
@@ -185,7 +185,7 @@ function readConfigFile(file: string, isExplicit: boolean): Map<string, string> 
       problems.push(
         secret
           ? `${file}: "${key}" is a secret and is not read from the config file (expected it in the environment or a secret file)`
-          : `${file}: unknown setting "${key}" (expected one of ${[...known].join(', ')})`,
+          : `${file}: unknown setting ${quoted(key)} (expected one of ${[...known].join(', ')})`,
       );
     } else if (Array.isArray(value)) values.set(key, value.map(String).join(','));
     else if (typeof value === 'string' || typeof value === 'number') values.set(key, String(value));

@@ -21,3 +21,9 @@ export function oneLine(error: unknown): string {
   const message = coerceError(error).message;
   return message.split(/\r?\n/)[0] ?? message;
 }
+
+/** A user-supplied value for an error message: quoted, control characters escaped, cut to `max` characters. */
+export function quoted(value: string, max = 60): string {
+  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  return JSON.stringify(cut);
+}

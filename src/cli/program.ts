@@ -29,7 +29,6 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     .description('Watches Apple VPP service tokens and reminds administrators before they expire.')
     .option('--config <file>', 'config file (default config/tokenwatch.json, or TOKENWATCH_CONFIG)')
     .exitOverride()
-    .showHelpAfterError('(run "tokenwatch --help" for usage)')
     .configureOutput({
       writeOut: (text) => deps.io.out(text.trimEnd()),
       writeErr: (text) => deps.io.err(text.trimEnd()),

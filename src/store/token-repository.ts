@@ -1,6 +1,6 @@
 // The token registry in SQLite: every change is one transaction that also writes the token's history.
 import { DateTime } from 'luxon';
-import { InputError } from '../errors';
+import { InputError, quoted } from '../errors';
 import type { Token, TokenInput, TokenKind } from '../domain/token';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
@@ -176,7 +176,7 @@ export class TokenRepository {
   /** The token called `name`, or an InputError saying it is unknown. */
   getByName(name: string): Token {
     const token = this.findByName(name);
-    if (token === null) throw new InputError(`unknown token "${name}" (expected a name shown by "tokenwatch list")`);
+    if (token === null) throw new InputError(`unknown token ${quoted(name)} (expected a name shown by "tokenwatch list")`);
     return token;
   }
 
@@ -363,7 +363,7 @@ export class TokenRepository {
   private assertFree(name: string | null, fingerprint: string | null, index: number | null, exceptId?: number): void {
     const where = index === null ? '' : ` (entry ${index + 1})`;
     if (name !== null && this.findByName(name) !== null) {
-      throw new InputError(`token "${name}"${where}: a token with this name is already registered (expected a new name; see "tokenwatch list")`);
+      throw new InputError(`token ${quoted(name)}${where}: a token with this name is already registered (expected a new name; see "tokenwatch list")`);
     }
     if (fingerprint !== null) {
       const existing = this.findByFingerprint(fingerprint);

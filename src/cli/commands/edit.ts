@@ -1,6 +1,6 @@
 // `tokenwatch edit NAME [options]` and `tokenwatch remove NAME`.
 import type { Command } from 'commander';
-import { InputError } from '../../errors';
+import { InputError, quoted } from '../../errors';
 import { parseTokenName } from '../../domain/token-fields';
 import type { TokenEdit } from '../../store/token-repository';
 import type { CliContext } from '../context';
@@ -41,7 +41,7 @@ export function registerEdit(program: Command, ctx: CliContext): void {
         case 'thresholds': changes.thresholds = null; break;
         case 'notes': changes.notes = null; break;
         default:
-          throw new InputError(`--clear: unknown field "${field}" (expected one of ${CLEARABLE.join(', ')})`);
+          throw new InputError(`--clear: unknown field ${quoted(field)} (expected one of ${CLEARABLE.join(', ')})`);
       }
     }
     if (Object.keys(changes).length === 0) throw new InputError('edit: nothing to change (expected at least one option)');

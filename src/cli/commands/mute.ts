@@ -1,6 +1,6 @@
 // `tokenwatch mute NAME [--until DATE]` and `tokenwatch unmute NAME`: pause and resume a token's reminders.
 import type { Command } from 'commander';
-import { InputError } from '../../errors';
+import { InputError, quoted } from '../../errors';
 import { parseDateInput } from '../../domain/dates';
 import type { CliContext } from '../context';
 
@@ -13,7 +13,7 @@ export function registerMute(program: Command, ctx: CliContext): void {
     .action((name: string, options: { until?: string }) => {
       const now = ctx.clock.now();
       const until = options.until === undefined ? null : parseDateInput(options.until, ctx.config.zone, '--until');
-      if (until !== null && until <= now) throw new InputError(`--until "${options.until}": already past (expected a future date)`);
+      if (until !== null && until <= now) throw new InputError(`--until ${quoted(options.until ?? "")}: already past (expected a future date)`);
       const token = ctx.tokens.mute(name, until, now);
       ctx.io.out(`Muted "${token.name}"${until === null ? ' until unmuted' : ` until ${until.setZone(ctx.config.zone).toISO()}`}.`);
     });

@@ -1,6 +1,6 @@
 // `tokenwatch renew NAME (--file FILE | --expires DATE) [--force]`: record a renewal and its new expiry.
 import type { Command } from 'commander';
-import { InputError } from '../../errors';
+import { InputError, quoted } from '../../errors';
 import { parseDateInput } from '../../domain/dates';
 import { readTokenFile } from '../../store/token-file-reader';
 import type { Renewal } from '../../store/token-repository';
@@ -32,12 +32,12 @@ export function registerRenew(program: Command, ctx: CliContext): void {
         const parsed = readTokenFile(options.file);
         if (current.orgName !== null && parsed.orgName !== current.orgName && options.force !== true) {
           throw new InputError(
-            `${options.file}: orgName "${parsed.orgName}" differs from "${current.orgName}" registered for "${current.name}" ` +
+            `${options.file}: orgName ${quoted(parsed.orgName)} differs from ${quoted(current.orgName)} registered for ${quoted(current.name)} ` +
               '(it was probably downloaded with a different Apple account, which creates a different token; use --force if this is intended)',
           );
         }
         if (current.orgName !== null && parsed.orgName !== current.orgName) {
-          ctx.io.err(`WARNING: orgName "${parsed.orgName}" differs from "${current.orgName}"; renewing anyway (--force).`);
+          ctx.io.err(`WARNING: orgName ${quoted(parsed.orgName)} differs from ${quoted(current.orgName)}; renewing anyway (--force).`);
         }
         renewal = { expiresAt: parsed.expiresAt, addedAt: now, orgName: parsed.orgName, fingerprint: parsed.fingerprint };
       } else {

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { isDeadLocalHolder, Lease, newHolderId } from '../../src/daemon/lease';
+import { openDatabase, type Db } from '../../src/store/database';
+import { makeTempDir, removeDir } from '../support/temp-dir';
+
+const t0 = DateTime.fromISO('2027-01-01T09:00:00Z', { zone: 'utc' });
+
+describe('the sending lease', () => {
+  let dir: string;
+  let first: Db;
+  let second: Db;
+  beforeEach(() => {
+    dir = makeTempDir();
+    first = openDatabase(path.join(dir, 'tokenwatch.db'));
+    second = openDatabase(path.join(dir, 'tokenwatch.db'));
+  });
+  afterEach(() => {
+    first.close();
+    second.close();
+    removeDir(dir);
+  });
+
+  it('is held by one holder at a time across connections', () => {
+    const a = new Lease(first, 'host-a:1:x', 30_000);
+    const b = new Lease(second, 'host-b:2:y', 30_000);
+    expect(a.tryAcquire(t0)).toBe(true);
+    expect(b.tryAcquire(t0.plus({ seconds: 10 }))).toBe(false);
+    expect(a.tryAcquire(t0.plus({ seconds: 20 }))).toBe(true);
+    expect(b.tryAcquire(t0.plus({ seconds: 45 }))).toBe(false);
+  });
+
+  it('passes to another holder once the heartbeat stops and the lease expires', () => {
+    const a = new Lease(first, 'host-a:1:x', 30_000);
+    const b = new Lease(second, 'host-b:2:y', 30_000);
+    a.tryAcquire(t0);
+    expect(b.tryAcquire(t0.plus({ seconds: 30 }))).toBe(true);
+    expect(a.isHeld(t0.plus({ seconds: 31 }))).toBe(false);
+    expect(a.tryAcquire(t0.plus({ seconds: 31 }))).toBe(false);
+  });
+
+  it('is free at once after its holder releases it', () => {
+    const a = new Lease(first, 'host-a:1:x', 30_000);
+    const b = new Lease(second, 'host-b:2:y', 30_000);
+    a.tryAcquire(t0);
+    a.release();
+    expect(b.tryAcquire(t0.plus({ seconds: 1 }))).toBe(true);
+  });
+
+  it('is taken over at once from a dead process on the same host', () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const deadHolder = newHolderId(Number(dead));
+    expect(isDeadLocalHolder(deadHolder)).toBe(true);
+    expect(isDeadLocalHolder(newHolderId(process.ppid))).toBe(false);
+    expect(isDeadLocalHolder(`another-host-than-${os.hostname()}:${dead}:x`)).toBe(false);
+    new Lease(first, deadHolder, 30_000).tryAcquire(t0);
+    expect(new Lease(second, newHolderId(), 30_000).tryAcquire(t0.plus({ seconds: 1 }))).toBe(true);
+  });
+});
