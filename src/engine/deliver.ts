@@ -1,7 +1,7 @@
 // Sends what is due in the outbox: each channel in parallel, one message at a time within a channel.
 // A row is marked sent only after the server accepted it; a failure is retried later with backoff, unless permanent.
 import type { Clock } from '../clock';
-import { PermanentDeliveryError, oneLine } from '../errors';
+import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
 import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
 import type { Channel } from '../notify/channel';
@@ -57,11 +57,16 @@ async function deliverChannel(name: string, entries: readonly OutboxEntry[], opt
         report.failed += 1;
         logger.error('delivery.failed', { ...fields, error: message, willRetry: false });
       } else {
-        const delay = retryDelaySeconds(entry.attempts + 1, options.retry);
+        const backoff = retryDelaySeconds(entry.attempts + 1, options.retry);
+        const isRateLimited = error instanceof RetryLaterError;
+        // A server's Retry-After is authoritative: retry exactly then, not on our backoff.
+        const delay = isRateLimited ? Math.max(1, error.retryAfterSeconds) : backoff;
         const retryAt = clock.now().plus({ seconds: delay });
         outbox.markFailed(entry.id, message, retryAt);
         report.retrying += 1;
         logger.warn('delivery.retrying', { ...fields, error: message, attempt: entry.attempts + 1, retryAt: retryAt.toISO() });
+        // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
+        if (isRateLimited) return;
       }
     }
   }

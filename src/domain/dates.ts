@@ -1,0 +1,88 @@
+// Dates as an administrator means them: calendar days in one IANA zone, 12-month expiry, strict parsing. Pure.
+import { DateTime, IANAZone } from 'luxon';
+import { InputError, quoted } from '../errors';
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+// ISO 8601 date and time; the offset may be Z, +hh:mm or +hhmm (Apple writes -0800), or absent (then the zone's).
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** Whether `zone` is an IANA time zone name luxon and the platform know (e.g. Europe/Paris, UTC). */
+export function isValidZone(zone: string): boolean {
+  return zone.trim() === zone && zone !== '' && IANAZone.isValidZone(zone);
+}
+
+/**
+ * Parses an administrator's date: `YYYY-MM-DD` is midnight in `zone`; a full ISO 8601 date-time keeps its offset,
+ * or is read in `zone` when it has none. Returns UTC. `what` names the input in the one-line error.
+ */
+export function parseDateInput(text: string, zone: string, what: string): DateTime {
+  const expected = '(expected YYYY-MM-DD or an ISO 8601 date-time such as 2027-01-15T09:00:00+01:00)';
+  const dateOnly = DATE_ONLY.exec(text);
+  if (dateOnly !== null) {
+    const parsed = DateTime.fromObject(
+      { year: Number(dateOnly[1]), month: Number(dateOnly[2]), day: Number(dateOnly[3]) },
+      { zone },
+    );
+    if (!parsed.isValid) throw new InputError(`${what}: ${quoted(text)} is not a calendar date ${expected}`);
+    return parsed.toUTC();
+  }
+  const parsed = parseDateTime(text, zone);
+  if (parsed === null) throw new InputError(`${what}: ${quoted(text)} is not a date ${expected}`);
+  return parsed;
+}
+
+/** Parses the `expDate` of an Apple token file, e.g. `2027-11-24T10:15:30-0800`; an offset (or Z) is required. */
+export function parseAppleExpiry(text: string): DateTime | null {
+  const match = DATE_TIME.exec(text);
+  if (match === null || match[3] === undefined) return null;
+  return parseDateTime(text, 'UTC');
+}
+
+function parseDateTime(text: string, zone: string): DateTime | null {
+  const match = DATE_TIME.exec(text);
+  if (match === null) return null;
+  const [, date, time, offset] = match;
+  const normalizedOffset = offset === undefined || offset === 'Z' ? (offset ?? '') : normalizeOffset(offset);
+  if (normalizedOffset === null) return null;
+  const parsed = DateTime.fromISO(`${date ?? ''}T${(time ?? '').replace(',', '.')}${normalizedOffset}`, { zone });
+  if (!parsed.isValid || parsed.year < 1970) return null;
+  return parsed.toUTC();
+}
+
+/** `-0800` and `-08` become `-08:00`; null for offsets no place on Earth uses (beyond ±14:00). */
+function normalizeOffset(offset: string): string | null {
+  const sign = offset[0] ?? '+';
+  const digits = offset.slice(1).replace(':', '');
+  const hours = digits.slice(0, 2);
+  const minutes = digits.slice(2) || '00';
+  if (Number(hours) > 14 || Number(minutes) > 59) return null;
+  return `${sign}${hours}:${minutes}`;
+}
+
+/** Calendar days from `from` to `to`, both taken as dates in `zone` (DST-proof: counts dates, not hours). */
+export function calendarDaysBetween(from: DateTime, to: DateTime, zone: string): number {
+  const a = from.setZone(zone);
+  const b = to.setZone(zone);
+  const utcDay = (d: DateTime): number => Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
+  return utcDay(b) - utcDay(a);
+}
+
+/** Calendar days left until the expiry date, from today, in `zone`: 0 on the expiry day, negative after it. */
+export function daysLeft(expiresAt: DateTime, now: DateTime, zone: string): number {
+  return calendarDaysBetween(now, expiresAt, zone);
+}
+
+/** A token expires 12 months after it was downloaded (29 February + 12 months is 28 February). */
+export function expiryFromDownload(downloadedAt: DateTime, zone: string): DateTime {
+  return downloadedAt.setZone(zone).plus({ months: 12 }).toUTC();
+}
+
+/** `2027-01-15` in `zone`. */
+export function formatDate(instant: DateTime, zone: string): string {
+  return instant.setZone(zone).toFormat('yyyy-MM-dd');
+}
+
+/** `2027-01-15 09:00 (Europe/Paris)`. */
+export function formatDateTime(instant: DateTime, zone: string): string {
+  return `${instant.setZone(zone).toFormat('yyyy-MM-dd HH:mm')} (${zone})`;
+}

@@ -1,0 +1,102 @@
+// Parses a CSV of tokens for `tokenwatch import --csv`: a header row, then one token per row. Pure; the whole file is
+// accepted or the first bad row is reported as `FILE line N: …`.
+import { parse } from 'csv-parse/sync';
+import type { DateTime } from 'luxon';
+import { InputError, quoted } from '../errors';
+import { expiryFromDownload, parseDateInput } from './dates';
+import type { TokenInput } from './token';
+import {
+  parseAppleId,
+  parseEmailList,
+  parseKind,
+  parseOrgGroup,
+  parseSlackChannel,
+  parseThresholds,
+  parseTokenName,
+} from './token-fields';
+
+export const CSV_COLUMNS = [
+  'name',
+  'expires',
+  'downloaded',
+  'apple_id',
+  'org_group',
+  'email',
+  'slack_channel',
+  'kind',
+  'thresholds',
+  'notes',
+] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+
+export const MAX_CSV_ROWS = 1_000_000;
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+export function parseTokenCsv(label: string, text: string, zone: string, addedAt: DateTime): TokenInput[] {
+  let records: CsvRecord[];
+  try {
+    records = parse(text, { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
+  } catch (error) {
+    const { lines, message } = error as { lines?: number; message: string };
+    const reason = message.replace(/^[^:]*:\s*/, '').replace(/\s+on line \d+$/, '').split('\n')[0] ?? 'malformed';
+    throw new InputError(`${label} line ${lines ?? '?'}: ${reason} (expected CSV with a header row)`);
+  }
+  const [header, ...rows] = records;
+  if (header === undefined) throw new InputError(`${label}: empty (expected a header row such as name,expires)`);
+  const columns = header.record.map((name) => name.toLowerCase());
+  for (const column of columns) {
+    if (!(CSV_COLUMNS as readonly string[]).includes(column)) {
+      throw new InputError(`${label} line 1: unknown column ${quoted(column)} (expected some of ${CSV_COLUMNS.join(', ')})`);
+    }
+  }
+  if (new Set(columns).size !== columns.length) throw new InputError(`${label} line 1: a column appears twice (expected each once)`);
+  if (!columns.includes('name') || (!columns.includes('expires') && !columns.includes('downloaded'))) {
+    throw new InputError(`${label} line 1: missing columns (expected at least name and expires, or name and downloaded)`);
+  }
+  if (rows.length === 0) throw new InputError(`${label}: no rows (expected one token per line after the header)`);
+  if (rows.length > MAX_CSV_ROWS) throw new InputError(`${label}: ${rows.length} rows (expected at most ${MAX_CSV_ROWS})`);
+
+  const seen = new Map<string, number>();
+  return rows.map(({ record, info }) => {
+    const line = info.lines;
+    const where = (column: string): string => `${label} line ${line}: ${column}`;
+    const cell = (column: Column): string | null => {
+      const index = columns.indexOf(column);
+      const value = index < 0 ? undefined : record[index];
+      return value === undefined || value === '' ? null : value;
+    };
+    const optional = <T>(column: Column, parse: (value: string, what: string) => T): T | null => {
+      const value = cell(column);
+      return value === null ? null : parse(value, where(column));
+    };
+    const name = parseTokenName(cell('name') ?? '', where('name'));
+    const first = seen.get(name);
+    if (first !== undefined) throw new InputError(`${where('name')} ${quoted(name)} already on line ${first} (expected unique names)`);
+    seen.set(name, line);
+    const expires = cell('expires');
+    const downloaded = cell('downloaded');
+    if ((expires === null) === (downloaded === null)) {
+      throw new InputError(`${label} line ${line}: give exactly one of expires and downloaded`);
+    }
+    const downloadedAt = downloaded === null ? null : parseDateInput(downloaded, zone, where('downloaded'));
+    const expiresAt = downloadedAt === null ? parseDateInput(expires ?? '', zone, where('expires')) : expiryFromDownload(downloadedAt, zone);
+    return {
+      name,
+      kind: optional('kind', parseKind) ?? 'vpp',
+      orgName: null,
+      expiresAt,
+      addedAt: downloadedAt ?? addedAt,
+      appleId: optional('apple_id', parseAppleId),
+      orgGroup: optional('org_group', parseOrgGroup),
+      email: optional('email', parseEmailList),
+      slackChannel: optional('slack_channel', parseSlackChannel),
+      thresholds: optional('thresholds', parseThresholds),
+      notes: cell('notes'),
+      fingerprint: null,
+    };
+  });
+}

@@ -1,0 +1,80 @@
+// Validation of the fields an administrator gives a token (CLI options, CSV columns, config). Pure; each failure is
+// one InputError line that names the input (`what`) and what was expected.
+import { InputError, quoted } from '../errors';
+import { TOKEN_KINDS, type TokenKind } from './token';
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+$/;
+// A channel name (#ops-mdm or ops-mdm) or a channel / user ID (C0123ABCD, G…, D…, U…).
+const SLACK_CHANNEL = /^(#?[a-z0-9][a-z0-9._-]{0,79}|[CGDUW][A-Z0-9]{7,20})$/;
+
+export const MAX_THRESHOLD_DAYS = 3650;
+
+function singleLine(value: string, what: string, label: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed === '') throw new InputError(`${what}: empty (expected ${label})`);
+  if (CONTROL.test(trimmed)) throw new InputError(`${what}: ${quoted(trimmed)} contains a line break or control character (expected ${label} on one line)`);
+  if (trimmed.length > max) throw new InputError(`${what}: ${quoted(trimmed)} is ${trimmed.length} characters long (expected ${label} of at most ${max})`);
+  return trimmed;
+}
+
+/** A token's unique name: one line, at most 200 characters. */
+export function parseTokenName(value: string, what: string): string {
+  return singleLine(value, what, 'a token name', 200);
+}
+
+export function parseKind(value: string, what: string): TokenKind {
+  const kind = TOKEN_KINDS.find((k) => k === value.trim().toLowerCase());
+  if (kind === undefined) throw new InputError(`${what}: ${quoted(value)} is not a token kind (expected one of ${TOKEN_KINDS.join(', ')})`);
+  return kind;
+}
+
+/** The Apple account that created the token (usually an email or Managed Apple ID). */
+export function parseAppleId(value: string, what: string): string {
+  return singleLine(value, what, 'an Apple account', 320);
+}
+
+/** The console Organization Group path, e.g. `Global / Acme / iOS`. */
+export function parseOrgGroup(value: string, what: string): string {
+  return singleLine(value, what, 'an Organization Group path', 500);
+}
+
+/** Comma-separated email addresses; at least one, at most 50, duplicates dropped. */
+export function parseEmailList(value: string, what: string): string[] {
+  const addresses = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  if (addresses.length === 0) throw new InputError(`${what}: no address in ${quoted(value)} (expected comma-separated email addresses)`);
+  if (addresses.length > 50) throw new InputError(`${what}: ${addresses.length} addresses (expected at most 50)`);
+  for (const address of addresses) {
+    if (!EMAIL.test(address) || address.length > 254) {
+      throw new InputError(`${what}: ${quoted(address)} is not an email address (expected e.g. mdm-admins@example.com)`);
+    }
+  }
+  return [...new Set(addresses)];
+}
+
+/** A Slack channel: `#name`, `name` or a channel ID. */
+export function parseSlackChannel(value: string, what: string): string {
+  const channel = value.trim();
+  if (!SLACK_CHANNEL.test(channel)) {
+    throw new InputError(`${what}: ${quoted(value)} is not a Slack channel (expected #name in lower case, or an ID such as C0123ABCD)`);
+  }
+  return channel;
+}
+
+/** Comma-separated whole days between 1 and 3650, e.g. `60,30,7`; returned unique, largest first. */
+export function parseThresholds(value: string, what: string): number[] {
+  const parts = value.split(',').map((part) => part.trim());
+  const expected = `expected comma-separated whole days from 1 to ${MAX_THRESHOLD_DAYS}, e.g. 60,30,7`;
+  if (parts.length > 20) throw new InputError(`${what}: ${parts.length} thresholds (expected at most 20)`);
+  const days = parts.map((part) => {
+    if (!/^\d{1,4}$/.test(part)) throw new InputError(`${what}: ${quoted(part)} in ${quoted(value)} is not a number of days (${expected})`);
+    const n = Number(part);
+    if (n < 1 || n > MAX_THRESHOLD_DAYS) throw new InputError(`${what}: ${n} is out of range (${expected})`);
+    return n;
+  });
+  if (new Set(days).size !== days.length) throw new InputError(`${what}: ${quoted(value)} repeats a threshold (${expected}, each once)`);
+  return days.sort((a, b) => b - a);
+}

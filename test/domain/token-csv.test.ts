@@ -1,0 +1,49 @@
+import { DateTime } from 'luxon';
+import { InputError } from '../../src/errors';
+import { parseTokenCsv } from '../../src/domain/token-csv';
+
+const NOW = DateTime.fromISO('2027-01-01T10:00:00Z');
+const parse = (text: string) => parseTokenCsv('tokens.csv', text, 'Europe/Paris', NOW);
+
+function rejection(text: string): string {
+  try {
+    parse(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).not.toContain('\n');
+    return (error as Error).message;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseTokenCsv', () => {
+  it('reads every column, with empty cells meaning the defaults', () => {
+    const [a, b] = parse(
+      '\ufeffname,expires,apple_id,org_group,email,slack_channel,kind,thresholds,notes\n' +
+        'A,2027-03-01,a@x.test,Global / A,ops@x.test,#a,vpp,"45,10",first\n' +
+        'B,2027-02-01T12:00:00Z,,,,,,,\n',
+    );
+    expect(a).toMatchObject({ name: 'A', appleId: 'a@x.test', orgGroup: 'Global / A', email: ['ops@x.test'], slackChannel: '#a', thresholds: [45, 10], notes: 'first' });
+    expect(a?.expiresAt.toISO()).toBe('2027-02-28T23:00:00.000Z');
+    expect(b).toMatchObject({ name: 'B', appleId: null, orgGroup: null, email: null, slackChannel: null, thresholds: null, kind: 'vpp' });
+  });
+
+  it('computes the expiry from a downloaded column', () => {
+    const [token] = parse('name,downloaded\nD,2026-02-10\n');
+    expect(token?.expiresAt.setZone('Europe/Paris').toISODate()).toBe('2027-02-10');
+  });
+
+  it.each([
+    ['an unknown column', 'name,expires,colour\nA,2027-01-01,red\n', /line 1: unknown column "colour"/],
+    ['a missing expiry column', 'name,apple_id\nA,a@x\n', /line 1: missing columns/],
+    ['a bad date', 'name,expires\nA,2027-03-01\nB,2027-02-30\n', /line 3: expires: "2027-02-30"/],
+    ['a duplicate name', 'name,expires\nA,2027-03-01\nA,2027-04-01\n', /line 3: name "A" already on line 2/],
+    ['a short row', 'name,expires\nA\n', /line 2: .*Invalid Record Length|line 2:/],
+    ['an unterminated quote', 'name,expires\n"A,2027-03-01\n', /line \d+: /],
+    ['no rows', 'name,expires\n', /no rows/],
+    ['an empty file', '', /empty/],
+    ['a bad email', 'name,expires,email\nA,2027-03-01,nope\n', /line 2: email: "nope"/],
+  ])('rejects %s, naming the line', (_what, text, expected) => {
+    expect(rejection(text)).toMatch(expected);
+  });
+});
