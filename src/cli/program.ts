@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, oneLine } from '../errors';
 import { redact } from '../log';
+import { describeOpenFailure } from '../store/database';
 import { CliContext, type CliDeps } from './context';
 import { registerAdd } from './commands/add';
 import { registerEdit } from './commands/edit';
@@ -54,11 +55,24 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       deps.io.err(`tokenwatch: ${redact(error.message, secrets)}`);
       return EXIT_BAD_INPUT;
     }
-    deps.io.err(`tokenwatch: ${redact(oneLine(error), secrets)}`);
+    deps.io.err(`tokenwatch: ${redact(describeFailure(ctx, error), secrets)}`);
     return EXIT_FAILURE;
   } finally {
     await ctx.close();
   }
+}
+
+/** One line for an unexpected failure; SQLite errors (locked, read-only…) name the database file. */
+function describeFailure(ctx: CliContext, error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+    try {
+      return describeOpenFailure(ctx.config.dbPath, error);
+    } catch {
+      // fall through to the plain message
+    }
+  }
+  return oneLine(error);
 }
 
 function safeSecrets(ctx: CliContext): readonly string[] {

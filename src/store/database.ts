@@ -29,6 +29,9 @@ export function describeOpenFailure(file: string, error: unknown): string {
   if (code === 'SQLITE_BUSY' || /locked|busy/i.test(message)) {
     return `database ${file}: locked by another process (expected it to finish; try again)`;
   }
+  if (code === 'ENOTDIR' || code === 'ENOENT') {
+    return `database ${file}: its folder cannot be created (${code}; expected TOKENWATCH_DB in a folder that exists or can be created)`;
+  }
   if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'EPERM') {
     return `database ${file}: cannot open (${code || message}; expected a readable and writable file)`;
   }

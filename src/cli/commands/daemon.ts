@@ -1,6 +1,7 @@
 // `tokenwatch daemon` (what `npm start` runs): scan at start-up and on the schedule until SIGINT or SIGTERM.
 import type { Command } from 'commander';
 import { Daemon } from '../../daemon/daemon';
+import { DatabaseError } from '../../store/database';
 import { Lease, newHolderId } from '../../daemon/lease';
 import type { CliContext } from '../context';
 import { buildScanDeps, describeDelivery } from '../engine-setup';
@@ -12,6 +13,10 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
     .action(async () => {
       const config = ctx.config;
       const logger = ctx.logger;
+      if (!(await waitForDatabase(ctx))) {
+        ctx.io.out('tokenwatch daemon: stopped.');
+        return;
+      }
       const deps = buildScanDeps(ctx, ctx.clock);
       const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000);
       const heartbeatMs = Math.max(500, Math.floor((config.leaseSeconds * 1000) / 3));
@@ -46,4 +51,45 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       });
       ctx.io.out('tokenwatch daemon: stopped.');
     });
+}
+
+/**
+ * Opens the registry, retrying with a capped backoff while it is unavailable (locked, read-only, folder missing on a
+ * volume not mounted yet) instead of exiting into a restart loop. Resolves false when stopped by a signal first.
+ */
+async function waitForDatabase(ctx: CliContext): Promise<boolean> {
+  let delayMs = 5000;
+  let isStopped = false;
+  let wake: (() => void) | null = null;
+  const stop = (): void => {
+    isStopped = true;
+    wake?.();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for (;;) {
+      try {
+        void ctx.database;
+        return true;
+      } catch (error) {
+        if (!(error instanceof DatabaseError)) throw error;
+        ctx.io.err(`tokenwatch daemon: ${error.message}; retrying in ${delayMs / 1000}s`);
+        ctx.logger.error('database.unavailable', { error: error.message, retryInSeconds: delayMs / 1000 });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+      if (isStopped) return false;
+      delayMs = Math.min(delayMs * 2, 300_000);
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
