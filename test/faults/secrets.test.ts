@@ -1,0 +1,106 @@
+// Nothing that could renew or steal a token leaves tokenwatch: the sToken's secret, the SMTP password and the Slack
+// token appear in no output, log line, database page, message or preview file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { runTokenwatch } from '../support/process';
+import { makeTempDir, removeDir } from '../support/temp-dir';
+import { makeTokenFile } from '../support/token-files';
+
+function filesUnder(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(root, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+describe('secrets', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  const outputs: string[] = [];
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    outputs.length = 0;
+    env = {
+      TOKENWATCH_DB: path.join(dir, 'data', 'tokenwatch.db'),
+      TOKENWATCH_TZ: 'Europe/Paris',
+      TOKENWATCH_PREVIEW_DIR: path.join(dir, 'preview'),
+      TOKENWATCH_LOG_LEVEL: 'debug',
+    };
+  });
+  afterEach(() => removeDir(dir));
+
+  async function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | string; stdout: string; stderr: string }> {
+    const result = await runTokenwatch(args, { ...env, ...extraEnv }, dir);
+    outputs.push(result.stdout, result.stderr);
+    return result;
+  }
+
+  function expectNowhere(secret: string): void {
+    for (const output of outputs) expect(output).not.toContain(secret);
+    for (const file of filesUnder(dir).filter((f) => !f.endsWith('.vpptoken'))) {
+      const bytes = fs.readFileSync(file);
+      if (bytes.includes(Buffer.from(secret))) throw new Error(`${file} contains the secret`);
+    }
+  }
+
+  it('never stores, prints, logs or sends the secret token value of an imported file', async () => {
+    const secret = `sToken-${randomBytes(16).toString('hex')}`;
+    const renewedSecret = `sToken-${randomBytes(16).toString('hex')}`;
+    const file = path.join(dir, 'acme.vpptoken');
+    fs.writeFileSync(file, makeTokenFile({ token: secret, expDate: '2027-11-24T10:15:30-0800', orgName: 'Acme Main' }));
+    expect((await run(['import', file, '--apple-id', 'vpp@acme.test', '--org-group', 'Global / Acme'])).code).toBe(0);
+    expect((await run(['import', file, '--name', 'Again'])).code).toBe(2); // same fingerprint: refused
+    await run(['list', '--json']);
+    await run(['show', 'Acme Main', '--json']);
+    expect((await run(['scan', '--at', '2027-11-10T09:00'])).code).toBe(0);
+    await run(['history', '--json']);
+    const next = path.join(dir, 'next.vpptoken');
+    fs.writeFileSync(next, makeTokenFile({ token: renewedSecret, expDate: '2028-11-24T10:15:30-0800', orgName: 'Acme Main' }));
+    expect((await run(['renew', 'Acme Main', '--file', next])).code).toBe(0);
+    await run(['scan', '--at', '2027-11-20T09:00', '--json']);
+    await run(['doctor']);
+    expect(filesUnder(env['TOKENWATCH_PREVIEW_DIR'] as string).length).toBeGreaterThan(0);
+    expectNowhere(secret);
+    expectNowhere(renewedSecret);
+    expectNowhere(fs.readFileSync(file, 'utf8'));
+  });
+
+  it('redacts the SMTP password and the Slack token in every line, error and stored failure; doctor shows only that they are set', async () => {
+    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const slackToken = `xoxb-${randomBytes(12).toString('hex')}`;
+    const secretEnv = {
+      TOKENWATCH_SMTP_URL: `smtp://mailer:${password}@127.0.0.1:1`,
+      TOKENWATCH_MAIL_TO: 'ops@example.test',
+      SLACK_BOT_TOKEN: slackToken,
+      TOKENWATCH_SLACK_CHANNEL: '#mdm',
+      TOKENWATCH_SLACK_API_URL: 'http://127.0.0.1:1/api/',
+    };
+    expect((await run(['add', '--name', 'Acme', '--expires', '2027-02-01'])).code).toBe(0);
+    const scan = await run(['scan', '--at', '2027-01-20T09:00'], secretEnv);
+    expect(scan.code).toBe(1); // both servers are unreachable: queued for retry
+    await run(['history', '--json'], secretEnv);
+    const doctor = await run(['doctor'], secretEnv);
+    expect(doctor.stdout).toContain('secrets   SMTP URL set, Slack token set');
+    expect(doctor.code).toBe(1);
+    await run(['test-notify'], secretEnv);
+    expectNowhere(password);
+    expectNowhere(slackToken);
+  });
+
+  it('reads the SMTP URL and the Slack token from secret files, refusing them in the config file', async () => {
+    fs.mkdirSync(path.join(dir, 'config'));
+    fs.writeFileSync(path.join(dir, 'config', 'tokenwatch.json'), JSON.stringify({ slackToken: 'xoxb-in-a-file' }));
+    const refused = await run(['list']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).not.toContain('xoxb-in-a-file');
+    fs.rmSync(path.join(dir, 'config', 'tokenwatch.json'));
+    const tokenFile = path.join(dir, 'slack-token');
+    fs.writeFileSync(tokenFile, 'xoxb-from-secret-file\n');
+    const doctor = await run(['doctor'], { SLACK_BOT_TOKEN_FILE: tokenFile, TOKENWATCH_SLACK_API_URL: 'http://127.0.0.1:1/api/' });
+    expect(doctor.stdout).toContain('Slack token set');
+    expectNowhere('xoxb-from-secret-file');
+  });
+});
