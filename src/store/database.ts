@@ -29,7 +29,7 @@ export function describeOpenFailure(file: string, error: unknown): string {
   if (code === 'SQLITE_BUSY' || /locked|busy/i.test(message)) {
     return `database ${file}: locked by another process (expected it to finish; try again)`;
   }
-  if (code === 'ENOTDIR' || code === 'ENOENT') {
+  if (code === 'ENOTDIR' || code === 'ENOENT' || code === 'EEXIST') {
     return `database ${file}: its folder cannot be created (${code}; expected TOKENWATCH_DB in a folder that exists or can be created)`;
   }
   if (code === 'EACCES' || code === 'SQLITE_CANTOPEN' || code === 'EPERM') {

@@ -41,7 +41,7 @@ describe('database faults', () => {
     fs.writeFileSync(path.join(dir, 'not-a-folder'), 'x');
     const result = await runTokenwatch(['list'], { ...env, TOKENWATCH_DB: path.join(dir, 'not-a-folder', 'tokenwatch.db') }, dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^tokenwatch: database .*not-a-folder.*: its folder cannot be created \(ENOTDIR/);
+    expect(result.stderr).toMatch(/^tokenwatch: database .*not-a-folder.*: its folder cannot be created \((ENOTDIR|EEXIST)/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -83,7 +83,7 @@ describe('database faults', () => {
   (canMountReadOnly ? describe : describe.skip)('on a read-only file system', () => {
     /** Runs tokenwatch in a private mount namespace where `dir` is mounted read-only. */
     function readOnly(args: string[], timeoutSeconds = 0) {
-      const command = `mount --bind "${dir}" "${dir}" && mount -o remount,bind,ro "${dir}" && ${timeoutSeconds > 0 ? `timeout -s TERM ${timeoutSeconds} ` : ''}"${process.execPath}" "${BIN}" ${args.join(' ')}`;
+      const command = `mount --bind "${dir}" "${dir}" && mount -o remount,bind,ro "${dir}" && ${timeoutSeconds > 0 ? `timeout --preserve-status -s TERM ${timeoutSeconds} ` : ''}"${process.execPath}" "${BIN}" ${args.join(' ')}`;
       return spawnSync('unshare', ['-m', 'sh', '-c', command], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' });
     }
 

@@ -1,0 +1,96 @@
+// Loads the administrator's overrides of the renewal-step wording from a folder (config/steps by default).
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_STEP_TEMPLATES, STEP_KEYS, STEP_PLACEHOLDERS, unknownPlaceholders, type StepKey, type StepTemplates } from '../domain/renewal-steps';
+import { InputError, quoted } from '../errors';
+
+/** The override file of each step inside the steps folder. */
+export const STEP_FILES: Readonly<Record<StepKey, string>> = {
+  apple: 'apple.txt',
+  console: 'console.txt',
+  impact: 'impact.txt',
+  tellTokenwatch: 'tell-tokenwatch.txt',
+};
+
+export const MAX_STEP_FILE_BYTES = 16 * 1024;
+
+// Paths can be long; the file name at their end is what the administrator needs to see.
+const PATH_MAX = 300;
+
+/**
+ * The step wording: each step's file in `dir` when it exists, else the default. A missing folder means all defaults.
+ * Throws InputError (one line naming the file) for a file that cannot be read, is empty, is too large or uses an
+ * unknown placeholder, so a mistake shows at start-up rather than in a reminder.
+ */
+export function loadStepTemplates(dir: string): StepTemplates {
+  const dirStat = statOrNull(dir, 'steps folder');
+  if (dirStat === null) return DEFAULT_STEP_TEMPLATES;
+  if (!dirStat.isDirectory()) {
+    throw new InputError(`steps folder ${quoted(dir, PATH_MAX)} is not a folder (expected a folder holding ${Object.values(STEP_FILES).join(', ')})`);
+  }
+  const templates: Record<StepKey, string> = { ...DEFAULT_STEP_TEMPLATES };
+  for (const key of STEP_KEYS) {
+    const loaded = readStepFile(path.join(dir, STEP_FILES[key]));
+    if (loaded !== null) templates[key] = loaded;
+  }
+  return Object.freeze(templates);
+}
+
+function statOrNull(file: string, what: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return null;
+    throw new InputError(`${what} ${quoted(file, PATH_MAX)} cannot be read (${errorCode(error) ?? 'error'})`, { cause: error });
+  }
+}
+
+/** The file's wording, or null when there is no such file. */
+function readStepFile(file: string): string | null {
+  const name = `step file ${quoted(file, PATH_MAX)}`;
+  const stat = statOrNull(file, 'step file');
+  if (stat === null) return null;
+  if (!stat.isFile()) throw new InputError(`${name} is not a regular file (expected a UTF-8 text file with the step's wording)`);
+  if (stat.size > MAX_STEP_FILE_BYTES) {
+    throw new InputError(`${name} is ${stat.size} bytes (expected at most ${MAX_STEP_FILE_BYTES} bytes of text)`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    // Removed between the check and the read: the default applies, as if it had never been there.
+    if (errorCode(error) === 'ENOENT') return null;
+    throw new InputError(`${name} cannot be read (${errorCode(error) ?? 'error'}; expected a readable UTF-8 text file)`, { cause: error });
+  }
+  if (bytes.length > MAX_STEP_FILE_BYTES) {
+    throw new InputError(`${name} is ${bytes.length} bytes (expected at most ${MAX_STEP_FILE_BYTES} bytes of text)`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new InputError(`${name} is not UTF-8 text (expected a UTF-8 text file with the step's wording)`, { cause: error });
+  }
+  const wording = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trimEnd();
+  if (wording.trim() === '') {
+    throw new InputError(`${name} is empty (expected the step's wording, or remove the file to use the default)`);
+  }
+  const unknown = unknownPlaceholders(wording);
+  if (unknown.length > 0) {
+    const found = unknown.map((placeholder) => quoted(`{{${placeholder}}}`, 40)).join(', ');
+    const known = STEP_PLACEHOLDERS.map((placeholder) => `{{${placeholder}}}`).join(', ');
+    throw new InputError(`${name} uses unknown placeholder ${found} (expected only ${known})`);
+  }
+  return wording;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}

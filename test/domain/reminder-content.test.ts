@@ -1,0 +1,335 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import type { Reminder, ReminderToken, SlackBlock } from '../../src/domain/reminder';
+import { renderReminder } from '../../src/domain/reminder-content';
+import { DEFAULT_STEP_TEMPLATES, STEP_PLACEHOLDERS, fillStep } from '../../src/domain/renewal-steps';
+
+const ZONE = 'Europe/Paris';
+
+const acme: ReminderToken = {
+  name: 'Acme Main',
+  kind: 'vpp',
+  orgName: 'Acme Corp',
+  expiresAt: DateTime.fromISO('2027-01-15T09:00:00+01:00', { setZone: true }).toUTC(),
+  appleId: 'vpp-admin@acme.example',
+  orgGroup: 'Global / Acme / Europe',
+};
+
+function reminder(overrides: Partial<Reminder> = {}, token: Partial<ReminderToken> = {}): Reminder {
+  return { kind: 'threshold', threshold: 30, daysLeft: 30, zone: ZONE, ...overrides, token: { ...acme, ...token } };
+}
+
+const threshold = (days: number, daysLeft = days): Reminder => reminder({ kind: 'threshold', threshold: days, daysLeft });
+
+/** Every text value anywhere inside the Slack blocks, with the type of the object that holds it. */
+function slackTexts(blocks: readonly SlackBlock[]): { type: string; text: string }[] {
+  const found: { type: string; text: string }[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      if (typeof record['text'] === 'string') found.push({ type: String(record['type']), text: record['text'] });
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(blocks);
+  return found;
+}
+
+function header(blocks: readonly SlackBlock[]): string {
+  const block = blocks.find((b) => b['type'] === 'header') as { text: { type: string; text: string } } | undefined;
+  if (block === undefined) throw new Error('no header block');
+  expect(block.text.type).toBe('plain_text');
+  return block.text.text;
+}
+
+describe('reminder subjects', () => {
+  it('says how many days are left and the expiry date for each threshold', () => {
+    expect(renderReminder(threshold(60)).subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 60 days (2027-01-15)');
+    expect(renderReminder(threshold(30)).subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 30 days (2027-01-15)');
+    expect(renderReminder(threshold(7)).subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 7 days (2027-01-15)');
+    expect(renderReminder(threshold(7, 1)).subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 1 day (2027-01-15)');
+    expect(renderReminder(threshold(7, 0)).subject).toBe('[tokenwatch] VPP token "Acme Main" expires today (2027-01-15)');
+  });
+
+  it('counts the days left, not the threshold, when a reminder is sent late', () => {
+    expect(renderReminder(threshold(60, 58)).subject).toContain('expires in 58 days');
+  });
+
+  it('marks an expired token in capitals with the day it expired', () => {
+    expect(renderReminder(reminder({ kind: 'expired', threshold: null, daysLeft: -3 })).subject).toBe(
+      '[tokenwatch] EXPIRED: VPP token "Acme Main" expired on 2027-01-15',
+    );
+  });
+
+  it('confirms a renewal with the next expiry date', () => {
+    const next = acme.expiresAt.plus({ years: 1 });
+    expect(renderReminder(reminder({ kind: 'renewed', threshold: null, daysLeft: 365 }, { expiresAt: next })).subject).toBe(
+      '[tokenwatch] Renewed: VPP token "Acme Main", next expiry 2028-01-15',
+    );
+  });
+
+  it('marks a test message as a test that needs no action', () => {
+    const subject = renderReminder(reminder({ kind: 'test', threshold: null })).subject;
+    expect(subject.startsWith('[tokenwatch] TEST')).toBe(true);
+    expect(subject).toContain('no action needed');
+    expect(subject).toContain('"Acme Main"');
+  });
+
+  it('names the kind of token with its usual label', () => {
+    expect(renderReminder(reminder({}, { kind: 'apns' })).subject).toContain('APNs token "Acme Main"');
+    expect(renderReminder(reminder({}, { kind: 'ade' })).subject).toContain('ADE token "Acme Main"');
+  });
+
+  it('puts a name with line breaks on one line and cuts a long one to 80 characters', () => {
+    expect(renderReminder(reminder({}, { name: 'Acme\r\n  Main\tEurope' })).subject).toContain('"Acme Main Europe"');
+    const subject = renderReminder(reminder({}, { name: 'x'.repeat(200) })).subject;
+    expect(subject).toContain(`"${'x'.repeat(79)}…"`);
+    expect(subject).not.toContain('x'.repeat(80));
+  });
+});
+
+describe('reminder urgency', () => {
+  it('asks to plan at 60 days, to act at 30 days and says it is urgent at 7 days', () => {
+    expect(renderReminder(threshold(60)).text).toMatch(/^Plan: /m);
+    expect(renderReminder(threshold(30)).text).toMatch(/^Act now: /m);
+    expect(renderReminder(threshold(7)).text).toMatch(/^Urgent: /m);
+    expect(renderReminder(threshold(7, 0)).text).toMatch(/^Urgent: /m);
+  });
+
+  it('follows the threshold of the reminder rather than the days left', () => {
+    expect(renderReminder(threshold(30, 29)).text).toMatch(/^Act now: /m);
+    expect(renderReminder(threshold(60, 45)).text).toMatch(/^Plan: /m);
+  });
+
+  it('says the service is impaired once the token has expired', () => {
+    expect(renderReminder(reminder({ kind: 'expired', threshold: null, daysLeft: -1 })).text).toMatch(/^Expired: service is impaired/m);
+  });
+});
+
+describe('reminder text', () => {
+  it('gives the token, organization, expiry in the zone, days left and the four numbered steps', () => {
+    const { text } = renderReminder(threshold(30));
+    expect(text).toContain('Token: Acme Main (VPP)');
+    expect(text).toContain('Organization: Acme Corp');
+    expect(text).toContain('2027-01-15 09:00 (Europe/Paris)');
+    expect(text).toContain('Days left: 30');
+    const steps = [...text.matchAll(/^(\d)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
+    expect(steps).toEqual([
+      '1. Download a new token from Apple',
+      '2. Renew the token in the console',
+      '3. What stops working after expiry',
+      '4. Tell tokenwatch',
+    ]);
+    expect(text).toContain('Groups & Settings > All Settings > Apps > Catalog > VPP Managed Distribution');
+    expect(text).toContain('Apps already installed keep working.');
+    expect(text).toContain('tokenwatch renew "Acme Main" --file new.vpptoken');
+  });
+
+  it('says the organization is unknown when the token file did not name it', () => {
+    expect(renderReminder(reminder({}, { orgName: null })).text).toContain('Organization: unknown');
+  });
+
+  it('carries the Apple account and the Organization Group into the steps when they are known', () => {
+    const { text } = renderReminder(threshold(30));
+    expect(text).toContain('as "vpp-admin@acme.example"');
+    expect(text).toContain('where the token resides: "Global / Acme / Europe"');
+    expect(text).not.toContain('not recorded');
+  });
+
+  it('says how to record the Apple account and the Organization Group when they are not known', () => {
+    const { text, html } = renderReminder(reminder({}, { appleId: null, orgGroup: null }));
+    expect(text).toContain('the account that created it (not recorded: add it with tokenwatch edit "Acme Main" --apple-id ACCOUNT)');
+    expect(text).toContain('(not recorded: add it with tokenwatch edit "Acme Main" --org-group PATH)');
+    expect(html).toContain('--apple-id ACCOUNT');
+  });
+
+  it('shows the expiry date in the configured zone', () => {
+    const expiresAt = DateTime.fromISO('2027-03-01T00:30:00', { zone: 'Europe/Paris' }).toUTC();
+    const paris = renderReminder(reminder({ zone: 'Europe/Paris' }, { expiresAt }));
+    const utc = renderReminder(reminder({ zone: 'UTC' }, { expiresAt }));
+    expect(paris.subject).toContain('(2027-03-01)');
+    expect(paris.text).toContain('2027-03-01 00:30 (Europe/Paris)');
+    expect(utc.subject).toContain('(2027-02-28)');
+    expect(utc.text).toContain('2027-02-28 23:30 (UTC)');
+    expect(utc.text).toContain('After 2027-02-28 the console');
+  });
+
+  it('keeps a renewal confirmation short, with the next expiry and no steps', () => {
+    const next = acme.expiresAt.plus({ years: 1 });
+    const rendered = renderReminder(reminder({ kind: 'renewed', threshold: null, daysLeft: 365 }, { expiresAt: next }));
+    expect(rendered.text).toContain('renewed; next expiry 2028-01-15');
+    expect(rendered.text).not.toMatch(/^1\. /m);
+    expect(rendered.text.length).toBeLessThan(renderReminder(threshold(30)).text.length / 3);
+    expect(rendered.html).not.toContain('<ol>');
+    expect(rendered.slack.blocks.length).toBeLessThanOrEqual(4);
+  });
+
+  it('gives a test the full content of a reminder and says no token needs action', () => {
+    const test = renderReminder(reminder({ kind: 'test', threshold: null, daysLeft: 30 }));
+    const notice = 'This is a test from tokenwatch test-notify; no token needs action.';
+    expect(test.text.startsWith(notice)).toBe(true);
+    expect(test.text).toMatch(/^4\. Tell tokenwatch$/m);
+    expect(test.html).toContain(notice);
+    expect(test.slack.text).toContain(notice);
+    expect(slackTexts(test.slack.blocks).some((t) => t.text.includes(notice))).toBe(true);
+  });
+
+  it('uses the given templates with their placeholders filled', () => {
+    const templates = {
+      ...DEFAULT_STEP_TEMPLATES,
+      apple: 'Ask {{appleAccount}} to download the token of {{orgName}}.',
+      tellTokenwatch: 'Open a ticket for {{tokenName}} (expires {{expiryDate}}, group {{orgGroup}}).',
+    };
+    const rendered = renderReminder(threshold(30), templates);
+    expect(rendered.text).toContain('Ask "vpp-admin@acme.example" to download the token of Acme Corp.');
+    expect(rendered.text).toContain('Open a ticket for Acme Main (expires 2027-01-15, group "Global / Acme / Europe").');
+    expect(rendered.html).toContain('Ask &quot;vpp-admin@acme.example&quot; to download the token of Acme Corp.');
+    expect(rendered.text).not.toContain('Account Summary');
+  });
+
+  it('is the same every time for the same reminder', () => {
+    expect(renderReminder(threshold(7))).toEqual(renderReminder(threshold(7)));
+  });
+});
+
+describe('reminder HTML', () => {
+  const nasty = '<script>alert("x")</script> & co';
+
+  it('is a complete document with the steps as an ordered list', () => {
+    const { html } = renderReminder(threshold(30));
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('<meta charset="utf-8">');
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    expect(html.match(/<li>/g)).toHaveLength(4);
+  });
+
+  it('escapes every value an administrator supplied', () => {
+    const { html } = renderReminder(reminder({}, { name: nasty, orgName: nasty, appleId: nasty, orgGroup: `${nasty}'` }));
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('"x"');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');
+    expect(html).toContain('&amp; co&#39;');
+    // Only our own tags remain.
+    const tags = new Set([...html.matchAll(/<\/?([a-zA-Z0-9!]+)/g)].map((m) => (m[1] ?? '').toLowerCase()));
+    expect([...tags].sort()).toEqual(['!doctype', 'body', 'br', 'h1', 'head', 'html', 'li', 'meta', 'ol', 'p', 'strong', 'table', 'td', 'th', 'title', 'tr']);
+  });
+
+  it('escapes markup in an administrator template', () => {
+    const templates = { ...DEFAULT_STEP_TEMPLATES, impact: 'Nothing <b>breaks</b> & all is "fine"' };
+    expect(renderReminder(threshold(30), templates).html).toContain('Nothing &lt;b&gt;breaks&lt;/b&gt; &amp; all is &quot;fine&quot;');
+  });
+
+  it('turns line breaks inside a value into spaces', () => {
+    const { html } = renderReminder(reminder({}, { name: 'Acme\nMain', orgGroup: 'Global\r\n/ Acme' }));
+    expect(html).toContain('Acme Main');
+    expect(html).toContain('&quot;Global / Acme&quot;');
+  });
+});
+
+describe('reminder in Slack', () => {
+  it('has a header, the facts as fields, the urgency and one section per step', () => {
+    const { blocks, text } = renderReminder(threshold(30)).slack;
+    expect(header(blocks)).toContain('VPP token "Acme Main" expires in 30 days (2027-01-15)');
+    const fields = blocks.find((b) => Array.isArray(b['fields']))?.['fields'] as { type: string; text: string }[];
+    expect(fields.map((f) => f.text.split('\n')[0])).toEqual([
+      '*Token*',
+      '*Organization*',
+      '*Expires*',
+      '*Days left*',
+      '*Apple account*',
+      '*Organization Group*',
+    ]);
+    expect(fields.every((f) => f.type === 'mrkdwn')).toBe(true);
+    const sections = slackTexts(blocks).map((t) => t.text);
+    expect(sections.some((s) => s.startsWith('*Act now: '))).toBe(true);
+    for (const n of [1, 2, 3, 4]) expect(sections.some((s) => s.startsWith(`*${n}. `))).toBe(true);
+    expect(text).toContain('VPP token "Acme Main" expires in 30 days (2027-01-15)');
+    expect(text).toContain('Days left: 30');
+  });
+
+  it('escapes names that would ping the channel or post a link', () => {
+    const { blocks, text } = renderReminder(
+      reminder({}, { name: '<!channel> please', orgName: '<http://evil|click>', appleId: '<@U123>', orgGroup: 'a & b' }),
+    ).slack;
+    for (const value of [text, ...slackTexts(blocks).filter((t) => t.type === 'mrkdwn').map((t) => t.text)]) {
+      expect(value).not.toMatch(/[<>]/);
+    }
+    const all = [text, ...slackTexts(blocks).map((t) => t.text)].join('\n');
+    expect(all).toContain('&lt;!channel&gt; please');
+    expect(all).toContain('&lt;http://evil|click&gt;');
+    expect(all).toContain('a &amp; b');
+    // Only the plain_text header, which Slack never parses for mentions or links, shows the name as written.
+    expect(header(blocks)).toContain('"<!channel> please"');
+    expect(JSON.stringify(blocks).split('<!channel>')).toHaveLength(2);
+  });
+
+  it('stays within Slack limits for a 5000-character name with line breaks, markup and emoji', () => {
+    const name = `${'🔑 <!here> & *bold*\n'.repeat(250)}end`.slice(0, 5000);
+    const long = 'é<&>'.repeat(1500);
+    const templates = { apple: long, console: `${long}\n{{tokenName}}`, impact: '{{orgGroup}}'.repeat(30), tellTokenwatch: '{{tokenName}}' };
+    for (const kind of ['threshold', 'expired', 'renewed', 'test'] as const) {
+      const rendered = renderReminder(reminder({ kind, threshold: kind === 'threshold' ? 7 : null }, { name, orgName: name, appleId: name, orgGroup: name }), templates);
+      const { blocks } = rendered.slack;
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      expect(header(blocks).length).toBeLessThanOrEqual(150);
+      expect(header(blocks)).not.toContain('\n');
+      for (const { type, text } of slackTexts(blocks)) {
+        if (type === 'mrkdwn') expect(text.length).toBeLessThanOrEqual(3000);
+        // A cut never leaves half an entity or half an emoji.
+        expect(text).not.toMatch(/&(a|am|l|g|amp|lt|gt)?…/);
+        expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+      }
+      const fields = blocks.flatMap((b) => (Array.isArray(b['fields']) ? (b['fields'] as { text: string }[]) : []));
+      for (const field of fields) expect(field.text.length).toBeLessThanOrEqual(2000);
+      expect(rendered.subject).not.toContain('\n');
+      expect(rendered.subject.length).toBeLessThan(200);
+      expect(rendered.html).not.toContain('<!here>');
+      expect(() => JSON.stringify(rendered)).not.toThrow();
+    }
+  });
+});
+
+describe('reminder rendering for any input', () => {
+  it('never throws and keeps every Slack limit, whatever the strings and the days', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 400 });
+    const optional = fc.option(text, { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({ name: text, orgName: optional, appleId: optional, orgGroup: optional }),
+        fc.constantFrom('threshold', 'expired', 'renewed', 'test' as const),
+        fc.integer({ min: -400, max: 400 }),
+        fc.record({ apple: text, console: text, impact: text, tellTokenwatch: text }),
+        (token, kind, daysLeft, templates) => {
+          const rendered = renderReminder(reminder({ kind, threshold: kind === 'threshold' ? 30 : null, daysLeft }, token), templates);
+          expect(rendered.subject).not.toMatch(/[\r\n]/);
+          expect(rendered.slack.blocks.length).toBeLessThanOrEqual(50);
+          expect(header(rendered.slack.blocks).length).toBeLessThanOrEqual(150);
+          for (const { type, text: value } of slackTexts(rendered.slack.blocks)) {
+            if (type === 'mrkdwn') {
+              expect(value.length).toBeLessThanOrEqual(3000);
+              expect(value).not.toMatch(/[<>]/);
+            }
+          }
+          expect(rendered.slack.text).not.toMatch(/[<>]/);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('step templates', () => {
+  it('lists the placeholders the default wording uses', () => {
+    const used = new Set(
+      Object.values(DEFAULT_STEP_TEMPLATES).flatMap((template: string) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1])),
+    );
+    for (const name of used) expect(STEP_PLACEHOLDERS).toContain(name);
+  });
+
+  it('fills a value literally, even one that looks like a replacement pattern', () => {
+    const values = { tokenName: '$& $1 $$', orgName: 'o', appleAccount: 'a', orgGroup: 'g', expiryDate: 'd' };
+    expect(fillStep('[{{tokenName}}] {{unknown}} {{orgName}}', values)).toBe('[$& $1 $$] {{unknown}} o');
+  });
+});
