@@ -1,0 +1,126 @@
+// The preview channel: when neither SMTP nor Slack is configured, each reminder is written to a folder instead,
+// as the real MIME email (.eml) and the Slack payload (.slack.json), readable by the owner only.
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { RenderedReminder } from '../domain/reminder';
+import type { Logger } from '../log';
+import type { Channel } from './channel';
+
+export interface PreviewChannelOptions {
+  dir: string;
+  from: string;
+  /** The configured email recipients, shown in the preview's To: header. */
+  emailTo: readonly string[];
+  logger: Logger;
+  /** Clock for the file names; the current time by default. */
+  now?: () => Date;
+}
+
+const PLACEHOLDER_TO = 'admin@localhost (set TOKENWATCH_MAIL_TO)';
+const MAX_SLUG_LENGTH = 60;
+
+export function createPreviewChannel(options: PreviewChannelOptions): Channel {
+  const now = options.now ?? ((): Date => new Date());
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  let counter = 0;
+
+  const ensureDir = async (): Promise<void> => {
+    const created = await fs.promises.mkdir(options.dir, { recursive: true, mode: 0o700 });
+    // mkdir applies the umask; a folder we created must end up owner-only whatever it is.
+    if (created !== undefined) await fs.promises.chmod(options.dir, 0o700);
+  };
+
+  const write = async (message: RenderedReminder): Promise<void> => {
+    await ensureDir();
+    const to = options.emailTo.length > 0 ? options.emailTo.join(', ') : PLACEHOLDER_TO;
+    const info = await transporter.sendMail({ from: options.from, to, subject: message.subject, text: message.text, html: message.html });
+    const eml = Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message));
+    const slack = `${JSON.stringify({ text: message.slack.text, blocks: message.slack.blocks }, null, 2)}\n`;
+
+    const prefix = `${timestamp(now())}-${slugify(message.subject)}`;
+    // The counter makes names unique within this process; `wx` makes them unique against files already there.
+    for (;;) {
+      counter += 1;
+      const base = path.join(options.dir, `${prefix}-${counter}`);
+      const emlPath = `${base}.eml`;
+      const slackPath = `${base}.slack.json`;
+      if (!(await writeNew(emlPath, eml))) continue;
+      if (!(await writeNew(slackPath, slack))) {
+        await fs.promises.rm(emlPath, { force: true });
+        continue;
+      }
+      options.logger.info('preview.written', { eml: emlPath, slack: slackPath });
+      return;
+    }
+  };
+
+  return {
+    name: 'preview',
+
+    async send(_recipient: string, message: RenderedReminder): Promise<void> {
+      try {
+        await write(message);
+      } catch (error) {
+        throw new Error(`cannot write the preview to ${options.dir}: ${messageOf(error)}`, { cause: error });
+      }
+    },
+
+    async verify(): Promise<void> {
+      const probe = path.join(options.dir, `.tokenwatch-write-check-${process.pid}`);
+      try {
+        await ensureDir();
+        await fs.promises.writeFile(probe, '', { mode: 0o600 });
+      } catch (error) {
+        throw new Error(`cannot write to the preview folder ${options.dir}: ${messageOf(error)}`, { cause: error });
+      } finally {
+        await fs.promises.rm(probe, { force: true }).catch(() => {});
+      }
+    },
+
+    async close(): Promise<void> {
+      transporter.close();
+    },
+  };
+}
+
+/** Writes a file that must not exist yet, owner-only; false when the name is taken. */
+async function writeNew(file: string, data: string | Buffer): Promise<boolean> {
+  try {
+    await fs.promises.writeFile(file, data, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  // writeFile's mode is filtered by the umask: set it explicitly.
+  await fs.promises.chmod(file, 0o600);
+  return true;
+}
+
+/** yyyyMMdd-HHmmss-SSS in the process's local time. */
+function timestamp(date: Date): string {
+  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+  return (
+    `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}` +
+    `-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}-${pad(date.getMilliseconds(), 3)}`
+  );
+}
+
+/** A file-name-safe form of the subject: lower-case ASCII letters and digits joined by dashes. */
+function slugify(text: string): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/-+$/g, '');
+  return slug === '' ? 'reminder' : slug;
+}
+
+/** The message of anything thrown (fs errors may come from another realm, so no instanceof). */
+function messageOf(thrown: unknown): string {
+  const message: unknown = typeof thrown === 'object' && thrown !== null ? (thrown as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(thrown);
+}

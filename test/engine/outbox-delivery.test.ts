@@ -1,0 +1,126 @@
+// The outbox under failures, through real servers: an SMTP server that refuses for several scans, a Slack API that
+// rate-limits, errors and refuses. Every reminder is delivered exactly once once the servers are back.
+import { scan } from '../../src/engine/scan';
+import { deliverDue } from '../../src/engine/deliver';
+import { silentLogger } from '../../src/log';
+import type { Channel } from '../../src/notify/channel';
+import { createEmailChannel } from '../../src/notify/email-channel';
+import { createSlackChannel } from '../../src/notify/slack-channel';
+import { openEngine, tokenInput, type TestEngine } from '../support/engine';
+import { startFakeSlack, type FakeSlackServer } from '../support/fake-slack-server';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
+import { makeTempDir, removeDir } from '../support/temp-dir';
+
+describe('the outbox under delivery failures', () => {
+  let dir: string;
+  let smtp: SmtpReceiver;
+  let slack: FakeSlackServer;
+  let channels: Map<string, Channel>;
+  let engine: TestEngine;
+
+  beforeEach(async () => {
+    dir = makeTempDir();
+    smtp = await startSmtpReceiver();
+    slack = await startFakeSlack({ token: 'xoxb-test' });
+    channels = new Map<string, Channel>([
+      ['email', createEmailChannel({ smtpUrl: smtp.url, from: 'tokenwatch@example.test', pool: false, logger: silentLogger, timeoutMs: 2000 })],
+      ['slack', createSlackChannel({ token: 'xoxb-test', apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 2000 })],
+    ]);
+    engine = openEngine(dir, channels, { mailTo: ['ops@example.test', 'it@example.test'], slackChannel: '#mdm', start: '2027-01-10T09:00' });
+  });
+  afterEach(async () => {
+    engine.close();
+    for (const channel of channels.values()) await channel.close();
+    await smtp.close();
+    await slack.close();
+    removeDir(dir);
+  });
+
+  const retry = () =>
+    deliverDue({ outbox: engine.outbox, channels, clock: engine.clock, retry: engine.deps.settings.retry, logger: silentLogger, secrets: [] });
+
+  it('retries email refused for several scans (hours apart) and then delivers each reminder exactly once', async () => {
+    engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), engine.clock.now());
+    engine.tokens.add(tokenInput('B', '2027-02-05T10:00'), engine.clock.now());
+    smtp.failNext(1000, { code: 421, stage: 'connect' });
+    for (let day = 0; day < 4; day += 1) {
+      const report = await scan(engine.deps);
+      // Slack is fine and gets its two on the first scan: a failing channel never blocks the other.
+      expect(report.delivery.sent).toBe(day === 0 ? 2 : 0);
+      expect(report.delivery.retrying).toBe(4);
+      engine.clock.advance({ hours: 2 });
+    }
+    expect(smtp.messages).toHaveLength(0);
+    const pending = engine.outbox.history().filter((e) => e.channel === 'email');
+    expect(pending.every((e) => e.status === 'pending' && e.attempts >= 2 && e.lastError !== null)).toBe(true);
+
+    smtp.failNext(0, { code: 421, stage: 'connect' }); // the server is back
+    engine.clock.advance({ hours: 2 });
+    await scan(engine.deps);
+    await scan(engine.deps);
+    engine.clock.advance({ hours: 2 });
+    await scan(engine.deps);
+    expect(smtp.messages.map((m) => `${m.envelopeTo.join()} ${m.subject}`).sort()).toEqual([
+      'it@example.test [tokenwatch] VPP token "A" expires in 5 days (2027-01-15)',
+      'it@example.test [tokenwatch] VPP token "B" expires in 26 days (2027-02-05)',
+      'ops@example.test [tokenwatch] VPP token "A" expires in 5 days (2027-01-15)',
+      'ops@example.test [tokenwatch] VPP token "B" expires in 26 days (2027-02-05)',
+    ]);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(engine.outbox.countPending()).toBe(0);
+  });
+
+  it('waits as long as Slack\'s Retry-After asks after a 429, then posts once', async () => {
+    engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), engine.clock.now());
+    slack.script({ method: 'chat.postMessage', status: 429, retryAfter: 30 });
+    const first = await scan(engine.deps);
+    expect(first.delivery.retrying).toBe(1);
+    const [entry] = engine.outbox.history().filter((e) => e.channel === 'slack');
+    expect(entry?.nextAttemptAt.toMillis()).toBe(engine.clock.now().plus({ seconds: 30 }).toMillis());
+    engine.clock.advance({ seconds: 29 });
+    expect((await retry()).sent).toBe(0);
+    engine.clock.advance({ seconds: 1 });
+    expect((await retry()).sent).toBe(1);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+    const posted = slack.callsTo('chat.postMessage')[1];
+    expect(posted?.args['channel']).toBe('#mdm');
+    expect(String(posted?.args['text'])).toContain('A');
+    expect(Array.isArray(posted?.args['blocks'])).toBe(true);
+  });
+
+  it('retries a Slack 500 with backoff at a later attempt', async () => {
+    engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), engine.clock.now());
+    slack.script({ method: 'chat.postMessage', status: 500 }, { method: 'chat.postMessage', status: 500 });
+    expect((await scan(engine.deps)).delivery.retrying).toBe(1);
+    engine.clock.advance({ seconds: 60 });
+    expect((await retry()).retrying).toBe(1); // second failure: next try 120 s later
+    engine.clock.advance({ seconds: 119 });
+    expect((await retry()).sent).toBe(0);
+    engine.clock.advance({ seconds: 1 });
+    expect((await retry()).sent).toBe(1);
+    expect(engine.outbox.history().find((e) => e.channel === 'slack')).toMatchObject({ status: 'sent', attempts: 3 });
+  });
+
+  it('records a permanent Slack refusal as failed, without retrying it or blocking other tokens', async () => {
+    engine.tokens.add(tokenInput('Lost', '2027-01-15T10:00', { slackChannel: '#gone' }), engine.clock.now());
+    engine.tokens.add(tokenInput('Fine', '2027-01-16T10:00'), engine.clock.now());
+    slack.script({ method: 'chat.postMessage', ok: false, error: 'channel_not_found' });
+    const report = await scan(engine.deps);
+    expect(report.delivery).toEqual({ sent: 5, retrying: 0, failed: 1 });
+    const failed = engine.outbox.permanentFailures();
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ tokenName: 'Lost', channel: 'slack', recipient: '#gone', status: 'failed' });
+    expect(failed[0]?.lastError).toContain('channel_not_found');
+    engine.clock.advance({ days: 1 });
+    await scan(engine.deps);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
+  it('retries a timed-out Slack call later', async () => {
+    engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), engine.clock.now());
+    slack.script({ method: 'chat.postMessage', hang: true });
+    expect((await scan(engine.deps)).delivery.retrying).toBe(1);
+    engine.clock.advance({ minutes: 1 });
+    expect((await retry()).sent).toBe(1);
+  });
+});

@@ -1,0 +1,148 @@
+// One contract every delivery channel meets, run against email (real SMTP server), Slack (fake Web API) and preview (a folder).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PermanentDeliveryError } from '../../src/errors';
+import { silentLogger } from '../../src/log';
+import type { Channel } from '../../src/notify/channel';
+import { createEmailChannel } from '../../src/notify/email-channel';
+import { createPreviewChannel } from '../../src/notify/preview-channel';
+import { createSlackChannel } from '../../src/notify/slack-channel';
+import { simpleParser } from 'mailparser';
+import { startFakeSlack } from '../support/fake-slack-server';
+import { sampleRendered } from '../support/messages';
+import { unusedPort } from '../support/ports';
+import { startSmtpReceiver } from '../support/smtp-receiver';
+import { makeTempDir, removeDir } from '../support/temp-dir';
+
+interface Delivered {
+  readonly subject: string;
+  readonly text: string;
+}
+
+interface Harness {
+  readonly channel: Channel;
+  readonly recipient: string;
+  /** What the receiving side got from the first send. */
+  delivered(): Promise<Delivered>;
+  /** A channel of the same kind whose server cannot be reached. */
+  unreachable(): Promise<Channel>;
+  stop(): Promise<void>;
+}
+
+const harnesses: [string, () => Promise<Harness>][] = [
+  [
+    'email',
+    async () => {
+      const receiver = await startSmtpReceiver();
+      const channel = createEmailChannel({ smtpUrl: receiver.url, from: 'tokenwatch <tokenwatch@localhost>', pool: true, logger: silentLogger });
+      return {
+        channel,
+        recipient: 'admin@example.org',
+        delivered: async () => {
+          const [mail] = await receiver.waitForMessages(1);
+          return { subject: mail?.subject ?? '', text: mail?.text ?? '' };
+        },
+        unreachable: async () =>
+          createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${await unusedPort()}`, from: 'tokenwatch@localhost', pool: true, logger: silentLogger }),
+        stop: async () => {
+          await channel.close();
+          await receiver.close();
+        },
+      };
+    },
+  ],
+  [
+    'slack',
+    async () => {
+      const slack = await startFakeSlack({ token: 'xoxb-contract-token' });
+      const channel = createSlackChannel({ token: 'xoxb-contract-token', apiUrl: slack.apiUrl, logger: silentLogger });
+      return {
+        channel,
+        recipient: '#it-alerts',
+        delivered: async () => {
+          const [call] = await slack.waitForCalls(1, { method: 'chat.postMessage' });
+          const header = (call?.args['blocks'] as { text?: { text?: string } }[] | undefined)?.[0]?.text?.text ?? '';
+          return { subject: header, text: String(call?.args['text'] ?? '') };
+        },
+        unreachable: async () =>
+          createSlackChannel({ token: 'xoxb-contract-token', apiUrl: `http://127.0.0.1:${await unusedPort()}/api/`, logger: silentLogger }),
+        stop: async () => {
+          await channel.close();
+          await slack.close();
+        },
+      };
+    },
+  ],
+  [
+    'preview',
+    async () => {
+      const dir = makeTempDir();
+      const out = path.join(dir, 'outbox-preview');
+      const channel = createPreviewChannel({ dir: out, from: 'tokenwatch <tokenwatch@localhost>', emailTo: ['admin@example.org'], logger: silentLogger });
+      return {
+        channel,
+        recipient: 'preview',
+        delivered: async () => {
+          const eml = fs.readdirSync(out).find((name) => name.endsWith('.eml'));
+          if (eml === undefined) throw new Error(`no .eml in ${out}`);
+          const parsed = await simpleParser(fs.readFileSync(path.join(out, eml)));
+          return { subject: parsed.subject ?? '', text: parsed.text ?? '' };
+        },
+        unreachable: async () => {
+          // A folder below a regular file can never be created.
+          fs.writeFileSync(path.join(dir, 'not-a-folder'), '');
+          return createPreviewChannel({ dir: path.join(dir, 'not-a-folder', 'preview'), from: 'tokenwatch@localhost', emailTo: [], logger: silentLogger });
+        },
+        stop: async () => {
+          await channel.close();
+          removeDir(dir);
+        },
+      };
+    },
+  ],
+];
+
+describe.each(harnesses)('the %s channel', (name, setup) => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await setup();
+  });
+  afterEach(async () => {
+    await harness.stop();
+  });
+
+  it('is named after its kind', () => {
+    expect(harness.channel.name).toBe(name);
+  });
+
+  it('resolves a send only once the receiving side has the subject and the text', async () => {
+    const message = sampleRendered();
+    await harness.channel.send(harness.recipient, message);
+    const delivered = await harness.delivered();
+    expect(delivered.subject).toBe(message.subject);
+    expect(delivered.text).toContain('Renew it in Apple School Manager before 2026-07-16.');
+  });
+
+  it('verifies against a healthy server', async () => {
+    await expect(harness.channel.verify()).resolves.toBeUndefined();
+  });
+
+  it('closes cleanly, even after sending', async () => {
+    await harness.channel.send(harness.recipient, sampleRendered());
+    await expect(harness.channel.close()).resolves.toBeUndefined();
+  });
+
+  it('rejects a send it cannot deliver with an error that allows a retry', async () => {
+    const channel = await harness.unreachable();
+    try {
+      const error: unknown = await channel.send(harness.recipient, sampleRendered()).then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(PermanentDeliveryError);
+    } finally {
+      await channel.close();
+    }
+  });
+});
