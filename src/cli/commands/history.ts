@@ -1,5 +1,6 @@
 // `tokenwatch history [NAME] [--json]`: what was sent, when, to whom, and what failed with the error.
 import type { Command } from 'commander';
+import { InputError, quoted } from '../../errors';
 import { Outbox } from '../../store/outbox';
 import type { CliContext } from '../context';
 import { table } from '../format';
@@ -14,7 +15,10 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .action((name: string | undefined, options: { json?: boolean; limit: string }) => {
       const zone = ctx.config.zone;
       if (name !== undefined) ctx.tokens.getByName(name);
-      const limit = Math.max(1, Math.min(100_000, Number.parseInt(options.limit, 10) || 200));
+      if (!/^\d{1,6}$/.test(options.limit) || Number(options.limit) < 1) {
+        throw new InputError(`--limit: ${quoted(options.limit)} is not a number of rows (expected a whole number from 1 to 999999)`);
+      }
+      const limit = Number(options.limit);
       const entries = new Outbox(ctx.database).history(name, limit).map((entry) => ({
         token: entry.tokenName,
         alert: entry.alert,
