@@ -234,8 +234,8 @@ function labelled(label: string, value: string, max: number): string {
 
 function renderSlack(content: Content): RenderedReminder['slack'] {
   const blocks: SlackBlock[] = [];
-  // plain_text is never parsed for mentions or links, so the header is cut but not escaped.
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: cut(content.headline, SLACK_HEADER_MAX), emoji: true } });
+  // Slack asks for &, < and > as entities in every text object, plain_text included.
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: cutEscaped(content.headline, SLACK_HEADER_MAX, escapeSlack), emoji: true } });
   if (content.notice !== null) blocks.push(section(`:test_tube: *${escapeSlack(content.notice)}*`));
   blocks.push({ type: 'section', fields: content.facts.map((fact) => mrkdwn(labelled(fact.label, fact.value, SLACK_FIELD_MAX))) });
   if (content.urgency !== null) blocks.push(section(`*${cutEscaped(content.urgency, SLACK_TEXT_MAX - 2, escapeSlack)}*`));

@@ -1,0 +1,344 @@
+// The commands that send or check delivery (scan, history, test-notify, doctor), run through the CLI against a real
+// SMTP server and a fake Slack Web API, with the same env variables an administrator sets.
+import fs from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { cliHarness, type CliHarness } from '../support/cli';
+import { startFakeSlack, type FakeSlackServer, type SlackCall } from '../support/fake-slack-server';
+import { unusedPort } from '../support/ports';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
+import { makeTempDir, removeDir } from '../support/temp-dir';
+
+const SLACK_TOKEN = 'xoxb-notify-commands-test';
+
+interface HistoryRow {
+  token: string;
+  alert: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  subject: string;
+  attempts: number;
+  queuedAt: string;
+  sentAt: string | null;
+  nextAttemptAt: string | null;
+  error: string | null;
+}
+
+type Block = { type: string; text?: { type: string; text: string }; fields?: { type: string; text: string }[] };
+
+function blocksOf(call: SlackCall | undefined): Block[] {
+  const blocks = call?.args['blocks'];
+  if (!Array.isArray(blocks)) throw new Error('the Slack call has no blocks');
+  return blocks as Block[];
+}
+
+describe('notify commands through the CLI', () => {
+  let dir: string;
+  let smtp: SmtpReceiver;
+  let slack: FakeSlackServer;
+  let cli: CliHarness;
+
+  beforeEach(async () => {
+    dir = makeTempDir();
+    smtp = await startSmtpReceiver();
+    slack = await startFakeSlack({ token: SLACK_TOKEN });
+    cli = cliHarness(dir, {
+      TOKENWATCH_SMTP_URL: smtp.url,
+      TOKENWATCH_MAIL_TO: 'ops@example.test,it@example.test',
+      TOKENWATCH_MAIL_FROM: 'tokenwatch <tokenwatch@example.test>',
+      SLACK_BOT_TOKEN: SLACK_TOKEN,
+      TOKENWATCH_SLACK_CHANNEL: '#mdm',
+      TOKENWATCH_SLACK_API_URL: slack.apiUrl,
+    });
+  });
+  afterEach(async () => {
+    await smtp.close();
+    await slack.close();
+    removeDir(dir);
+  });
+
+  /** A token 30 calendar days before its expiry at the harness's clock (2027-01-01 10:00 Paris). */
+  async function addAcme(...extra: string[]): Promise<void> {
+    const added = await cli.run(
+      'add', '--name', 'Acme Main', '--expires', '2027-01-31', '--apple-id', 'vpp@acme.test', '--org-group', 'Global / Acme / iOS', ...extra,
+    );
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+  }
+
+  async function history(...args: string[]): Promise<HistoryRow[]> {
+    const result = await cli.run('history', ...args, '--json');
+    expect(result.code).toBe(0);
+    return JSON.parse(result.stdout) as HistoryRow[];
+  }
+
+  function later(minutes: number): void {
+    cli.now = cli.now.plus({ minutes });
+  }
+
+  describe('scan', () => {
+    it('delivers a due reminder by email to the token\'s recipients and by Slack to its channel', async () => {
+      await addAcme('--email', 'acme-admins@acme.test', '--slack-channel', '#acme');
+      const result = await cli.run('scan');
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain('Queued t30 for "Acme Main"');
+      expect(result.stdout).toMatch(/1 queued, 1 skipped, 2 sent, 0 to retry, 0 failed\.$/);
+
+      expect(smtp.messages).toHaveLength(1);
+      const [mail] = smtp.messages;
+      expect(mail?.subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 30 days (2027-01-31)');
+      expect(mail?.envelopeTo).toEqual(['acme-admins@acme.test']);
+      expect(mail?.to).toBe('acme-admins@acme.test');
+      expect(mail?.envelopeFrom).toBe('tokenwatch@example.test');
+      expect(mail?.from).toContain('<tokenwatch@example.test>');
+      expect(mail?.raw).toMatch(/Content-Type: multipart\/alternative/i);
+      for (const body of [mail?.text ?? '', mail?.html ?? '']) {
+        expect(body).toMatch(/Sign in to Apple Business Manager[^\n]* as (&quot;|")vpp@acme\.test(&quot;|")/);
+        expect(body).toMatch(/Organization Group where the token resides: (&quot;|")Global \/ Acme \/ iOS(&quot;|")/);
+      }
+      expect(mail?.html).toMatch(/^<!DOCTYPE html>/);
+
+      const posts = slack.callsTo('chat.postMessage');
+      expect(posts).toHaveLength(1);
+      const [post] = posts;
+      expect(post?.token).toBe(SLACK_TOKEN);
+      expect(post?.args['channel']).toBe('#acme');
+      expect(post?.args['text']).toContain('VPP token "Acme Main" expires in 30 days (2027-01-31)');
+      const blocks = blocksOf(post);
+      expect(blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: expect.stringContaining('Acme Main') } });
+      const fields = blocks.find((block) => block.fields !== undefined)?.fields?.map((field) => field.text) ?? [];
+      expect(fields).toEqual(expect.arrayContaining(['*Apple account*\n"vpp@acme.test"', '*Organization Group*\n"Global / Acme / iOS"']));
+      const sections = blocks.filter((block) => block.type === 'section' && block.text !== undefined).map((block) => block.text?.text ?? '');
+      expect(sections.some((text) => text.startsWith('*1. Download a new token from Apple*') && text.includes('as "vpp@acme.test"'))).toBe(true);
+      expect(sections.some((text) => text.startsWith('*2. Renew the token in the console*') && text.includes('"Global / Acme / iOS"'))).toBe(true);
+    });
+
+    it('sends to the default recipients and channel when the token has none, at the moment given by --at', async () => {
+      await cli.run('add', '--name', 'Later', '--expires', '2027-04-15');
+      expect((await cli.run('scan')).stdout).toMatch(/0 queued, 0 skipped, 0 sent/);
+      const result = await cli.run('scan', '--at', '2027-02-14T09:00');
+      expect(result.code).toBe(0);
+      expect(smtp.messages.map((m) => m.envelopeTo.join()).sort()).toEqual(['it@example.test', 'ops@example.test']);
+      expect(smtp.messages[0]?.subject).toBe('[tokenwatch] VPP token "Later" expires in 60 days (2027-04-15)');
+      expect(slack.callsTo('chat.postMessage').map((call) => call.args['channel'])).toEqual(['#mdm']);
+    });
+
+    it('exits 1 when an email is deferred, keeps it queued, and the next scan delivers it exactly once', async () => {
+      await addAcme('--email', 'acme-admins@acme.test');
+      smtp.failNext(1, { code: 421 });
+      const first = await cli.run('scan');
+      expect(first.code).toBe(1);
+      expect(first.stdout).toMatch(/1 sent, 1 to retry, 0 failed\.$/);
+      expect(smtp.messages).toHaveLength(0);
+      const [queued] = (await history()).filter((row) => row.channel === 'email');
+      expect(queued).toMatchObject({ status: 'pending', attempts: 1, sentAt: null });
+      expect(queued?.error).toMatch(/421/);
+
+      later(2);
+      const second = await cli.run('scan');
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/0 queued, 0 skipped, 1 sent, 0 to retry, 0 failed\.$/);
+      later(60 * 24);
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(smtp.messages).toHaveLength(1);
+      expect(smtp.stats.attempts).toBe(2);
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+      expect((await history()).map((row) => row.status)).toEqual(['sent', 'sent']);
+    });
+
+    it('with --dry-run prints what would go and records nothing; a real scan then sends it', async () => {
+      await addAcme();
+      const dry = await cli.run('scan', '--dry-run');
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain('(dry run, nothing recorded)');
+      expect(dry.stdout).toMatch(/Acme Main\s+t30\s+-> email:ops@example\.test, email:it@example\.test, slack:#mdm/);
+      expect(dry.stdout).toContain('[tokenwatch] VPP token "Acme Main" expires in 30 days (2027-01-31)');
+      expect(smtp.stats.connections).toBe(0);
+      expect(slack.calls).toHaveLength(0);
+      expect(await history()).toEqual([]);
+      expect((await cli.run('history')).stdout).toBe('Nothing sent yet.');
+
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(smtp.messages).toHaveLength(2);
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    });
+  });
+
+  describe('history', () => {
+    it('lists sent deliveries with when and to whom, and a failed one with its error', async () => {
+      await addAcme();
+      await cli.run('add', '--name', 'Lost', '--expires', '2027-01-05', '--slack-channel', '#gone');
+      slack.script({ method: 'chat.postMessage', ok: false, error: 'channel_not_found' });
+      const scan = await cli.run('scan');
+      expect(scan.code).toBe(1);
+
+      const rows = await history();
+      expect(rows).toHaveLength(6);
+      expect(rows.map((row) => `${row.token} ${row.channel}:${row.recipient}`).sort()).toEqual([
+        'Acme Main email:it@example.test',
+        'Acme Main email:ops@example.test',
+        'Acme Main slack:#mdm',
+        'Lost email:it@example.test',
+        'Lost email:ops@example.test',
+        'Lost slack:#gone',
+      ]);
+      const sent = rows.filter((row) => row.status === 'sent');
+      expect(sent).toHaveLength(5);
+      for (const row of sent) {
+        expect(row.sentAt).toBe('2027-01-01T10:00:00.000+01:00');
+        expect(row.error).toBeNull();
+      }
+      const failed = rows.filter((row) => row.status === 'failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ channel: 'slack', sentAt: null, nextAttemptAt: null });
+      expect(failed[0]?.error).toContain('channel_not_found');
+
+      const table = await cli.run('history');
+      expect(table.code).toBe(0);
+      const lines = table.stdout.split('\n');
+      expect(lines[0]).toMatch(/^WHEN\s+TOKEN\s+ALERT\s+TO\s+STATUS\s+ERROR$/);
+      expect(lines).toHaveLength(7);
+      expect(table.stdout).toMatch(/2027-01-01 10:00\s+Acme Main\s+t30\s+email:ops@example\.test\s+sent/);
+      expect(table.stdout).toMatch(/slack:#\S+\s+failed\s+Slack refused chat\.postMessage to "#\S+": channel_not_found/);
+    });
+
+    it('shows one token\'s rows for history NAME', async () => {
+      await addAcme();
+      await cli.run('add', '--name', 'Other', '--expires', '2027-01-05');
+      await cli.run('scan');
+      const rows = await history('Acme Main');
+      expect(rows).toHaveLength(3);
+      expect(rows.every((row) => row.token === 'Acme Main' && row.alert === 't30' && row.status === 'sent')).toBe(true);
+      expect(rows.map((row) => row.subject)).toEqual(Array(3).fill('[tokenwatch] VPP token "Acme Main" expires in 30 days (2027-01-31)'));
+      const table = await cli.run('history', 'Other');
+      expect(table.stdout).not.toContain('Acme Main');
+      expect(table.stdout.split('\n')).toHaveLength(4);
+    });
+
+    it('refuses an unknown token name with exit 2 and one line', async () => {
+      const result = await cli.run('history', 'Nobody');
+      expect(result).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'tokenwatch: unknown token "Nobody" (expected a name shown by "tokenwatch list")',
+      });
+    });
+  });
+
+  describe('test-notify', () => {
+    it('sends a clearly marked test by email and Slack and prints one ok line per channel', async () => {
+      const result = await cli.run('test-notify');
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout.split('\n')).toEqual(['email ops@example.test: ok', 'email it@example.test: ok', 'slack #mdm: ok']);
+
+      expect(smtp.messages.map((m) => m.envelopeTo.join())).toEqual(['ops@example.test', 'it@example.test']);
+      for (const mail of smtp.messages) {
+        expect(mail.subject).toMatch(/^\[tokenwatch\] TEST \(no action needed\): /);
+        expect(mail.text).toMatch(/^This is a test from tokenwatch test-notify; no token needs action\./);
+        expect(mail.html).toContain('This is a test from tokenwatch test-notify');
+      }
+      const [post] = slack.callsTo('chat.postMessage');
+      expect(post?.args['channel']).toBe('#mdm');
+      expect(String(post?.args['text'])).toMatch(/^This is a test from tokenwatch test-notify/);
+      expect(blocksOf(post)[0]?.text?.text).toMatch(/^Test: /);
+      // A test is not a reminder: nothing is recorded.
+      expect(await history()).toEqual([]);
+    });
+
+    it('sends to --email and --slack-channel instead of the defaults', async () => {
+      const result = await cli.run('test-notify', '--email', 'x@y.test', '--slack-channel', '#other');
+      expect(result.code).toBe(0);
+      expect(result.stdout.split('\n')).toEqual(['email x@y.test: ok', 'slack #other: ok']);
+      expect(smtp.messages.map((m) => m.envelopeTo.join())).toEqual(['x@y.test']);
+      expect(slack.callsTo('chat.postMessage').map((call) => call.args['channel'])).toEqual(['#other']);
+    });
+
+    it('prints a failed line and exits 1 when Slack refuses the token, while the email still goes out', async () => {
+      cli.env['SLACK_BOT_TOKEN'] = 'xoxb-revoked';
+      const result = await cli.run('test-notify', '--email', 'x@y.test');
+      expect(result.code).toBe(1);
+      expect(result.stdout.split('\n')).toEqual(['email x@y.test: ok', 'slack #mdm: failed: Slack refused chat.postMessage to "#mdm": invalid_auth']);
+      expect(result.stdout).not.toContain('xoxb-revoked');
+      expect(smtp.messages).toHaveLength(1);
+    });
+  });
+
+  describe('doctor', () => {
+    it('reports config, database, SMTP, Slack and the outbox ok and exits 0 when all is healthy', async () => {
+      await addAcme();
+      const result = await cli.run('doctor');
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toMatch(/^config\s+ok\s+zone Europe\/Paris, schedule "0 9 \* \* \*", thresholds 60,30,7$/);
+      expect(lines).toContain('secrets   SMTP URL set, Slack token set');
+      expect(result.stdout).toMatch(/^database\s+ok\s+.*tokenwatch\.db \(1 tokens\)$/m);
+      expect(result.stdout).toMatch(/^smtp\s+ok$/m);
+      expect(result.stdout).toMatch(/^slack\s+ok$/m);
+      expect(result.stdout).toMatch(/^outbox\s+ok\s+0 pending$/m);
+      expect(result.stdout).not.toContain(SLACK_TOKEN);
+      expect(slack.callsTo('auth.test')).toHaveLength(1);
+      expect(smtp.messages).toHaveLength(0);
+    });
+
+    it('reports smtp failed and exits 1 when nothing listens at the SMTP URL', async () => {
+      const port = await unusedPort();
+      cli.env['TOKENWATCH_SMTP_URL'] = `smtp://127.0.0.1:${port}`;
+      const result = await cli.run('doctor');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(new RegExp(`^smtp\\s+failed\\s+cannot use SMTP server smtp://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`, 'm'));
+      expect(result.stdout).toMatch(/^slack\s+ok$/m);
+    });
+
+    it('reports slack failed naming invalid_auth when Slack refuses the token, without showing it', async () => {
+      cli.env['SLACK_BOT_TOKEN'] = 'xoxb-revoked';
+      const result = await cli.run('doctor');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^slack\s+failed\s+Slack refused auth\.test: invalid_auth$/m);
+      expect(result.stdout).toMatch(/^smtp\s+ok$/m);
+      expect(result.stdout).not.toContain('xoxb-revoked');
+    });
+
+    it('reports the outbox failed after a delivery failed for good', async () => {
+      await addAcme();
+      slack.script({ method: 'chat.postMessage', ok: false, error: 'channel_not_found' });
+      expect((await cli.run('scan')).code).toBe(1);
+      const result = await cli.run('doctor');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^smtp\s+ok$/m);
+      expect(result.stdout).toMatch(/^slack\s+ok$/m);
+      expect(result.stdout).toMatch(
+        /^outbox\s+failed\s+deliveries failed for good; latest: "Acme Main" slack:#mdm: Slack refused chat\.postMessage to "#mdm": channel_not_found \(see "tokenwatch history"\)$/m,
+      );
+    });
+  });
+
+  describe('with neither SMTP nor Slack configured', () => {
+    it('scan writes each reminder as an .eml and a .slack.json file under the preview folder', async () => {
+      for (const key of ['TOKENWATCH_SMTP_URL', 'SLACK_BOT_TOKEN', 'TOKENWATCH_SLACK_API_URL']) delete cli.env[key];
+      await addAcme();
+      const result = await cli.run('scan');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/1 sent, 0 to retry, 0 failed\.$/);
+      expect(smtp.stats.connections).toBe(0);
+      expect(slack.calls).toHaveLength(0);
+
+      const previewDir = cli.env['TOKENWATCH_PREVIEW_DIR'] ?? '';
+      const files = fs.readdirSync(previewDir).sort();
+      expect(files).toHaveLength(2);
+      const eml = files.find((file) => file.endsWith('.eml'));
+      const json = files.find((file) => file.endsWith('.slack.json'));
+      expect(eml).toMatch(/tokenwatch-vpp-token-acme-main-expires-in-30-days/);
+      expect(json).toBe(eml?.replace(/\.eml$/, '.slack.json'));
+
+      const mail = await simpleParser(fs.readFileSync(path.join(previewDir, eml ?? '')));
+      expect(mail.subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 30 days (2027-01-31)');
+      expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('ops@example.test, it@example.test');
+      expect(mail.text).toContain('"Global / Acme / iOS"');
+      expect(mail.html).toContain('&quot;vpp@acme.test&quot;');
+      const payload = JSON.parse(fs.readFileSync(path.join(previewDir, json ?? ''), 'utf8')) as { text: string; blocks: Block[] };
+      expect(payload.text).toContain('VPP token "Acme Main" expires in 30 days');
+      expect(payload.blocks[0]?.type).toBe('header');
+      expect((await history()).map((row) => `${row.channel}:${row.recipient} ${row.status}`)).toEqual(['preview:preview sent']);
+    });
+  });
+});
