@@ -1,20 +1,11 @@
 import { DateTime } from 'luxon';
-import { InputError } from '../../src/errors';
+import { inputErrorFrom } from '../support/input-error';
 import { parseTokenCsv } from '../../src/domain/token-csv';
 
 const NOW = DateTime.fromISO('2027-01-01T10:00:00Z');
 const parse = (text: string) => parseTokenCsv('tokens.csv', text, 'Europe/Paris', NOW);
 
-function rejection(text: string): string {
-  try {
-    parse(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).not.toContain('\n');
-    return (error as Error).message;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (text: string): string => inputErrorFrom(() => parse(text));
 
 describe('parseTokenCsv', () => {
   it('reads every column, with empty cells meaning the defaults', () => {

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
 import { InputError } from '../../src/errors';
+import { inputErrorFrom } from '../support/input-error';
 import { parseEmailList, parseKind, parseSlackChannel, parseThresholds, parseTokenName } from '../../src/domain/token-fields';
 
-function rejection(check: () => unknown): string {
-  try {
-    check();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).not.toContain('\n');
-    return (error as Error).message;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = inputErrorFrom;
 
 describe('token fields', () => {
   it('reads thresholds as unique whole days, largest first', () => {

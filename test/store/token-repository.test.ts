@@ -4,27 +4,13 @@ import type { TokenInput } from '../../src/domain/token';
 import { InputError } from '../../src/errors';
 import { openDatabase, type Db } from '../../src/store/database';
 import { DUE_CANDIDATES_SQL, TokenRepository } from '../../src/store/token-repository';
+import { tokenInput } from '../support/engine';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const at = DateTime.fromISO('2027-01-01T09:00:00Z', { zone: 'utc' });
 
-function input(name: string, overrides: Partial<TokenInput> = {}): TokenInput {
-  return {
-    name,
-    kind: 'vpp',
-    orgName: `${name} Org`,
-    expiresAt: DateTime.fromISO('2027-06-01T10:00:00Z', { zone: 'utc' }),
-    addedAt: at,
-    appleId: null,
-    orgGroup: null,
-    email: null,
-    slackChannel: null,
-    thresholds: null,
-    notes: null,
-    fingerprint: null,
-    ...overrides,
-  };
-}
+const input = (name: string, overrides: Partial<TokenInput> = {}): TokenInput =>
+  tokenInput(name, '2027-06-01T10:00:00Z', { addedAt: at, ...overrides }, 'utc');
 
 describe('the token repository', () => {
   let dir: string;

@@ -39,6 +39,11 @@ export interface SmtpReceiverOptions {
   readonly rejectCode?: number;
   /** The first `count` attempts fail with `failure` (e.g. `{ count: 2, failure: { code: 451 } }`), then all is accepted. */
   readonly failFirst?: { readonly count: number; readonly failure: SmtpFailure };
+  /**
+   * Wait this long after a message's data has arrived before accepting it (the reply to the final "."), so that a
+   * client can die between sending a message and learning it was accepted. 0 (no wait) by default.
+   */
+  readonly delayMs?: number;
 }
 
 export interface SmtpReceiver {
@@ -141,7 +146,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('error', (error: Error) => callback(error));
-      stream.on('end', () => {
+      const accept = (): void => {
         const scripted = failAt(session, 'data');
         if (scripted !== null) return callback(scripted);
         const raw = Buffer.concat(chunks);
@@ -163,6 +168,11 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
           },
           (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
         );
+      };
+      stream.on('end', () => {
+        const delayMs = options.delayMs ?? 0;
+        if (delayMs > 0) setTimeout(accept, delayMs);
+        else accept();
       });
     },
   });
