@@ -39,6 +39,12 @@ export const thresholdAlert = (days: number): AlertKey => `t${days}`;
 export const expiredAlert = (daysAfter: number): AlertKey => (daysAfter === 0 ? 'expired' : `expired+${daysAfter}`);
 export const RENEWED_ALERT: AlertKey = 'renewed';
 
+/** The threshold in days an alert key stands for (`t30` → 30), or null for expired and renewed alerts. */
+export function thresholdOf(alert: AlertKey): number | null {
+  const match = /^t(\d+)$/.exec(alert);
+  return match === null ? null : Number(match[1]);
+}
+
 const NOTHING: DueDecision = { send: null, skip: [] };
 
 /**

@@ -2,6 +2,7 @@
 // A row is marked sent only after the server accepted it; a failure is retried later with backoff, unless permanent.
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
+import { thresholdOf } from '../domain/due-reminders';
 import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
 import type { Channel } from '../notify/channel';
@@ -43,7 +44,13 @@ async function deliverChannel(name: string, entries: readonly OutboxEntry[], opt
   const channel = options.channels.get(name);
   for (const entry of entries) {
     if (options.shouldStop?.() === true) return;
-    const fields = { token: entry.tokenName, alert: entry.alert, channel: entry.channel, recipient: entry.recipient };
+    const fields = {
+      token: entry.tokenName,
+      alert: entry.alert,
+      threshold: thresholdOf(entry.alert),
+      channel: entry.channel,
+      recipient: entry.recipient,
+    };
     try {
       if (channel === undefined) throw new Error(`channel "${name}" is not configured`);
       await channel.send(entry.recipient, entry.message);

@@ -2,7 +2,7 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { daysLeft } from '../domain/dates';
-import { RENEWED_ALERT, globalHorizon, whatIsDue, type AlertKey, type DuePolicy } from '../domain/due-reminders';
+import { RENEWED_ALERT, globalHorizon, thresholdOf, whatIsDue, type AlertKey, type DuePolicy } from '../domain/due-reminders';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
 import { renderReminder } from '../domain/reminder-content';
 import type { StepTemplates } from '../domain/renewal-steps';
@@ -170,7 +170,12 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
       for (const alert of plan.skip) logger.info('reminder.skipped', { token: plan.token.name, alert, reason: 'superseded' });
       if (plan.alert !== null && plan.message !== null && isNew) {
         planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.message.subject, routes: deliveries });
-        logger.info('reminder.queued', { token: plan.token.name, alert: plan.alert, deliveries: deliveries.length });
+        logger.info('reminder.queued', {
+          token: plan.token.name,
+          alert: plan.alert,
+          threshold: thresholdOf(plan.alert),
+          deliveries: deliveries.length,
+        });
         for (const failed of deliveries.filter((d) => d.failure !== undefined)) {
           logger.error('delivery.failed', { token: plan.token.name, alert: plan.alert, channel: failed.channel, error: failed.failure });
         }
