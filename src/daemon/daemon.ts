@@ -67,8 +67,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.hasLease = true;
       this.hasAnnouncedWait = false;
       logger.info('lease.acquired', { holder: lease.holder });
-      this.emit('lease:acquired');
       this.beginWork();
+      this.emit('lease:acquired');
     } else if (!isHeld && this.hasLease) {
       this.hasLease = false;
       logger.warn('lease.lost', { holder: lease.current()?.holder ?? null });

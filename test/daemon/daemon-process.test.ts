@@ -39,7 +39,7 @@ describe('the tokenwatch binary', () => {
     const daemon = startTokenwatch(['daemon'], { ...env, TOKENWATCH_SCHEDULE: '*/1 * * * * *' }, dir);
     try {
       await daemon.waitFor(/no SMTP or Slack configured: reminders are written to/);
-      await daemon.waitFor(/next scheduled scan/);
+      await daemon.waitFor(/next scheduled scan 20\d\d-/);
       await daemon.waitFor(/"event":"preview\.written"/);
       await daemon.waitFor(/"event":"scan\.started","reason":"schedule"/);
       const stoppedAt = Date.now();

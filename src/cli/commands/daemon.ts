@@ -32,6 +32,9 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       });
       ctx.io.out(`tokenwatch daemon: ${ctx.tokens.count()} tokens in ${config.dbPath}; scans "${config.schedule}" (${config.zone}).`);
       ctx.io.out(`tokenwatch daemon: ${describeDelivery(config)}.`);
+      if (ctx.tokens.count() === 0) {
+        ctx.io.out('tokenwatch daemon: no tokens registered yet; add them with "npx tokenwatch import FILE.vpptoken" (see README).');
+      }
       daemon.on('lease:acquired', () => {
         ctx.io.out(`tokenwatch daemon: next scheduled scan ${daemon.nextRun()?.toISOString() ?? 'unknown'}.`);
       });
