@@ -20,7 +20,8 @@ export function redact(text: string, secrets: readonly string[]): string {
   return result;
 }
 
-const REDACTED_KEYS = ['token', 'password', 'pass', 'secret', 'slackToken', 'smtpUrl', 'authorization'];
+// 'token' is not among them: in our log lines it is the token's name (the sToken's secret is never held past parsing).
+const REDACTED_KEYS = ['password', 'pass', 'secret', 'slackToken', 'smtpUrl', 'authorization'];
 
 export interface LoggerOptions {
   level?: 'debug' | 'info' | 'warn' | 'error' | 'silent';

@@ -48,6 +48,15 @@ function seededRandom(seed: number): () => number {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until what a dead client already wrote has been counted: SETTLE_MS, then until no message arrives for 100 ms. */
+async function settle(receiver: SmtpReceiver): Promise<void> {
+  await sleep(SETTLE_MS);
+  for (let seen = -1; seen !== receiver.messages.length; ) {
+    seen = receiver.messages.length;
+    await sleep(100);
+  }
+}
+
 /** `recipient|token name`: one expected delivery. */
 type PairKey = string;
 const pairKey = (recipient: string, token: string): PairKey => `${recipient}|${token}`;
@@ -81,6 +90,15 @@ interface DatabaseCheck {
   readonly rows: OutboxRow[];
   /** How many tokens have their reminder decided (queued) so far. */
   readonly decidedTokens: number;
+}
+
+function pendingRows(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -176,7 +194,7 @@ describe('the daemon in a crash loop', () => {
         expect(await daemon.exited).toBe('SIGKILL');
         const log = daemon.stderr();
         daemon = null;
-        await sleep(SETTLE_MS);
+        await settle(receiver);
 
         const check = checkDatabase(dbPath);
         expect(check.integrity).toBe('ok');
@@ -206,11 +224,12 @@ describe('the daemon in a crash loop', () => {
         const seen = new Set(receiver.messages.map(pairOf));
         return [...expected].filter((pair) => !seen.has(pair));
       };
-      while (missingNow().length > 0 && Date.now() < deadline) await sleep(50);
+      // Done when every delivery has arrived and the outbox holds nothing more (the last crash's in-doubt one is resent).
+      while ((missingNow().length > 0 || pendingRows(dbPath) > 0) && Date.now() < deadline) await sleep(50);
       daemon.child.kill('SIGTERM');
       expect(await daemon.exited).toBe(0);
       daemon = null;
-      await sleep(SETTLE_MS);
+      await settle(receiver);
 
       const received = receiver.messages.map(pairOf);
       const counts = countBy(received.filter((pair): pair is PairKey => pair !== null));
