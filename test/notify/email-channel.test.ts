@@ -1,3 +1,4 @@
+import net from 'node:net';
 // The email channel against a real SMTP server: what arrives, and which failures are permanent or retryable.
 import { PermanentDeliveryError } from '../../src/errors';
 import { createMemoryLogger, silentLogger } from '../../src/log';
@@ -111,6 +112,23 @@ describe('the email channel', () => {
     const error = await failureOf(channelFor(`smtp://127.0.0.1:${await unusedPort()}`).send('admin@example.org', sampleRendered()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toMatch(/ECONNREFUSED|connect/i);
+  });
+
+  it('fails with a retryable error when the server accepts the connection but never answers', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const channel = createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM, pool: false, logger: silentLogger, timeoutMs: 300 });
+      channels.push(channel);
+      const error = await failureOf(channel.send('admin@example.org', sampleRendered()));
+      expect(error).not.toBeInstanceOf(PermanentDeliveryError);
+      expect(error.message).toMatch(/time/i);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('fails with a retryable error naming the login when the password is wrong (535), without showing the password', async () => {
