@@ -197,6 +197,19 @@ export class Outbox {
     return rows.map(toEntry);
   }
 
+  /**
+   * Puts deliveries that failed for good back in the queue, due at `now` with a fresh attempt count, once the
+   * administrator has fixed the cause. Only rows for a real channel: a reminder that had no recipient at all is not
+   * resent. Returns how many were requeued.
+   */
+  requeueFailed(now: DateTime, tokenName?: string): number {
+    const where = `status = 'failed' AND channel IN ('email', 'slack', 'preview')`;
+    const sql = `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE ${where}`;
+    const result =
+      tokenName === undefined ? this.sql(sql).run(now.toMillis()) : this.sql(`${sql} AND token_name = ?`).run(now.toMillis(), tokenName);
+    return result.changes;
+  }
+
   /** Deliveries that failed for good, newest first (for `doctor`). */
   permanentFailures(limit = 20): OutboxEntry[] {
     const rows = this.sql(`SELECT * FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?`).all(limit) as OutboxRow[];

@@ -307,8 +307,28 @@ describe('notify commands through the CLI', () => {
       expect(result.stdout).toMatch(/^smtp\s+ok$/m);
       expect(result.stdout).toMatch(/^slack\s+ok$/m);
       expect(result.stdout).toMatch(
-        /^outbox\s+failed\s+deliveries failed for good; latest: "Acme Main" slack:#mdm: Slack refused chat\.postMessage to "#mdm": channel_not_found \(see "tokenwatch history"\)$/m,
+        /^outbox\s+failed\s+deliveries failed for good; latest: "Acme Main" slack:#mdm: Slack refused chat\.postMessage to "#mdm": channel_not_found \(see "tokenwatch history"; after fixing it, "tokenwatch retry"\)$/m,
       );
+    });
+  });
+
+  describe('retry', () => {
+    it('queues a delivery that failed for good again once its cause is fixed, and the next scan sends it once', async () => {
+      await addAcme();
+      slack.script({ method: 'chat.postMessage', ok: false, error: 'channel_not_found' });
+      expect((await cli.run('scan')).code).toBe(1);
+      expect((await cli.run('scan')).code).toBe(0); // failed for good: not retried by itself
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+
+      expect((await cli.run('retry', 'Nobody')).code).toBe(2);
+      expect((await cli.run('retry', 'Acme Main')).stdout).toBe('Queued 1 failed delivery again; the daemon (or "tokenwatch scan") sends it.');
+      expect((await cli.run('scan')).code).toBe(0);
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+      expect(smtp.messages).toHaveLength(2);
+      expect((await history()).every((row) => row.status === 'sent')).toBe(true);
+      expect((await cli.run('retry')).stdout).toBe('No failed deliveries to retry.');
+      expect((await cli.run('doctor')).code).toBe(0);
     });
   });
 

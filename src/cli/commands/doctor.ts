@@ -60,7 +60,7 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
         const failed = outbox.permanentFailures(1)[0];
         const pending = outbox.countPending();
         if (failed !== undefined) {
-          report('outbox', `deliveries failed for good; latest: "${failed.tokenName}" ${failed.channel}:${failed.recipient}: ${failed.lastError ?? ''} (see "tokenwatch history")`);
+          report('outbox', `deliveries failed for good; latest: "${failed.tokenName}" ${failed.channel}:${failed.recipient}: ${failed.lastError ?? ''} (see "tokenwatch history"; after fixing it, "tokenwatch retry")`);
         } else {
           report('outbox', null, `${pending} pending`);
         }

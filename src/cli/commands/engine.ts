@@ -5,6 +5,7 @@ import type { CommandResult } from '../program';
 import { registerDaemon } from './daemon';
 import { registerDoctor } from './doctor';
 import { registerHistory } from './history';
+import { registerRetry } from './retry';
 import { registerScan } from './scan';
 import { registerTestNotify } from './test-notify';
 
@@ -12,6 +13,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext, result
   registerScan(program, ctx, result);
   registerDaemon(program, ctx);
   registerHistory(program, ctx);
+  registerRetry(program, ctx);
   registerTestNotify(program, ctx, result);
   registerDoctor(program, ctx, result);
 }
