@@ -1,5 +1,5 @@
-import net from 'node:net';
 // The email channel against a real SMTP server: what arrives, and which failures are permanent or retryable.
+import net from 'node:net';
 import { PermanentDeliveryError } from '../../src/errors';
 import { createMemoryLogger, silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
