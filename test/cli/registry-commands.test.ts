@@ -300,5 +300,23 @@ describe('registry commands', () => {
       expect(lines[1]).toMatch(/TOKENWATCH_THRESHOLDS/);
       expect(fs.existsSync(cli.dbPath)).toBe(false);
     });
+
+    it('reads the config file named by --config, and refuses a bad value in it naming the file and key', async () => {
+      const file = path.join(dir, 'site.json');
+      fs.writeFileSync(file, JSON.stringify({ timezone: 'America/New_York', thresholds: '90,10' }));
+      delete cli.env['TOKENWATCH_TZ'];
+      await cli.run('--config', file, 'add', '--name', 'NY', '--expires', '2027-03-01');
+      const [token] = JSON.parse((await cli.run('--config', file, 'list', '--json')).stdout) as { expiresAt: string; state: string }[];
+      expect(token?.expiresAt).toBe('2027-03-01T00:00:00.000-05:00');
+      expect(token?.state).toBe('warning');
+      fs.writeFileSync(file, JSON.stringify({ schedule: 'whenever' }));
+      const bad = await cli.run('--config', file, 'list');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/schedule.*"whenever".*cron/);
+      expect(bad.stderr.split('\n')).toHaveLength(1);
+      const missing = await cli.run('--config', path.join(dir, 'nope.json'), 'list');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('nope.json');
+    });
   });
 });
