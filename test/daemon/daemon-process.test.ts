@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, removeDir } from '../support/temp-dir';
-import { runTokenwatch, startTokenwatch } from '../support/process';
+import { runTokenwatch, startTokenwatch, type RunningProcess } from '../support/process';
 
 describe('the tokenwatch binary', () => {
   let dir: string;
@@ -50,6 +50,25 @@ describe('the tokenwatch binary', () => {
       expect(fs.readdirSync(env['TOKENWATCH_PREVIEW_DIR'] as string).some((f) => f.endsWith('.eml'))).toBe(true);
     } finally {
       daemon.child.kill('SIGKILL');
+    }
+  });
+  it('makes a second daemon on the same database wait, say so, and take over when the first is killed', async () => {
+    const fast = { ...env, TOKENWATCH_SCHEDULE: '0 9 * * *', TOKENWATCH_LEASE_SECONDS: '3' };
+    const first = startTokenwatch(['daemon'], fast, dir);
+    let second: RunningProcess | null = null;
+    try {
+      await first.waitFor(/next scheduled scan 20\d\d-/);
+      second = startTokenwatch(['daemon'], fast, dir);
+      await second.waitFor(/another daemon \(.+\) sends for this database; waiting to take over/);
+      expect(second.stdout()).not.toMatch(/next scheduled scan/);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await second.waitFor(/next scheduled scan 20\d\d-/, 10_000);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
     }
   });
 });
