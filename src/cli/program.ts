@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError, oneLine } from '../errors';
 import { redact } from '../log';
 import { describeOpenFailure } from '../store/database';
+import type { CommandResult } from './command-result';
 import { CliContext, type CliDeps } from './context';
 import { registerAdd } from './commands/add';
 import { registerEdit } from './commands/edit';
@@ -17,10 +18,6 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/** What the last command asked the process to exit with (e.g. scan: 1 when a delivery failed). */
-export interface CommandResult {
-  exitCode: number;
-}
 
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = new Command('tokenwatch');

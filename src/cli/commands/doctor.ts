@@ -6,7 +6,7 @@ import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
 import { Outbox } from '../../store/outbox';
 import type { CliContext } from '../context';
-import type { CommandResult } from '../program';
+import type { CommandResult } from '../command-result';
 
 export function registerDoctor(program: Command, ctx: CliContext, result: CommandResult): void {
   program

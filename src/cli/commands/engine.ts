@@ -1,7 +1,7 @@
 // Registers the commands that scan and send.
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import type { CommandResult } from '../program';
+import type { CommandResult } from '../command-result';
 import { registerDaemon } from './daemon';
 import { registerDoctor } from './doctor';
 import { registerHistory } from './history';

@@ -7,7 +7,7 @@ import { Lease, newHolderId } from '../../daemon/lease';
 import { Outbox } from '../../store/outbox';
 import type { CliContext } from '../context';
 import { buildScanDeps, scanSettings } from '../engine-setup';
-import type { CommandResult } from '../program';
+import type { CommandResult } from '../command-result';
 
 interface ScanOptions {
   at?: string;

@@ -8,7 +8,7 @@ import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
 import { loadStepTemplates } from '../../notify/step-templates';
 import type { CliContext } from '../context';
-import type { CommandResult } from '../program';
+import type { CommandResult } from '../command-result';
 
 export function registerTestNotify(program: Command, ctx: CliContext, result: CommandResult): void {
   program
