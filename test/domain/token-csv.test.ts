@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import fc from 'fast-check';
+import { InputError } from '../../src/errors';
 import { inputErrorFrom } from '../support/input-error';
 import { parseTokenCsv } from '../../src/domain/token-csv';
 
@@ -36,5 +38,28 @@ describe('parseTokenCsv', () => {
     ['a bad email', 'name,expires,email\nA,2027-03-01,nope\n', /line 2: email: "nope"/],
   ])('rejects %s, naming the line', (_what, text, expected) => {
     expect(rejection(text)).toMatch(expected);
+  });
+});
+
+describe('parseTokenCsv, fuzzed', () => {
+  it('accepts a file only when every row is valid, and otherwise names the line, for thousands of generated files', () => {
+    const cell = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('2027-03-01', '2027-02-30', 'A', '', '"', 'a@x.test', '#ops', '60,30'));
+    const row = fc.array(cell, { minLength: 1, maxLength: 4 }).map((cells) => cells.join(','));
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 0, maxLength: 6 }), (rows) => {
+        const text = ['name,expires', ...rows].join('\n');
+        try {
+          const tokens = parse(text);
+          expect(tokens.length).toBeGreaterThan(0);
+          expect(new Set(tokens.map((t) => t.name)).size).toBe(tokens.length);
+          expect(tokens.every((t) => t.expiresAt.isValid)).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError);
+          expect((error as Error).message).toMatch(/^tokens\.csv(:| line \d+: )/);
+          expect((error as Error).message).not.toContain('\n');
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { InputError } from '../../src/errors';
 import { parseTokenFile } from '../../src/domain/token-file';
 import { makeTokenFile } from '../support/token-files';
@@ -53,5 +54,38 @@ describe('parseTokenFile', () => {
 
   it('rejects a huge file without reading it as a token', () => {
     expect(problem(Buffer.alloc(70 * 1024, 'A'))).toMatch(/too large/);
+  });
+});
+
+describe('parseTokenFile, fuzzed', () => {
+  it('either parses or throws one InputError line naming the file, never echoing the secret, for thousands of broken files', () => {
+    const secret = 'FUZZ-SECRET-VALUE-0123456789';
+    const brokenFields = fc.oneof(
+      fc.record({ token: fc.constant(secret), expDate: fc.string(), orgName: fc.string() }),
+      fc.record({ token: fc.oneof(fc.constant(secret), fc.integer(), fc.constant(null)), expDate: fc.constant('2027-11-24T10:15:30-0800'), orgName: fc.jsonValue() }),
+      fc.dictionary(fc.string(), fc.jsonValue()).map((extra) => ({ ...extra, token: secret })),
+    );
+    const contents = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes)),
+      brokenFields.map((fields) => makeTokenFile(fields)),
+      brokenFields.map((fields) => makeTokenFile(fields).subarray(0, 10 + (JSON.stringify(fields).length % 40))),
+      fc.string().map((text) => Buffer.from(`${Buffer.from(secret).toString('base64')}${text}`)),
+    );
+    fc.assert(
+      fc.property(contents, (bytes) => {
+        try {
+          const parsed = parseTokenFile('fuzz.vpptoken', bytes);
+          expect(parsed.expiresAt.isValid).toBe(true);
+          expect(parsed.orgName.trim()).not.toBe('');
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError);
+          const message = (error as Error).message;
+          expect(message.startsWith('fuzz.vpptoken: ')).toBe(true);
+          expect(message).not.toContain('\n');
+          expect(message).not.toContain(secret);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
