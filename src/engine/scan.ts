@@ -152,6 +152,8 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
   const { outbox, tokens, logger, settings } = deps;
   const planned: PlannedReminder[] = [];
   let skipped = 0;
+  /** Reminders recorded as failed at once because they have no recipient at all. */
+  let unroutable = 0;
   for (const plan of planScan(deps, now)) {
     try {
       const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, settings);
@@ -177,6 +179,7 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
           deliveries: deliveries.length,
         });
         for (const failed of deliveries.filter((d) => d.failure !== undefined)) {
+          unroutable += 1;
           logger.error('delivery.failed', { token: plan.token.name, alert: plan.alert, channel: failed.channel, error: failed.failure });
         }
       }
@@ -194,5 +197,5 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
     secrets: settings.secrets,
     ...(deps.shouldStop === undefined ? {} : { shouldStop: deps.shouldStop }),
   });
-  return { at: now, planned, skipped, delivery };
+  return { at: now, planned, skipped, delivery: { ...delivery, failed: delivery.failed + unroutable } };
 }

@@ -210,6 +210,53 @@ export class Outbox {
     return result.changes;
   }
 
+  /** Reminders recorded with no recipient at all (channel `none`), for `retry` to route once recipients are set. */
+  unroutedFailures(tokenName?: string): OutboxEntry[] {
+    const sql = `SELECT * FROM outbox WHERE status = 'failed' AND channel = 'none'`;
+    const rows = (tokenName === undefined ? this.sql(sql).all() : this.sql(`${sql} AND token_name = ?`).all(tokenName)) as OutboxRow[];
+    return rows.map(toEntry);
+  }
+
+  /**
+   * Replaces an unrouted failure by one pending delivery per route, due at `now`, in one transaction; the old row is
+   * kept as cancelled so `history` shows what happened. Returns how many deliveries were queued.
+   */
+  reroute(entry: OutboxEntry, routes: readonly { channel: string; recipient: string }[], now: DateTime): number {
+    const enqueue = this.sql(
+      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status,
+                           next_attempt_at, last_error, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, NULL, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    const cancel = this.sql(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE id = ? AND status = 'failed'`);
+    return this.db
+      .transaction(() => {
+        let queued = 0;
+        for (const route of routes) {
+          queued += enqueue.run(
+            entry.tokenId,
+            entry.tokenName,
+            entry.expiresAt.toMillis(),
+            entry.alert,
+            route.channel,
+            route.recipient,
+            entry.subject,
+            JSON.stringify(entry.message),
+            now.toMillis(),
+            now.toMillis(),
+          ).changes;
+        }
+        cancel.run(`${entry.lastError ?? 'no recipient'} (routed again by tokenwatch retry)`, entry.id);
+        return queued;
+      })
+      .immediate();
+  }
+
+  /** Cancels a failed delivery that can no longer matter (its token was removed or renewed since). */
+  cancelFailed(id: number, reason: string): void {
+    this.sql(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE id = ? AND status = 'failed'`).run(reason, id);
+  }
+
   /** Deliveries that failed for good, newest first (for `doctor`). */
   permanentFailures(limit = 20): OutboxEntry[] {
     const rows = this.sql(`SELECT * FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?`).all(limit) as OutboxRow[];

@@ -330,6 +330,25 @@ describe('notify commands through the CLI', () => {
       expect((await cli.run('retry')).stdout).toBe('No failed deliveries to retry.');
       expect((await cli.run('doctor')).code).toBe(0);
     });
+
+    it('routes a reminder that had no recipient once recipients are configured, so it is not lost', async () => {
+      for (const key of ['TOKENWATCH_MAIL_TO', 'SLACK_BOT_TOKEN', 'TOKENWATCH_SLACK_CHANNEL', 'TOKENWATCH_SLACK_API_URL']) delete cli.env[key];
+      await cli.run('add', '--name', 'Nobody told', '--expires', '2027-01-20');
+      expect((await cli.run('scan')).code).toBe(1);
+      expect(await history()).toEqual([expect.objectContaining({ channel: 'none', status: 'failed', error: expect.stringContaining('no recipient') })]);
+      expect((await cli.run('doctor')).code).toBe(1);
+
+      const still = await cli.run('retry');
+      expect(still.stdout).toContain('1 reminder has still no recipient');
+      cli.env['TOKENWATCH_MAIL_TO'] = 'ops@example.test';
+      expect((await cli.run('retry', 'Nobody told')).stdout).toBe('Queued 1 failed delivery again; the daemon (or "tokenwatch scan") sends it.');
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(smtp.messages.map((m) => `${m.envelopeTo.join()} ${m.subject}`)).toEqual([
+        'ops@example.test [tokenwatch] VPP token "Nobody told" expires in 19 days (2027-01-20)',
+      ]);
+      expect((await history()).map((row) => `${row.channel} ${row.status}`).sort()).toEqual(['email sent', 'none cancelled']);
+      expect((await cli.run('doctor')).code).toBe(0);
+    });
   });
 
   describe('with neither SMTP nor Slack configured', () => {
