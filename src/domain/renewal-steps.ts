@@ -3,7 +3,7 @@ import type { ReminderToken } from './reminder';
 import { formatDate } from './dates';
 
 /** The placeholders a step template may use, written `{{name}}` in the template. */
-export const STEP_PLACEHOLDERS = ['tokenName', 'orgName', 'appleAccount', 'orgGroup', 'expiryDate'] as const;
+export const STEP_PLACEHOLDERS = ['tokenName', 'tokenNameQuoted', 'orgName', 'appleAccount', 'orgGroup', 'expiryDate'] as const;
 export type StepPlaceholder = (typeof STEP_PLACEHOLDERS)[number];
 
 /** The value of every placeholder for one reminder; each is a single line of plain text. */
@@ -55,7 +55,7 @@ export const DEFAULT_STEP_TEMPLATES: StepTemplates = Object.freeze({
     'Apps already installed keep working.',
   ].join('\n'),
   tellTokenwatch: [
-    'Run: tokenwatch renew "{{tokenName}}" --file new.vpptoken',
+    'Run: tokenwatch renew {{tokenNameQuoted}} --file new.vpptoken',
     'so tokenwatch tracks the new expiry date.',
   ].join('\n'),
 } satisfies StepTemplates);
@@ -101,6 +101,7 @@ export function stepValues(token: ReminderToken, zone: string): StepValues {
   const orgName = token.orgName === null ? '' : singleLine(token.orgName);
   return {
     tokenName: name,
+    tokenNameQuoted: shellQuoted(name),
     orgName: orgName === '' ? 'unknown' : orgName,
     appleAccount:
       appleId === ''

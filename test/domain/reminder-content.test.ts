@@ -329,7 +329,12 @@ describe('step templates', () => {
   });
 
   it('fills a value literally, even one that looks like a replacement pattern', () => {
-    const values = { tokenName: '$& $1 $$', orgName: 'o', appleAccount: 'a', orgGroup: 'g', expiryDate: 'd' };
+    const values = { tokenName: '$& $1 $$', tokenNameQuoted: 'q', orgName: 'o', appleAccount: 'a', orgGroup: 'g', expiryDate: 'd' };
     expect(fillStep('[{{tokenName}}] {{unknown}} {{orgName}}', values)).toBe('[$& $1 $$] {{unknown}} o');
+  });
+
+  it('quotes the name in the renew command so that a name with quotes or $ still gives a working command', () => {
+    const message = renderReminder(reminder({ kind: 'threshold', threshold: 30, daysLeft: 30 }, { name: 'Acme "EU" $HOME' }));
+    expect(message.text).toContain('tokenwatch renew "Acme \\"EU\\" \\$HOME" --file new.vpptoken');
   });
 });
