@@ -27,6 +27,12 @@ export function coerceError(thrown: unknown): Error {
   return new Error(String(thrown), { cause: thrown });
 }
 
+/** The `code` of a thrown value (`ENOENT`, `SQLITE_BUSY`…), if it has one. */
+export function errorCode(thrown: unknown): string | undefined {
+  const code = typeof thrown === 'object' && thrown !== null ? (thrown as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** The first line of an error's message: what the administrator sees. */
 export function oneLine(error: unknown): string {
   const message = coerceError(error).message;

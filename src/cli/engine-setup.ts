@@ -7,11 +7,15 @@ import { loadStepTemplates } from '../notify/step-templates';
 import { Outbox } from '../store/outbox';
 import type { CliContext } from './context';
 
+/** Where reminders go: default recipients and the channels configured. Reads nothing from disk. */
+export function routingSettings(config: Config): Pick<ScanSettings, 'routing' | 'enabled'> {
+  return { routing: { mailTo: config.mailTo, slackChannel: config.slackChannel }, enabled: configuredChannels(config) };
+}
+
 export function scanSettings(config: Config): ScanSettings {
   return {
     policy: { zone: config.zone, thresholds: config.thresholds, expiredRepeatDays: config.expiredRepeatDays },
-    routing: { mailTo: config.mailTo, slackChannel: config.slackChannel },
-    enabled: configuredChannels(config),
+    ...routingSettings(config),
     retry: { baseSeconds: config.retryBaseSeconds, maxSeconds: config.retryMaxSeconds },
     templates: loadStepTemplates(config.stepsDir),
     secrets: config.secrets,

@@ -33,15 +33,14 @@ export function parseDateInput(text: string, zone: string, what: string): DateTi
 
 /** Parses the `expDate` of an Apple token file, e.g. `2027-11-24T10:15:30-0800`; an offset (or Z) is required. */
 export function parseAppleExpiry(text: string): DateTime | null {
-  const match = DATE_TIME.exec(text);
-  if (match === null || match[3] === undefined) return null;
-  return parseDateTime(text, 'UTC');
+  return parseDateTime(text, 'UTC', true);
 }
 
-function parseDateTime(text: string, zone: string): DateTime | null {
+function parseDateTime(text: string, zone: string, needsOffset = false): DateTime | null {
   const match = DATE_TIME.exec(text);
   if (match === null) return null;
   const [, date, time, offset] = match;
+  if (needsOffset && offset === undefined) return null;
   const normalizedOffset = offset === undefined || offset === 'Z' ? (offset ?? '') : normalizeOffset(offset);
   if (normalizedOffset === null) return null;
   const parsed = DateTime.fromISO(`${date ?? ''}T${(time ?? '').replace(',', '.')}${normalizedOffset}`, { zone });

@@ -114,8 +114,7 @@ function daysLeftValue(reminder: Reminder): string {
   const { daysLeft } = reminder;
   if (daysLeft > 0) return String(daysLeft);
   if (daysLeft === 0) return reminder.kind === 'expired' ? '0 (expired today)' : '0 (expires today)';
-  if (daysLeft < 0) return `0 (expired ${plural(-daysLeft, 'day')} ago)`;
-  return String(daysLeft);
+  return `0 (expired ${plural(-daysLeft, 'day')} ago)`;
 }
 
 function plural(count: number, unit: string): string {
@@ -124,13 +123,7 @@ function plural(count: number, unit: string): string {
 
 /** Cuts `value` to at most `max` UTF-16 units, ending with "…", never splitting a character. */
 function cut(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let kept = '';
-  for (const char of value) {
-    if (kept.length + char.length + 1 > max) break;
-    kept += char;
-  }
-  return `${kept}…`;
+  return cutEscaped(value, max, (text) => text);
 }
 
 /** Cuts `value` so that `escape(cut value)` fits in `max`, never splitting an entity or a character. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_STEP_TEMPLATES, STEP_KEYS, STEP_PLACEHOLDERS, unknownPlaceholders, type StepKey, type StepTemplates } from '../domain/renewal-steps';
-import { InputError, quoted } from '../errors';
+import { InputError, errorCode, quoted } from '../errors';
 
 /** The override file of each step inside the steps folder. */
 export const STEP_FILES: Readonly<Record<StepKey, string>> = {
@@ -62,9 +62,6 @@ function readStepFile(file: string): string | null {
     if (errorCode(error) === 'ENOENT') return null;
     throw new InputError(`${name} cannot be read (${errorCode(error) ?? 'error'}; expected a readable UTF-8 text file)`, { cause: error });
   }
-  if (bytes.length > MAX_STEP_FILE_BYTES) {
-    throw new InputError(`${name} is ${bytes.length} bytes (expected at most ${MAX_STEP_FILE_BYTES} bytes of text)`);
-  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -90,7 +87,3 @@ function readStepFile(file: string): string | null {
   return wording;
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return undefined;
-}

@@ -115,13 +115,7 @@ export class Outbox {
       `INSERT INTO reminder_decisions (token_id, expires_at, alert, status, decided_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
-    const enqueue = this.sql(
-      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status,
-                           next_attempt_at, last_error, created_at)
-       VALUES (@tokenId, @tokenName, @expiresAt, @alert, @channel, @recipient, @subject, @payload, @status,
-               @now, @error, @now)
-       ON CONFLICT DO NOTHING`,
-    );
+    const enqueue = this.enqueueStatement();
     const nowMs = now.toMillis();
     const expiresAt = record.expiresAt.toMillis();
     return this.db
@@ -148,6 +142,17 @@ export class Outbox {
         return true;
       })
       .immediate();
+  }
+
+  /** Inserts one delivery row unless its key (token, expiry, alert, channel, recipient) is already there. */
+  private enqueueStatement(): Statement {
+    return this.sql(
+      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status,
+                           next_attempt_at, last_error, created_at)
+       VALUES (@tokenId, @tokenName, @expiresAt, @alert, @channel, @recipient, @subject, @payload, @status,
+               @now, @error, @now)
+       ON CONFLICT DO NOTHING`,
+    );
   }
 
   /** Pending deliveries whose next attempt has come, oldest first. */
@@ -222,31 +227,26 @@ export class Outbox {
    * kept as cancelled so `history` shows what happened. Returns how many deliveries were queued.
    */
   reroute(entry: OutboxEntry, routes: readonly { channel: string; recipient: string }[], now: DateTime): number {
-    const enqueue = this.sql(
-      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status,
-                           next_attempt_at, last_error, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, NULL, ?)
-       ON CONFLICT DO NOTHING`,
-    );
-    const cancel = this.sql(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE id = ? AND status = 'failed'`);
+    const enqueue = this.enqueueStatement();
     return this.db
       .transaction(() => {
         let queued = 0;
         for (const route of routes) {
-          queued += enqueue.run(
-            entry.tokenId,
-            entry.tokenName,
-            entry.expiresAt.toMillis(),
-            entry.alert,
-            route.channel,
-            route.recipient,
-            entry.subject,
-            JSON.stringify(entry.message),
-            now.toMillis(),
-            now.toMillis(),
-          ).changes;
+          queued += enqueue.run({
+            tokenId: entry.tokenId,
+            tokenName: entry.tokenName,
+            expiresAt: entry.expiresAt.toMillis(),
+            alert: entry.alert,
+            channel: route.channel,
+            recipient: route.recipient,
+            subject: entry.subject,
+            payload: JSON.stringify(entry.message),
+            status: 'pending',
+            error: null,
+            now: now.toMillis(),
+          }).changes;
         }
-        cancel.run(`${entry.lastError ?? 'no recipient'} (routed again by tokenwatch retry)`, entry.id);
+        this.cancelFailed(entry.id, `${entry.lastError ?? 'no recipient'} (routed again by tokenwatch retry)`);
         return queued;
       })
       .immediate();

@@ -1,7 +1,7 @@
 // Reads a token file from disk with the checks a path needs (missing, a directory, too large, unreadable) before
 // handing the bytes to the pure parser.
 import fs from 'node:fs';
-import { InputError } from '../errors';
+import { InputError, errorCode } from '../errors';
 import { MAX_TOKEN_FILE_BYTES, parseTokenFile, type ParsedTokenFile } from '../domain/token-file';
 
 export function readTokenFile(file: string): ParsedTokenFile {
@@ -10,7 +10,7 @@ export function readTokenFile(file: string): ParsedTokenFile {
   try {
     stat = fs.statSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     throw new InputError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`} (${expected})`);
   }
   if (stat.isDirectory()) throw new InputError(`${file}: is a directory (${expected})`);
@@ -22,7 +22,7 @@ export function readTokenFile(file: string): ParsedTokenFile {
   try {
     bytes = fs.readFileSync(file);
   } catch (error) {
-    throw new InputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'}; ${expected})`);
+    throw new InputError(`${file}: cannot read (${errorCode(error) ?? 'error'}; ${expected})`);
   }
   return parseTokenFile(file, bytes);
 }

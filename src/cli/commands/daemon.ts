@@ -30,9 +30,10 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         heartbeatMs,
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
       });
-      ctx.io.out(`tokenwatch daemon: ${ctx.tokens.count()} tokens in ${config.dbPath}; scans "${config.schedule}" (${config.zone}).`);
+      const tokenCount = ctx.tokens.count();
+      ctx.io.out(`tokenwatch daemon: ${tokenCount} tokens in ${config.dbPath}; scans "${config.schedule}" (${config.zone}).`);
       ctx.io.out(`tokenwatch daemon: ${describeDelivery(config)}.`);
-      if (ctx.tokens.count() === 0) {
+      if (tokenCount === 0) {
         ctx.io.out('tokenwatch daemon: no tokens registered yet; add them with "npx tokenwatch import FILE.vpptoken" (see README).');
       }
       daemon.on('lease:acquired', () => {
@@ -42,14 +43,10 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         ctx.io.out(`tokenwatch daemon: another daemon (${holder}) sends for this database; waiting to take over.`);
       });
       await new Promise<void>((resolve) => {
-        const shutdown = (signal: NodeJS.Signals): void => {
+        onStopSignal((signal) => {
           logger.info('daemon.stopping', { signal });
-          process.off('SIGINT', shutdown);
-          process.off('SIGTERM', shutdown);
           void daemon.stop().then(resolve);
-        };
-        process.on('SIGINT', shutdown);
-        process.on('SIGTERM', shutdown);
+        });
         daemon.start();
       });
       ctx.io.out('tokenwatch daemon: stopped.');
@@ -64,12 +61,10 @@ async function waitForDatabase(ctx: CliContext): Promise<boolean> {
   let delayMs = 5000;
   let isStopped = false;
   let wake: (() => void) | null = null;
-  const stop = (): void => {
+  const removeListener = onStopSignal(() => {
     isStopped = true;
     wake?.();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
   try {
     for (;;) {
       try {
@@ -92,7 +87,21 @@ async function waitForDatabase(ctx: CliContext): Promise<boolean> {
       delayMs = Math.min(delayMs * 2, 300_000);
     }
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    removeListener();
   }
+}
+
+/** Calls `handler` once on the first SIGINT or SIGTERM; returns a function that removes it. */
+function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
+  const listener = (signal: NodeJS.Signals): void => {
+    remove();
+    handler(signal);
+  };
+  const remove = (): void => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
+  return remove;
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { routesFor } from '../../domain/routing';
 import { Outbox } from '../../store/outbox';
 import type { CliContext } from '../context';
-import { scanSettings } from '../engine-setup';
+import { routingSettings } from '../engine-setup';
 
 export function registerRetry(program: Command, ctx: CliContext): void {
   program
@@ -17,7 +17,7 @@ export function registerRetry(program: Command, ctx: CliContext): void {
       const outbox = new Outbox(ctx.database);
       let count = outbox.requeueFailed(now, name);
       let stillUnrouted = 0;
-      const settings = scanSettings(ctx.config);
+      const { routing, enabled } = routingSettings(ctx.config);
       // Reminders that had no recipient at all: route them now that recipients may be configured.
       for (const entry of outbox.unroutedFailures(name)) {
         const token = ctx.tokens.findByName(entry.tokenName);
@@ -25,7 +25,7 @@ export function registerRetry(program: Command, ctx: CliContext): void {
           outbox.cancelFailed(entry.id, 'the token was removed or renewed since; nothing to send');
           continue;
         }
-        const routes = routesFor(token, settings.routing, settings.enabled);
+        const routes = routesFor(token, routing, enabled);
         if (routes.length === 0) stillUnrouted += 1;
         else count += outbox.reroute(entry, routes, now);
       }
