@@ -291,3 +291,8 @@ function redactUrlPassword(url: string): string {
     return 'set';
   }
 }
+
+/** Every environment variable the configuration reads (settings, secret files, the config file's path). */
+export function knownEnvironmentVariables(): string[] {
+  return [...SETTINGS.map((s) => s.env), 'TOKENWATCH_SMTP_URL_FILE', 'SLACK_BOT_TOKEN_FILE', 'TOKENWATCH_CONFIG'];
+}
