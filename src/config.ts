@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validateDetailed } from 'node-cron';
-import { InputError, quoted } from './errors';
+import { InputError, errorCode, quoted } from './errors';
 import { isValidZone } from './domain/dates';
 import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
 
@@ -152,7 +152,7 @@ function readSecretFile(env: Env, variable: string): string | null {
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    const code = errorCode(error) ?? 'unreadable';
     throw new InputError(`${variable}: cannot read ${quoted(file)} (${code}; expected a readable file holding the secret)`);
   }
 }
@@ -164,7 +164,7 @@ function readConfigFile(file: string, isExplicit: boolean): Map<string, string> 
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code === 'ENOENT' && !isExplicit) return values;
     throw new InputError(`${file}: cannot read the config file (${code ?? 'error'}; expected a JSON file)`);
   }

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DateTime } from 'luxon';
+import { errorCode } from '../errors';
 import type { Db } from '../store/database';
 
 export interface LeaseHolder {
@@ -26,7 +27,7 @@ export function isDeadLocalHolder(holder: string): boolean {
     process.kill(pid, 0);
     return false;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    return errorCode(error) === 'ESRCH';
   }
 }
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { errorCode } from '../errors';
 import type { RenderedReminder } from '../domain/reminder';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
@@ -89,7 +90,7 @@ async function writeNew(file: string, data: string | Buffer): Promise<boolean> {
   try {
     await fs.promises.writeFile(file, data, { flag: 'wx', mode: 0o600 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
   // writeFile's mode is filtered by the umask: set it explicitly.

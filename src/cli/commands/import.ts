@@ -1,7 +1,7 @@
 // `tokenwatch import FILE...` and `tokenwatch import --csv FILE`: add tokens, all or none.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../../errors';
+import { InputError, errorCode } from '../../errors';
 import { parseTokenCsv } from '../../domain/token-csv';
 import { parseTokenName } from '../../domain/token-fields';
 import type { TokenInput } from '../../domain/token';
@@ -37,7 +37,7 @@ function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptio
   try {
     text = fs.readFileSync(csv, 'utf8');
   } catch (error) {
-    throw new InputError(`${csv}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'}; expected a CSV file)`);
+    throw new InputError(`${csv}: cannot read (${errorCode(error) ?? 'error'}; expected a CSV file)`);
   }
   return parseTokenCsv(csv, text, ctx.config.zone, ctx.clock.now());
 }
