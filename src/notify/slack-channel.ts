@@ -66,6 +66,8 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
   const clean = (text: string): string => redact(text, [options.token]);
   // When the current call must be over (performance.now() milliseconds); read by the fetch function.
   const deadlines = new AsyncLocalStorage<number>();
+  // Aborted by close(): a quick retry still waiting for Retry-After gives up and leaves the row to the outbox.
+  const closing = new AbortController();
   const client = new WebClient(options.token, {
     slackApiUrl: options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`,
     // The client's default retries for about 30 minutes. Here: a few quick ones for HTTP 5xx and network errors,
@@ -90,8 +92,13 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
         if (!(classified instanceof RetryLaterError)) throw classified;
         const waitMs = classified.retryAfterSeconds * 1000;
         if (attempt >= quickRetries || performance.now() + waitMs + Math.min(MIN_REQUEST_MS, timeoutMs / 4) > deadline) throw classified;
+        if (closing.signal.aborted) throw classified;
         options.logger.debug('slack.rate_limited', { call, retryAfterSeconds: classified.retryAfterSeconds, attempt: attempt + 1 });
-        await sleep(waitMs);
+        try {
+          await sleep(waitMs, undefined, { signal: closing.signal });
+        } catch {
+          throw classified;
+        }
       }
     }
   }
@@ -121,7 +128,8 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
     },
 
     async close(): Promise<void> {
-      // Nothing to release: every call is a single HTTP request.
+      // No connection to release (every call is a single HTTP request); stop waiting for quick retries.
+      closing.abort();
     },
   };
 }

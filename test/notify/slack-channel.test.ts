@@ -90,6 +90,18 @@ describe('the Slack channel', () => {
     expect(elapsed).toBeLessThan(3000 + 2000);
   });
 
+  it('stops waiting for a quick retry when the channel is closed (shutdown) and leaves the message to the outbox', async () => {
+    slack.keepAnswering({ status: 429, retryAfter: 20 });
+    const started = performance.now();
+    const sending = failureOf(channel.send('#it-alerts', sampleRendered()));
+    await slack.waitForCalls(1);
+    await channel.close();
+    const error = await sending;
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(slack.calls).toHaveLength(1);
+  });
+
   it('does not wait a Retry-After that would leave no time for the request within the bound', async () => {
     const bounded = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 2000 });
     slack.keepAnswering({ status: 429, retryAfter: 2 });
