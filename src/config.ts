@@ -30,6 +30,13 @@ export interface Config {
   /** First retry delay of a failed delivery; doubles per attempt up to `retryMaxSeconds`. */
   readonly retryBaseSeconds: number;
   readonly retryMaxSeconds: number;
+  /**
+   * The longest one channel spends on one message: Slack's whole call including its quick retries, SMTP's
+   * connection, greeting and socket-inactivity timeouts. Longer waits are left to the outbox's backoff.
+   */
+  readonly sendTimeoutSeconds: number;
+  /** After this long, a delivery pass takes no new sends; what is left stays queued for the next pass. */
+  readonly deliveryBudgetSeconds: number;
   /** How long a daemon's lease lasts without a heartbeat before another daemon may take over. */
   readonly leaseSeconds: number;
   /** Secret values to redact from every log line and error. */
@@ -142,6 +149,14 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   },
   { key: 'retryBaseSeconds', env: 'TOKENWATCH_RETRY_BASE_SECONDS', file: 'retryBaseSeconds', fallback: () => '60', parse: wholeNumber(1, 86400) },
   { key: 'retryMaxSeconds', env: 'TOKENWATCH_RETRY_MAX_SECONDS', file: 'retryMaxSeconds', fallback: () => '3600', parse: wholeNumber(1, 604800) },
+  { key: 'sendTimeoutSeconds', env: 'TOKENWATCH_SEND_TIMEOUT_SECONDS', file: 'sendTimeoutSeconds', fallback: () => '30', parse: wholeNumber(1, 600) },
+  {
+    key: 'deliveryBudgetSeconds',
+    env: 'TOKENWATCH_DELIVERY_BUDGET_SECONDS',
+    file: 'deliveryBudgetSeconds',
+    fallback: () => '300',
+    parse: wholeNumber(1, 86400),
+  },
   { key: 'leaseSeconds', env: 'TOKENWATCH_LEASE_SECONDS', file: 'leaseSeconds', fallback: () => '60', parse: wholeNumber(2, 3600) },
 ];
 

@@ -94,6 +94,40 @@ describe('configuration', () => {
     expect(shown).toContain('"slackToken":"set"');
   });
 
+  it('bounds one send and one delivery pass by default, and reads both bounds from the file or the environment (issue 8)', () => {
+    expect(load()).toMatchObject({ sendTimeoutSeconds: 30, deliveryBudgetSeconds: 300 });
+    fs.writeFileSync(path.join(dir, 'bounds.json'), JSON.stringify({ sendTimeoutSeconds: 5, deliveryBudgetSeconds: 120 }));
+    expect(load({}, 'bounds.json')).toMatchObject({ sendTimeoutSeconds: 5, deliveryBudgetSeconds: 120 });
+    expect(load({ TOKENWATCH_SEND_TIMEOUT_SECONDS: '12', TOKENWATCH_DELIVERY_BUDGET_SECONDS: '60' }, 'bounds.json')).toMatchObject({
+      sendTimeoutSeconds: 12,
+      deliveryBudgetSeconds: 60,
+    });
+  });
+
+  it.each([
+    ['TOKENWATCH_SEND_TIMEOUT_SECONDS', '0', 'from 1 to 600'],
+    ['TOKENWATCH_SEND_TIMEOUT_SECONDS', '601', 'from 1 to 600'],
+    ['TOKENWATCH_SEND_TIMEOUT_SECONDS', '2.5', 'from 1 to 600'],
+    ['TOKENWATCH_SEND_TIMEOUT_SECONDS', '30s', 'from 1 to 600'],
+    ['TOKENWATCH_DELIVERY_BUDGET_SECONDS', '0', 'from 1 to 86400'],
+    ['TOKENWATCH_DELIVERY_BUDGET_SECONDS', '-5', 'from 1 to 86400'],
+    ['TOKENWATCH_DELIVERY_BUDGET_SECONDS', 'ten minutes', 'from 1 to 86400'],
+  ])('refuses %s=%s with one line naming it and what was expected', (variable, value, range) => {
+    let error: unknown;
+    try {
+      load({ [variable]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(`${variable}: "${value}" is not valid (expected a whole number ${range})`);
+  });
+
+  it('names the file key when a bound in the config file is bad', () => {
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ sendTimeoutSeconds: 0 }));
+    expect(() => load({}, 'bad.json')).toThrow(/^bad\.json: sendTimeoutSeconds: "0" is not valid \(expected a whole number from 1 to 600\)$/);
+  });
+
   it('accepts a seconds-level cron schedule', () => {
     expect(load({ TOKENWATCH_SCHEDULE: '*/2 * * * * *' }).schedule).toBe('*/2 * * * * *');
   });

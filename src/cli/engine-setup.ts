@@ -19,6 +19,7 @@ export function scanSettings(config: Config): ScanSettings {
     retry: { baseSeconds: config.retryBaseSeconds, maxSeconds: config.retryMaxSeconds },
     templates: loadStepTemplates(config.stepsDir),
     secrets: config.secrets,
+    deliveryBudgetSeconds: config.deliveryBudgetSeconds,
   };
 }
 

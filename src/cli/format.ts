@@ -1,6 +1,6 @@
 // How tokens look on the terminal and in --json output. Never includes a secret: tokens hold none.
 import type { DateTime } from 'luxon';
-import { daysLeft, formatDateTime } from '../domain/dates';
+import { daysLeft, formatDateTimeCompact } from '../domain/dates';
 import type { Token } from '../domain/token';
 import { isMuted, tokenState, type TokenState } from '../domain/token-state';
 
@@ -30,7 +30,7 @@ export function viewToken(token: Token, now: DateTime, zone: string, defaultThre
     kind: token.kind,
     orgName: token.orgName,
     expiresAt: token.expiresAt.setZone(zone).toISO() ?? '',
-    expires: formatDateTime(token.expiresAt, zone),
+    expires: formatDateTimeCompact(token.expiresAt, zone),
     daysLeft: daysLeft(token.expiresAt, now, zone),
     state: tokenState(token.expiresAt, now, zone, token.thresholds ?? defaultThresholds),
     muted: isMuted(token, now),

@@ -148,6 +148,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       logger,
       secrets: scanDeps.settings.secrets,
       shouldStop: () => this.isStopping || !this.hasLease,
+      ...(scanDeps.settings.deliveryBudgetSeconds === undefined ? {} : { budgetSeconds: scanDeps.settings.deliveryBudgetSeconds }),
     })
       .then((report) => {
         if (report.sent + report.retrying + report.failed > 0) logger.info('retry.done', { ...report });

@@ -81,7 +81,40 @@ export function formatDate(instant: DateTime, zone: string): string {
   return instant.setZone(zone).toFormat('yyyy-MM-dd');
 }
 
-/** `2027-01-15 09:00 (Europe/Paris)`. */
-export function formatDateTime(instant: DateTime, zone: string): string {
+/** `2027-01-15 09:00 (Europe/Paris)`: compact, for terminal tables and CLI output. */
+export function formatDateTimeCompact(instant: DateTime, zone: string): string {
   return `${instant.setZone(zone).toFormat('yyyy-MM-dd HH:mm')} (${zone})`;
+}
+
+/**
+ * The expiry as a reader of a message understands it: `Friday 15 January 2027, 09:00 CET (Europe/Paris)`.
+ * Weekday, day, month name and year (no 01/02 ambiguity), 24-hour time, the zone's abbreviation for that
+ * instant (CET in winter, CEST in summer) and the IANA name, so a reader elsewhere knows the reference zone.
+ */
+export function formatDateTime(instant: DateTime, zone: string): string {
+  const local = instant.setZone(zone);
+  return `${local.setLocale('en-GB').toFormat('cccc d LLLL yyyy, HH:mm')} ${zoneAbbreviation(local)} (${zone})`;
+}
+
+/**
+ * The zone's short name at that instant: a letter abbreviation when the platform knows one (CET, CEST, EST, BST,
+ * UTC), else the offset as `GMT+9` / `GMT-3:30`. Never "UTC" unless the offset is zero.
+ */
+export function zoneAbbreviation(local: DateTime): string {
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = local.setLocale(locale).toFormat('ZZZZ');
+    if (/^[A-Z]{2,5}$/.test(name) && (local.offset === 0 || !/^(UTC|GMT|UT|Z)$/.test(name))) return name;
+  }
+  const sign = local.offset < 0 ? '-' : '+';
+  const hours = Math.floor(Math.abs(local.offset) / 60);
+  const minutes = Math.abs(local.offset) % 60;
+  return local.offset === 0 ? 'GMT' : `GMT${sign}${hours}${minutes === 0 ? '' : `:${String(minutes).padStart(2, '0')}`}`;
+}
+
+/** `in 30 days`, `in 1 day`, `today`, `1 day ago`, `3 days ago`: calendar days, as `daysLeft` counts them. */
+export function relativeDays(days: number): string {
+  if (days === 0) return 'today';
+  const count = Math.abs(days);
+  const unit = count === 1 ? 'day' : 'days';
+  return days > 0 ? `in ${count} ${unit}` : `${count} ${unit} ago`;
 }

@@ -1,7 +1,8 @@
 // What a reminder says: subject, plain text, HTML and Slack blocks, built from one Reminder. Pure and deterministic.
-import { formatDate, formatDateTime } from './dates';
+import { formatDate, formatDateTime, relativeDays } from './dates';
 import type { Reminder, RenderedReminder, SlackBlock } from './reminder';
 import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, stepValues, type StepTemplates } from './renewal-steps';
+import { slackDate } from './slack-date';
 import { TOKEN_KIND_LABELS } from './token';
 
 const SUBJECT_NAME_MAX = 80;
@@ -28,6 +29,8 @@ const URGENCY_LINES: Readonly<Record<Urgency, string>> = {
 interface Fact {
   readonly label: string;
   readonly value: string;
+  /** Extra Slack mrkdwn shown under the value, built by us from no user value (e.g. a `<!date…>` token); not escaped. */
+  readonly slackExtra?: string;
 }
 
 /** Everything a reminder says, as plain single-line or multi-line text, before any channel's escaping. */
@@ -61,7 +64,13 @@ function contentOf(reminder: Reminder, templates: StepTemplates): Content {
   const facts: Fact[] = [
     { label: 'Token', value: `${name} (${label})` },
     { label: 'Organization', value: values.orgName },
-    { label: reminder.kind === 'renewed' ? 'Next expiry' : 'Expires', value: formatDateTime(token.expiresAt, zone) },
+    {
+      label: reminder.kind === 'renewed' ? 'Next expiry' : 'Expires',
+      // Date, time and zone in the configured zone, then "in N days": never bare UTC (issue 8).
+      value: `${formatDateTime(token.expiresAt, zone)}, ${relativeDays(daysLeft)}`,
+      // Slack also shows it in each reader's own zone.
+      slackExtra: `Your time: ${slackDate(token.expiresAt, zone)}`,
+    },
     { label: 'Days left', value: daysLeftValue(reminder) },
   ];
   if (reminder.kind === 'renewed') {
@@ -219,10 +228,11 @@ function section(text: string): SlackBlock {
   return { type: 'section', text: mrkdwn(text) };
 }
 
-/** `*Label*\n` followed by the escaped value, the whole within `max`. */
-function labelled(label: string, value: string, max: number): string {
+/** `*Label*\n` followed by the escaped value (then any trusted extra line), the whole within `max`. */
+function labelled(label: string, value: string, max: number, extra?: string): string {
   const head = `*${escapeSlack(label)}*\n`;
-  return head + cutEscaped(value, max - head.length, escapeSlack);
+  const tail = extra === undefined ? '' : `\n${extra}`;
+  return head + cutEscaped(value, max - head.length - tail.length, escapeSlack) + tail;
 }
 
 function renderSlack(content: Content): RenderedReminder['slack'] {
@@ -230,7 +240,7 @@ function renderSlack(content: Content): RenderedReminder['slack'] {
   // Slack asks for &, < and > as entities in every text object, plain_text included.
   blocks.push({ type: 'header', text: { type: 'plain_text', text: cutEscaped(content.headline, SLACK_HEADER_MAX, escapeSlack), emoji: true } });
   if (content.notice !== null) blocks.push(section(`:test_tube: *${escapeSlack(content.notice)}*`));
-  blocks.push({ type: 'section', fields: content.facts.map((fact) => mrkdwn(labelled(fact.label, fact.value, SLACK_FIELD_MAX))) });
+  blocks.push({ type: 'section', fields: content.facts.map((fact) => mrkdwn(labelled(fact.label, fact.value, SLACK_FIELD_MAX, fact.slackExtra))) });
   if (content.urgency !== null) blocks.push(section(`*${cutEscaped(content.urgency, SLACK_TEXT_MAX - 2, escapeSlack)}*`));
   content.steps.forEach((step, index) => {
     blocks.push(section(labelled(`${index + 1}. ${step.title}`, step.body, SLACK_TEXT_MAX)));

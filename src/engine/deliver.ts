@@ -7,6 +7,7 @@ import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
 import type { Channel } from '../notify/channel';
 import type { Outbox, OutboxEntry } from '../store/outbox';
+import { startDeliveryBudget, type DeliveryBudget } from './delivery-budget';
 
 export interface DeliveryReport {
   sent: number;
@@ -25,6 +26,8 @@ export interface DeliverOptions {
   readonly secrets: readonly string[];
   /** Asked before each send; true stops taking new work (shutdown). */
   readonly shouldStop?: () => boolean;
+  /** After this many seconds the pass takes no new sends; the rest stays queued for the next pass. */
+  readonly budgetSeconds?: number;
 }
 
 export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
@@ -35,15 +38,26 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
     list.push(entry);
     byChannel.set(entry.channel, list);
   }
-  await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report)));
+  const budget = startDeliveryBudget(options.budgetSeconds);
+  await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report, budget)));
+  if (budget.isSpent()) {
+    const left = options.outbox.due(options.clock.now()).length;
+    if (left > 0) options.logger.warn('delivery.budget_spent', { budgetSeconds: options.budgetSeconds, leftQueued: left });
+  }
   return report;
 }
 
-async function deliverChannel(name: string, entries: readonly OutboxEntry[], options: DeliverOptions, report: DeliveryReport): Promise<void> {
+async function deliverChannel(
+  name: string,
+  entries: readonly OutboxEntry[],
+  options: DeliverOptions,
+  report: DeliveryReport,
+  budget: DeliveryBudget,
+): Promise<void> {
   const { outbox, clock, logger } = options;
   const channel = options.channels.get(name);
   for (const entry of entries) {
-    if (options.shouldStop?.() === true) return;
+    if (options.shouldStop?.() === true || budget.isSpent()) return;
     const fields = {
       token: entry.tokenName,
       alert: entry.alert,

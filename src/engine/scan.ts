@@ -23,6 +23,8 @@ export interface ScanSettings {
   readonly retry: RetryPolicy;
   readonly templates?: StepTemplates;
   readonly secrets: readonly string[];
+  /** A delivery pass takes no new sends after this many seconds (TOKENWATCH_DELIVERY_BUDGET_SECONDS); unbounded when absent. */
+  readonly deliveryBudgetSeconds?: number;
 }
 
 export interface ScanDeps {
@@ -196,6 +198,7 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
     logger,
     secrets: settings.secrets,
     ...(deps.shouldStop === undefined ? {} : { shouldStop: deps.shouldStop }),
+    ...(settings.deliveryBudgetSeconds === undefined ? {} : { budgetSeconds: settings.deliveryBudgetSeconds }),
   });
   return { at: now, planned, skipped, delivery: { ...delivery, failed: delivery.failed + unroutable } };
 }

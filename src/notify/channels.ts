@@ -9,11 +9,14 @@ import { createSlackChannel } from './slack-channel';
 export function createChannels(config: Config, logger: Logger): Map<string, Channel> {
   const enabled = configuredChannels(config);
   const channels = new Map<string, Channel>();
+  // One message may take at most this long (Slack: quick retries included; SMTP: each connection, greeting and
+  // socket wait); longer waits are left to the outbox's backoff.
+  const timeoutMs = config.sendTimeoutSeconds * 1000;
   if (config.smtpUrl !== null) {
-    channels.set('email', createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom, pool: true, logger }));
+    channels.set('email', createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom, pool: true, logger, timeoutMs }));
   }
   if (config.slackToken !== null) {
-    channels.set('slack', createSlackChannel({ token: config.slackToken, apiUrl: config.slackApiUrl, logger }));
+    channels.set('slack', createSlackChannel({ token: config.slackToken, apiUrl: config.slackApiUrl, logger, timeoutMs }));
   }
   if (enabled.preview) {
     channels.set('preview', createPreviewChannel({ dir: config.previewDir, from: config.mailFrom, emailTo: config.mailTo, logger }));

@@ -13,7 +13,7 @@ export interface EmailChannelOptions {
   /** Keep connections open between messages (the daemon); a one-off command does not need it. */
   pool: boolean;
   logger: Logger;
-  /** Connection, greeting and socket inactivity timeout; 30 s by default. */
+  /** Connection, greeting and socket inactivity timeout (TOKENWATCH_SEND_TIMEOUT_SECONDS); 30 s by default. */
   timeoutMs?: number;
 }
 

@@ -1,5 +1,9 @@
 // The Slack channel: posts each rendered reminder (Block Kit blocks plus fallback text) with chat.postMessage.
-// No retries here (the outbox retries); decides which Slack errors are permanent and keeps the bot token out of errors.
+// A few quick retries within a bound per message (issue 8); longer waits are left to the outbox's backoff.
+// Decides which Slack errors are permanent and keeps the bot token out of errors.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, LogLevel, WebClient, type ChatPostMessageArguments, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
 import { PermanentDeliveryError, RetryLaterError, coerceError, quoted } from '../errors';
 import { redact, type Logger } from '../log';
@@ -12,11 +16,21 @@ export interface SlackChannelOptions {
   /** Web API base URL, e.g. https://slack.com/api/ */
   apiUrl: string;
   logger: Logger;
-  /** Per-request timeout; 30 s by default. */
+  /**
+   * The bound for one message, its quick retries included (TOKENWATCH_SEND_TIMEOUT_SECONDS); 30 s by default.
+   * A request still unanswered when it runs out is aborted.
+   */
   timeoutMs?: number;
+  /** Quick retries per message, for a 429 whose Retry-After fits in the bound and for HTTP 5xx or network errors; 2 by default. */
+  quickRetries?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_QUICK_RETRIES = 2;
+/** A 429 is retried at once only if, after its Retry-After, this much of the bound is left for the request. */
+const MIN_REQUEST_MS = 1000;
+/** Backoff between quick retries of HTTP 5xx and network errors: 250 ms, then 500 ms, at most 1 s. */
+const QUICK_BACKOFF = { minTimeout: 250, factor: 2, maxTimeout: 1000, randomize: false } as const;
 
 /** Platform errors that the same request will get again: the administrator must change something first. */
 const PERMANENT_ERRORS = new Set([
@@ -48,45 +62,74 @@ interface SlackErrorFields {
 
 export function createSlackChannel(options: SlackChannelOptions): Channel {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const quickRetries = options.quickRetries ?? DEFAULT_QUICK_RETRIES;
   const clean = (text: string): string => redact(text, [options.token]);
+  // When the current call must be over (performance.now() milliseconds); read by the fetch function.
+  const deadlines = new AsyncLocalStorage<number>();
+  // Aborted by close(): a quick retry still waiting for Retry-After gives up and leaves the row to the outbox.
+  const closing = new AbortController();
   const client = new WebClient(options.token, {
     slackApiUrl: options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`,
-    retryConfig: { retries: 0 },
+    // The client's default retries for about 30 minutes. Here: a few quick ones for HTTP 5xx and network errors,
+    // never past the bound; 429 is rejected at once and decided below, honouring its Retry-After.
+    retryConfig: { retries: quickRetries, ...QUICK_BACKOFF, maxRetryTime: timeoutMs },
     rejectRateLimitedCalls: true,
-    timeout: timeoutMs,
-    fetch: fetchWithReadableErrors(timeoutMs),
+    // No per-request timeout of the client's own: the fetch function aborts at the message's deadline.
+    timeout: 0,
+    fetch: fetchWithReadableErrors(timeoutMs, () => deadlines.getStore()),
     logger: debugLogger(options.logger, clean),
   });
+
+  /** Runs one API call within the bound, retrying a 429 while Retry-After leaves time for another request. */
+  async function bounded(call: string, request: () => Promise<unknown>): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await deadlines.run(deadline, request);
+        return;
+      } catch (error) {
+        const classified = classify(error, call, clean);
+        if (!(classified instanceof RetryLaterError)) throw classified;
+        const waitMs = classified.retryAfterSeconds * 1000;
+        if (attempt >= quickRetries || performance.now() + waitMs + Math.min(MIN_REQUEST_MS, timeoutMs / 4) > deadline) throw classified;
+        if (closing.signal.aborted) throw classified;
+        options.logger.debug('slack.rate_limited', { call, retryAfterSeconds: classified.retryAfterSeconds, attempt: attempt + 1 });
+        try {
+          await sleep(waitMs, undefined, { signal: closing.signal });
+        } catch {
+          throw classified;
+        }
+      }
+    }
+  }
 
   return {
     name: 'slack',
 
     async send(recipient: string, message: RenderedReminder): Promise<void> {
-      try {
-        await client.chat.postMessage({
+      await bounded(`chat.postMessage to ${quoted(recipient)}`, () =>
+        client.chat.postMessage({
           channel: recipient,
           text: message.slack.text,
           // Blocks come from reminder rendering and are posted as they are.
           blocks: [...message.slack.blocks] as unknown as SlackBlocks,
           unfurl_links: false,
           unfurl_media: false,
-        });
-      } catch (error) {
-        throw classify(error, `chat.postMessage to ${quoted(recipient)}`, clean);
-      }
+        }),
+      );
     },
 
     async verify(): Promise<void> {
       try {
-        await client.auth.test();
+        await bounded('auth.test', () => client.auth.test());
       } catch (error) {
-        const classified = classify(error, 'auth.test', clean);
-        throw new Error(classified.message, { cause: error });
+        throw new Error(coerceError(error).message, { cause: error });
       }
     },
 
     async close(): Promise<void> {
-      // Nothing to release: every call is a single HTTP request.
+      // No connection to release (every call is a single HTTP request); stop waiting for quick retries.
+      closing.abort();
     },
   };
 }
@@ -125,13 +168,17 @@ interface ErrorLike {
 }
 
 /**
- * The global fetch, with its failures turned into errors that say what happened: "no answer within 300 ms",
- * "fetch failed: ECONNREFUSED" (fetch alone says "fetch failed" and hides the socket error in `cause`).
+ * The global fetch, aborted at the current call's deadline, with its failures turned into errors that say what
+ * happened: "no answer within 300 ms", "fetch failed: ECONNREFUSED" (fetch alone says "fetch failed" and hides the
+ * socket error in `cause`).
  */
-function fetchWithReadableErrors(timeoutMs: number): FetchFunction {
+function fetchWithReadableErrors(timeoutMs: number, deadline: () => number | undefined): FetchFunction {
   return async (url, init) => {
+    const end = deadline();
+    const remainingMs = end === undefined ? timeoutMs : Math.ceil(end - performance.now());
+    if (remainingMs <= 0) throw new Error(`no answer within ${timeoutMs} ms`);
     try {
-      return await fetch(url, init);
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(remainingMs) });
     } catch (thrown) {
       const error = (typeof thrown === 'object' && thrown !== null ? thrown : { message: String(thrown) }) as ErrorLike;
       if (error.name === 'TimeoutError' || error.name === 'AbortError') {

@@ -7,9 +7,11 @@ import {
   expiryFromDownload,
   formatDate,
   formatDateTime,
+  formatDateTimeCompact,
   isValidZone,
   parseAppleExpiry,
   parseDateInput,
+  relativeDays,
 } from '../../src/domain/dates';
 
 const at = (iso: string, zone = 'Europe/Paris'): DateTime => DateTime.fromISO(iso, { zone });
@@ -116,7 +118,9 @@ describe('formatting and zones', () => {
     const instant = DateTime.fromISO('2027-02-28T23:30:00Z');
     expect(formatDate(instant, 'Europe/Paris')).toBe('2027-03-01');
     expect(formatDate(instant, 'UTC')).toBe('2027-02-28');
-    expect(formatDateTime(instant, 'Europe/Paris')).toBe('2027-03-01 00:30 (Europe/Paris)');
+    expect(formatDateTime(instant, 'Europe/Paris')).toBe('Monday 1 March 2027, 00:30 CET (Europe/Paris)');
+    expect(formatDateTime(instant, 'UTC')).toBe('Sunday 28 February 2027, 23:30 UTC (UTC)');
+    expect(formatDateTimeCompact(instant, 'Europe/Paris')).toBe('2027-03-01 00:30 (Europe/Paris)');
   });
 
   it('knows IANA zones and refuses others', () => {
@@ -125,5 +129,50 @@ describe('formatting and zones', () => {
     expect(isValidZone('Mars/Olympus')).toBe(false);
     expect(isValidZone('')).toBe(false);
     expect(isValidZone(' Europe/Paris')).toBe(false);
+  });
+});
+
+describe('dates a reader understands (issue 8)', () => {
+  it('names the day, the month and the zone of the expiry, with CET in winter and CEST in summer in Paris', () => {
+    expect(formatDateTime(DateTime.fromISO('2026-12-15T22:59:00Z'), 'Europe/Paris')).toBe('Tuesday 15 December 2026, 23:59 CET (Europe/Paris)');
+    expect(formatDateTime(DateTime.fromISO('2027-07-15T07:00:00Z'), 'Europe/Paris')).toBe('Thursday 15 July 2027, 09:00 CEST (Europe/Paris)');
+  });
+
+  it('switches between CET and CEST at the DST change, with the local time on each side', () => {
+    // 28 March 2027: clocks go from 02:00 CET to 03:00 CEST (01:00 UTC).
+    expect(formatDateTime(DateTime.fromISO('2027-03-28T00:59:00Z'), 'Europe/Paris')).toBe('Sunday 28 March 2027, 01:59 CET (Europe/Paris)');
+    expect(formatDateTime(DateTime.fromISO('2027-03-28T01:00:00Z'), 'Europe/Paris')).toBe('Sunday 28 March 2027, 03:00 CEST (Europe/Paris)');
+    // 31 October 2027: back from 03:00 CEST to 02:00 CET; 02:30 happens twice and the abbreviation tells them apart.
+    expect(formatDateTime(DateTime.fromISO('2027-10-31T00:30:00Z'), 'Europe/Paris')).toBe('Sunday 31 October 2027, 02:30 CEST (Europe/Paris)');
+    expect(formatDateTime(DateTime.fromISO('2027-10-31T01:30:00Z'), 'Europe/Paris')).toBe('Sunday 31 October 2027, 02:30 CET (Europe/Paris)');
+  });
+
+  it('shows a zone without DST the same way all year, by its offset when it has no common abbreviation', () => {
+    expect(formatDateTime(DateTime.fromISO('2027-01-15T00:00:00Z'), 'Asia/Tokyo')).toBe('Friday 15 January 2027, 09:00 GMT+9 (Asia/Tokyo)');
+    expect(formatDateTime(DateTime.fromISO('2027-07-15T00:00:00Z'), 'Asia/Tokyo')).toBe('Thursday 15 July 2027, 09:00 GMT+9 (Asia/Tokyo)');
+    expect(formatDateTime(DateTime.fromISO('2027-01-15T00:00:00Z'), 'Asia/Kolkata')).toBe('Friday 15 January 2027, 05:30 GMT+5:30 (Asia/Kolkata)');
+    expect(formatDateTime(DateTime.fromISO('2027-01-15T14:00:00Z'), 'America/New_York')).toBe('Friday 15 January 2027, 09:00 EST (America/New_York)');
+    expect(formatDateTime(DateTime.fromISO('2027-07-15T13:00:00Z'), 'America/New_York')).toBe('Thursday 15 July 2027, 09:00 EDT (America/New_York)');
+  });
+
+  it('never says UTC unless the configured zone is UTC, for any instant and zone', () => {
+    const zones = ['Europe/Paris', 'Europe/London', 'America/New_York', 'America/Sao_Paulo', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney', 'Pacific/Chatham', 'America/St_Johns', 'Etc/GMT+5', 'Africa/Abidjan'];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) }), fc.constantFrom(...zones), (millis, zone) => {
+        const text = formatDateTime(DateTime.fromMillis(millis, { zone: 'UTC' }), zone);
+        expect(text).not.toContain('UTC');
+        expect(text.endsWith(` (${zone})`)).toBe(true);
+        expect(text).toMatch(/^[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} (?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::\d{2})?) \(/);
+      }),
+    );
+    expect(formatDateTime(DateTime.fromISO('2027-01-15T09:00:00Z'), 'UTC')).toBe('Friday 15 January 2027, 09:00 UTC (UTC)');
+  });
+
+  it('says in how many calendar days, today, or how long ago', () => {
+    expect(relativeDays(30)).toBe('in 30 days');
+    expect(relativeDays(1)).toBe('in 1 day');
+    expect(relativeDays(0)).toBe('today');
+    expect(relativeDays(-1)).toBe('1 day ago');
+    expect(relativeDays(-8)).toBe('8 days ago');
   });
 });

@@ -44,6 +44,14 @@ function header(blocks: readonly SlackBlock[]): string {
   return block.text.text;
 }
 
+/** The one piece of Slack markup we generate ourselves: Slack's date formatting of the expiry instant. */
+const SLACK_DATE = /<!date\^\d+\^\{date_long_pretty\} at \{time\}\|[^<>|&]+>/g;
+
+/** A mrkdwn text with our own date token taken out: what is left must hold no raw markup. */
+function withoutSlackDate(text: string): string {
+  return text.replace(SLACK_DATE, '');
+}
+
 describe('reminder subjects', () => {
   it('says how many days are left and the expiry date for each threshold', () => {
     expect(renderReminder(threshold(60)).subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 60 days (2027-01-15)');
@@ -113,7 +121,7 @@ describe('reminder text', () => {
     const { text } = renderReminder(threshold(30));
     expect(text).toContain('Token: Acme Main (VPP)');
     expect(text).toContain('Organization: Acme Corp');
-    expect(text).toContain('2027-01-15 09:00 (Europe/Paris)');
+    expect(text).toContain('Expires: Friday 15 January 2027, 09:00 CET (Europe/Paris), in 30 days');
     expect(text).toContain('Days left: 30');
     const steps = [...text.matchAll(/^(\d)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
     expect(steps).toEqual([
@@ -150,9 +158,9 @@ describe('reminder text', () => {
     const paris = renderReminder(reminder({ zone: 'Europe/Paris' }, { expiresAt }));
     const utc = renderReminder(reminder({ zone: 'UTC' }, { expiresAt }));
     expect(paris.subject).toContain('(2027-03-01)');
-    expect(paris.text).toContain('2027-03-01 00:30 (Europe/Paris)');
+    expect(paris.text).toContain('Monday 1 March 2027, 00:30 CET (Europe/Paris)');
     expect(utc.subject).toContain('(2027-02-28)');
-    expect(utc.text).toContain('2027-02-28 23:30 (UTC)');
+    expect(utc.text).toContain('Sunday 28 February 2027, 23:30 UTC (UTC)');
     expect(utc.text).toContain('After 2027-02-28 the console');
   });
 
@@ -253,8 +261,9 @@ describe('reminder in Slack', () => {
     const { blocks, text } = renderReminder(
       reminder({}, { name: '<!channel> please', orgName: '<http://evil|click>', appleId: '<@U123>', orgGroup: 'a & b' }),
     ).slack;
-    for (const value of [text, ...slackTexts(blocks).filter((t) => t.type === 'mrkdwn').map((t) => t.text)]) {
-      expect(value).not.toMatch(/[<>]/);
+    expect(text).not.toMatch(/[<>]/);
+    for (const value of slackTexts(blocks).filter((t) => t.type === 'mrkdwn').map((t) => t.text)) {
+      expect(withoutSlackDate(value)).not.toMatch(/[<>]/);
     }
     const all = [text, ...slackTexts(blocks).map((t) => t.text)].join('\n');
     expect(all).toContain('&lt;!channel&gt; please');
@@ -309,7 +318,7 @@ describe('reminder rendering for any input', () => {
           for (const { type, text: value } of slackTexts(rendered.slack.blocks)) {
             if (type === 'mrkdwn') {
               expect(value.length).toBeLessThanOrEqual(3000);
-              expect(value).not.toMatch(/[<>]/);
+              expect(withoutSlackDate(value)).not.toMatch(/[<>]/);
             }
           }
           expect(rendered.slack.text).not.toMatch(/[<>]/);
@@ -317,6 +326,73 @@ describe('reminder rendering for any input', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('expiry dates a reader understands (issue 8)', () => {
+  const winter = DateTime.fromISO('2026-12-15T23:59:00', { zone: 'Europe/Paris' }).toUTC();
+  const summer = DateTime.fromISO('2027-07-15T09:00:00', { zone: 'Europe/Paris' }).toUTC();
+
+  /** Every text a reader may see: subject, text and HTML bodies, Slack fallback and every Slack text object. */
+  function everything(rendered: ReturnType<typeof renderReminder>): string {
+    return [rendered.subject, rendered.text, rendered.html, rendered.slack.text, ...slackTexts(rendered.slack.blocks).map((t) => t.text)].join('\n');
+  }
+
+  it('shows date, time, zone abbreviation and zone name plus "in N days" in the text, the HTML and the Slack fallback', () => {
+    const rendered = renderReminder(reminder({ daysLeft: 30 }, { expiresAt: winter }));
+    const full = 'Tuesday 15 December 2026, 23:59 CET (Europe/Paris), in 30 days';
+    expect(rendered.text).toContain(`Expires: ${full}`);
+    expect(rendered.html).toContain(`<td style="padding: 2px 0;">${full}</td>`);
+    expect(rendered.slack.text).toContain(`Expires: ${full}`);
+    // The subject stays short: the date only, in the configured zone.
+    expect(rendered.subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 30 days (2026-12-15)');
+  });
+
+  it('says CEST for a summer expiry in Paris', () => {
+    expect(renderReminder(reminder({ daysLeft: 30 }, { expiresAt: summer })).text).toContain('Expires: Thursday 15 July 2027, 09:00 CEST (Europe/Paris), in 30 days');
+  });
+
+  it('says today on the expiry day and how long ago once expired', () => {
+    expect(renderReminder(threshold(7, 0)).text).toContain('Expires: Friday 15 January 2027, 09:00 CET (Europe/Paris), today');
+    const expired = renderReminder(reminder({ kind: 'expired', threshold: null, daysLeft: -8 }));
+    expect(expired.text).toContain('Expires: Friday 15 January 2027, 09:00 CET (Europe/Paris), 8 days ago');
+    const renewed = renderReminder(reminder({ kind: 'renewed', threshold: null, daysLeft: 365 }, { expiresAt: acme.expiresAt.plus({ years: 1 }) }));
+    expect(renewed.text).toContain('Next expiry: Saturday 15 January 2028, 09:00 CET (Europe/Paris), in 365 days');
+  });
+
+  it('shows a non-DST zone by its offset and never says UTC unless the zone is UTC', () => {
+    const tokyo = renderReminder(reminder({ zone: 'Asia/Tokyo', daysLeft: 30 }, { expiresAt: winter }));
+    expect(tokyo.text).toContain('Expires: Wednesday 16 December 2026, 07:59 GMT+9 (Asia/Tokyo), in 30 days');
+    for (const zone of ['Europe/Paris', 'Asia/Tokyo', 'America/New_York', 'Australia/Sydney']) {
+      for (const kind of ['threshold', 'expired', 'renewed', 'test'] as const) {
+        for (const expiresAt of [winter, summer]) {
+          expect(everything(renderReminder(reminder({ zone, kind, threshold: kind === 'threshold' ? 30 : null }, { expiresAt })))).not.toContain('UTC');
+        }
+      }
+    }
+    expect(renderReminder(reminder({ zone: 'UTC' }, { expiresAt: winter })).text).toContain('Tuesday 15 December 2026, 22:59 UTC (UTC)');
+  });
+
+  it("gives Slack readers the expiry in their own zone with Slack's date formatting, the configured-zone text as fallback", () => {
+    const { blocks } = renderReminder(reminder({ daysLeft: 30 }, { expiresAt: winter })).slack;
+    const expires = slackTexts(blocks).find((t) => t.text.startsWith('*Expires*'));
+    const seconds = winter.toSeconds();
+    expect(seconds).toBe(1_797_375_540);
+    expect(expires?.text).toBe(
+      '*Expires*\nTuesday 15 December 2026, 23:59 CET (Europe/Paris), in 30 days\n' +
+        'Your time: <!date^1797375540^{date_long_pretty} at {time}|Tuesday 15 December 2026, 23:59 CET (Europe/Paris)>',
+    );
+    expect(expires?.type).toBe('mrkdwn');
+  });
+
+  it('lets no user value forge a date token, a mention or a link next to the one we generate', () => {
+    const forged = '<!date^0^{date}|x> <!channel> <!here|h> <http://evil|x>';
+    const { blocks, text } = renderReminder(reminder({}, { name: forged, orgName: forged, appleId: forged, orgGroup: forged })).slack;
+    const all = [text, ...slackTexts(blocks).map((t) => t.text)].join('\n');
+    // Exactly one Slack control sequence in the whole message: our date token.
+    expect([...all.matchAll(/<[!@#]/g)]).toHaveLength(1);
+    expect(all.match(SLACK_DATE)).toHaveLength(1);
+    expect(all).toContain('&lt;!date^0^{date}|x&gt; &lt;!channel&gt;');
   });
 });
 

@@ -88,14 +88,17 @@ describe('the outbox under delivery failures', () => {
     expect(Array.isArray(posted?.args['blocks'])).toBe(true);
   });
 
-  it('retries a Slack 500 with backoff at a later attempt', async () => {
+  it('retries a Slack 500 with backoff at a later attempt once the quick retries of one send are spent', async () => {
     engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), engine.clock.now());
-    slack.script({ method: 'chat.postMessage', status: 500 }, { method: 'chat.postMessage', status: 500 });
+    slack.keepAnswering({ method: 'chat.postMessage', status: 500 });
     expect((await scan(engine.deps)).delivery.retrying).toBe(1);
+    // One send: the first post and two quick retries.
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
     engine.clock.advance({ seconds: 60 });
     expect((await retry()).retrying).toBe(1); // second failure: next try 120 s later
     engine.clock.advance({ seconds: 119 });
     expect((await retry()).sent).toBe(0);
+    slack.keepAnswering(null); // the server recovers
     engine.clock.advance({ seconds: 1 });
     expect((await retry()).sent).toBe(1);
     expect(engine.outbox.history().find((e) => e.channel === 'slack')).toMatchObject({ status: 'sent', attempts: 3 });

@@ -29,6 +29,13 @@ const HTML_ESCAPED = [
   'Global / &lt;a href=&quot;http://evil&quot;&gt;OG&lt;/a&gt; / *bold* _it_ &lt;@U123&gt; &lt;http://evil.test|click&gt;',
 ];
 
+/** The one piece of Slack markup tokenwatch generates itself: Slack's date formatting of the expiry (issue 8). */
+const SLACK_DATE = /<!date\^\d+\^\{date_long_pretty\} at \{time\}\|[^<>|&]+>/g;
+
+function withoutSlackDate(text: string): string {
+  return text.replace(SLACK_DATE, '');
+}
+
 type TextObject = { type: string; text: string };
 type Block = { type: string; text?: TextObject; fields?: TextObject[]; elements?: TextObject[] };
 
@@ -127,7 +134,7 @@ describe('escaping of user-supplied values (issue 5)', () => {
         expect(blocks.length).toBeLessThanOrEqual(50);
         const text = String(post.args['text']);
         expect(text).not.toMatch(/[<>]/);
-        for (const object of textsOf(blocks).filter((o) => o.type === 'mrkdwn')) expect(object.text).not.toMatch(/[<>]/);
+        for (const object of textsOf(blocks).filter((o) => o.type === 'mrkdwn')) expect(withoutSlackDate(object.text)).not.toMatch(/[<>]/);
         for (const block of blocks) {
           if (block.text !== undefined) expect(block.text.text.length).toBeLessThanOrEqual(3000);
           for (const field of block.fields ?? []) expect(field.text.length).toBeLessThanOrEqual(2000);
@@ -153,6 +160,26 @@ describe('escaping of user-supplied values (issue 5)', () => {
 
       const fromFile = posts.find((post) => String(post.args['text']).includes(FILE_TOKEN_NAME));
       expect(String(fromFile?.args['text'])).toContain('Organization: Acme &lt;img src=x onerror=alert(1)&gt; Schools');
+    });
+
+    it('posts our own date token for the expiry untouched by the escaping, and a user value cannot forge one (issue 8)', async () => {
+      const servers = await startServers();
+      const forged = '<!date^1^{date}|forged> <!channel>';
+      const added = await cli.run('add', '--name', forged, '--expires', '2027-01-31', '--org-group', '<!date^2^{time}|x>');
+      expect(added).toMatchObject({ code: 0, stderr: '' });
+      expect((await cli.run('scan')).code).toBe(0);
+      const [post] = servers.slack.callsTo('chat.postMessage');
+      const texts = textsOf((post?.args['blocks'] ?? []) as Block[]).map((object) => object.text);
+      const all = [String(post?.args['text']), ...texts].join('\n');
+      // Midnight on 31 January 2027 in Paris, as Unix seconds; the fallback names the configured zone.
+      const expected = '<!date^1801350000^{date_long_pretty} at {time}|Sunday 31 January 2027, 00:00 CET (Europe/Paris)>';
+      expect(all.match(SLACK_DATE)).toEqual([expected]);
+      expect([...all.matchAll(/<!/g)]).toHaveLength(1);
+      expect(all).toContain('&lt;!date^1^{date}|forged&gt; &lt;!channel&gt;');
+      expect(all).toContain('&lt;!date^2^{time}|x&gt;');
+      // The configured-zone text stays visible next to it, and the fallback text carries it too.
+      expect(texts.find((text) => text.startsWith('*Expires*'))).toContain('Sunday 31 January 2027, 00:00 CET (Europe/Paris), in 30 days');
+      expect(String(post?.args['text'])).toContain('Expires: Sunday 31 January 2027, 00:00 CET (Europe/Paris), in 30 days');
     });
 
     it('never posts raw user markup in the plain_text header either (<!channel> as &lt;!channel&gt;)', async () => {
@@ -196,7 +223,7 @@ describe('escaping of user-supplied values (issue 5)', () => {
         const payload = JSON.parse(fs.readFileSync(path.join(previewDir, file), 'utf8')) as { text: string; blocks: Block[] };
         expect(payload.text).not.toMatch(/[<>]/);
         expect(payload.blocks.length).toBeLessThanOrEqual(50);
-        for (const object of textsOf(payload.blocks).filter((o) => o.type === 'mrkdwn')) expect(object.text).not.toMatch(/[<>]/);
+        for (const object of textsOf(payload.blocks).filter((o) => o.type === 'mrkdwn')) expect(withoutSlackDate(object.text)).not.toMatch(/[<>]/);
       }
       const json = payloads.map((file) => fs.readFileSync(path.join(previewDir, file), 'utf8')).join('\n');
       expect(json).toContain('&lt;script&gt;alert(1)&lt;/script&gt;@x.test');

@@ -1,4 +1,5 @@
 // The Slack channel against a fake Web API: what chat.postMessage receives, and how each kind of failure is classified.
+import { performance } from 'node:perf_hooks';
 import { PermanentDeliveryError, RetryLaterError } from '../../src/errors';
 import { createMemoryLogger, silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
@@ -54,21 +55,85 @@ describe('the Slack channel', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
-  it('asks to retry after the Retry-After seconds when rate limited (429), without retrying by itself', async () => {
-    slack.script({ status: 429, retryAfter: 2 });
+  it('asks the outbox to retry after Retry-After when rate limited (429) for longer than the send bound, without waiting', async () => {
+    slack.script({ status: 429, retryAfter: 60 });
+    const started = performance.now();
     const error = await failureOf(channel.send('#it-alerts', sampleRendered()));
     expect(error).toBeInstanceOf(RetryLaterError);
-    expect((error as RetryLaterError).retryAfterSeconds).toBe(2);
+    expect((error as RetryLaterError).retryAfterSeconds).toBe(60);
+    expect(slack.calls).toHaveLength(1);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('waits a short Retry-After and posts again within the same send (issue 8)', async () => {
+    slack.script({ status: 429, retryAfter: 1 });
+    const started = performance.now();
+    await channel.send('#it-alerts', sampleRendered());
+    const elapsed = performance.now() - started;
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+    // Retry-After is honoured: the second post came no sooner than one second later.
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up on a server that keeps answering 429 after a few quick retries, within the send bound (issue 8)', async () => {
+    const bounded = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 3000 });
+    slack.keepAnswering({ status: 429, retryAfter: 1 });
+    const started = performance.now();
+    const error = await failureOf(bounded.send('#it-alerts', sampleRendered()));
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as RetryLaterError).retryAfterSeconds).toBe(1);
+    // 1 s + 1 s of Retry-After fit in 3 s with a second left for the request: two quick retries, then the outbox.
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
+    expect(elapsed).toBeGreaterThanOrEqual(1900);
+    // A correctness bound with a generous margin, not a speed measurement.
+    expect(elapsed).toBeLessThan(3000 + 2000);
+  });
+
+  it('stops waiting for a quick retry when the channel is closed (shutdown) and leaves the message to the outbox', async () => {
+    slack.keepAnswering({ status: 429, retryAfter: 20 });
+    const started = performance.now();
+    const sending = failureOf(channel.send('#it-alerts', sampleRendered()));
+    await slack.waitForCalls(1);
+    await channel.close();
+    const error = await sending;
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(slack.calls).toHaveLength(1);
   });
 
-  it('fails with a retryable error on HTTP 500, without retrying by itself', async () => {
-    slack.script({ status: 500 });
+  it('does not wait a Retry-After that would leave no time for the request within the bound', async () => {
+    const bounded = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 2000 });
+    slack.keepAnswering({ status: 429, retryAfter: 2 });
+    const error = await failureOf(bounded.send('#it-alerts', sampleRendered()));
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('retries an HTTP 500 quickly and posts once the server answers (issue 8)', async () => {
+    slack.script({ status: 500 }, { status: 503 });
+    await channel.send('#it-alerts', sampleRendered());
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
+  });
+
+  it('fails with a retryable error on HTTP 500 after a bounded number of quick retries', async () => {
+    slack.keepAnswering({ status: 500 });
+    const started = performance.now();
     const error = await failureOf(channel.send('#it-alerts', sampleRendered()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error).not.toBeInstanceOf(RetryLaterError);
     expect(error.message).toContain('500');
-    expect(slack.calls).toHaveLength(1);
+    expect(slack.calls).toHaveLength(3);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('makes a single attempt when quick retries are turned off', async () => {
+    const once = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, quickRetries: 0 });
+    slack.script({ status: 500 });
+    expect(await failureOf(once.send('#it-alerts', sampleRendered()))).not.toBeInstanceOf(PermanentDeliveryError);
+    slack.script({ status: 429, retryAfter: 1 });
+    expect(await failureOf(once.send('#it-alerts', sampleRendered()))).toBeInstanceOf(RetryLaterError);
+    expect(slack.calls).toHaveLength(2);
   });
 
   it.each(['channel_not_found', 'invalid_auth', 'not_in_channel', 'is_archived', 'token_revoked', 'invalid_blocks'])(
@@ -97,12 +162,13 @@ describe('the Slack channel', () => {
     expect(error.message).not.toContain('xoxb-wrong-token-0000');
   });
 
-  it('fails with a retryable error when the server does not answer within timeoutMs', async () => {
+  it('fails with a retryable error when the server does not answer within timeoutMs, without retrying past it', async () => {
     const impatient = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 300 });
-    slack.script({ hang: true });
-    const started = Date.now();
+    slack.keepAnswering({ hang: true });
+    const started = performance.now();
     const error = await failureOf(impatient.send('#it-alerts', sampleRendered()));
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(300 + 2000);
+    expect(slack.calls).toHaveLength(1);
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toContain('300 ms');
   });
@@ -116,7 +182,7 @@ describe('the Slack channel', () => {
 
   it('never shows the bot token in an error message or a log line', async () => {
     const logger = createMemoryLogger();
-    const chatty = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger, timeoutMs: 300 });
+    const chatty = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger, timeoutMs: 300, quickRetries: 0 });
     slack.script(
       { status: 429, retryAfter: 1 },
       { status: 500, body: `upstream said ${TOKEN}` },

@@ -49,6 +49,8 @@ export interface FakeSlackServer {
   callsTo(method: string): SlackCall[];
   /** Queues scripted answers, used in order. */
   script(...responses: SlackScript[]): void;
+  /** Answers every call with `response` once the queued scripts are used up, until called with null (recovery). */
+  keepAnswering(response: SlackScript | null): void;
   /** Resolves once at least `count` calls (of `method`, when given) arrived; rejects after `timeoutMs`. */
   waitForCalls(count: number, options?: { method?: string; timeoutMs?: number }): Promise<SlackCall[]>;
   /** Stops listening and destroys open sockets (including hanging requests). */
@@ -58,14 +60,15 @@ export interface FakeSlackServer {
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlackServer> {
   const calls: SlackCall[] = [];
   const queue: SlackScript[] = [];
+  let standing: SlackScript | null = null;
   const sockets = new Set<Socket>();
   const events = new EventEmitter();
   let ts = 1_700_000_000;
 
   const takeScript = (method: string): SlackScript | null => {
     const index = queue.findIndex((entry) => entry.method === undefined || entry.method === method);
-    if (index < 0) return null;
-    return queue.splice(index, 1)[0] ?? null;
+    if (index >= 0) return queue.splice(index, 1)[0] ?? null;
+    return standing !== null && (standing.method === undefined || standing.method === method) ? standing : null;
   };
 
   const normalAnswer = (call: SlackCall): Record<string, unknown> => {
@@ -139,6 +142,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     callsTo: (method) => calls.filter((call) => call.method === method),
     script(...responses) {
       queue.push(...responses);
+    },
+    keepAnswering(response) {
+      standing = response;
     },
     waitForCalls(count, { method, timeoutMs = 5000 } = {}) {
       const matching = (): SlackCall[] => (method === undefined ? [...calls] : calls.filter((call) => call.method === method));
