@@ -1,6 +1,6 @@
 // Wires the scan's parts from the CLI context: registry, outbox, channels, templates and settings.
 import type { Clock } from '../clock';
-import { configuredChannels, type Config } from '../config';
+import { configuredChannels, sendWindowPolicy, type Config } from '../config';
 import type { ScanDeps, ScanSettings } from '../engine/scan';
 import { closeChannels, createChannels } from '../notify/channels';
 import { loadStepTemplates } from '../notify/step-templates';
@@ -19,6 +19,8 @@ export function scanSettings(config: Config): ScanSettings {
     retry: { baseSeconds: config.retryBaseSeconds, maxSeconds: config.retryMaxSeconds },
     templates: loadStepTemplates(config.stepsDir),
     secrets: config.secrets,
+    digestMin: config.digestMin,
+    sendWindow: sendWindowPolicy(config),
   };
 }
 
