@@ -8,6 +8,9 @@ import { isValidZone } from './domain/dates';
 import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
 import {
   ALL_WEEKDAYS,
+  formatBypass,
+  formatDailyHours,
+  formatWeekdays,
   parseBypass,
   parseDailyHours,
   parseWeekdays,
@@ -314,6 +317,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
   const { smtpUrl, slackToken, secrets: _secrets, ...rest } = config;
   return {
     ...rest,
+    sendWindow: config.sendWindow === null ? 'any time' : formatDailyHours(config.sendWindow),
+    sendDays: formatWeekdays(config.sendDays),
+    sendWindowBypass: formatBypass(config.sendWindowBypass),
     smtpUrl: smtpUrl === null ? 'not set' : redactUrlPassword(smtpUrl),
     slackToken: slackToken === null ? 'not set' : 'set',
   };

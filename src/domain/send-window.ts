@@ -128,8 +128,9 @@ export function nextWindowOpening(window: SendWindow, at: DateTime, zone: string
   const today = at.setZone(zone).startOf('day');
   const hour = Math.floor(window.hours.startMinute / 60);
   const minute = window.hours.startMinute % 60;
-  // A week and a day covers every allowed day; a nonexistent local time (spring forward) moves to the instant after.
-  for (let offset = 0; offset <= 8; offset += 1) {
+  // A nonexistent local time (spring forward) moves to the instant after; a window wholly inside the skipped hour
+  // does not open that day, so look up to two weeks ahead (a one-day window can lose one week to that).
+  for (let offset = 0; offset <= 15; offset += 1) {
     const day = today.plus({ days: offset });
     const opening = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone });
     if (opening > at && isWindowOpen(window, opening, zone)) return opening.toUTC();
@@ -142,4 +143,26 @@ export function nextWindowOpening(window: SendWindow, at: DateTime, zone: string
 export function firstAttemptAt(policy: SendWindowPolicy | null, alert: WindowedAlert, now: DateTime, zone: string): DateTime {
   if (policy === null || bypassesWindow(alert, policy.bypass)) return now;
   return nextWindowOpening(policy.window, now, zone);
+}
+
+/** `08:00-18:00`, as the setting is written. */
+export function formatDailyHours(hours: DailyHours): string {
+  const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return `${hhmm(hours.startMinute)}-${hhmm(hours.endMinute)}`;
+}
+
+/** `mon,tue,wed`. */
+export function formatWeekdays(days: readonly Weekday[]): string {
+  return days.map((day) => WEEKDAY_NAMES[day - 1]).join(',');
+}
+
+/** `expired,smallest`, or `none`. */
+export function formatBypass(bypass: SendWindowBypass): string {
+  const items = [
+    ...(bypass.expired ? ['expired'] : []),
+    ...(bypass.renewed ? ['renewed'] : []),
+    ...(bypass.smallest ? ['smallest'] : []),
+    ...bypass.thresholds.map(String),
+  ];
+  return items.length === 0 ? 'none' : items.join(',');
 }

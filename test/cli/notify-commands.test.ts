@@ -17,6 +17,7 @@ interface HistoryRow {
   channel: string;
   recipient: string;
   status: string;
+  digest: number | null;
   subject: string;
   attempts: number;
   queuedAt: string;
@@ -196,7 +197,7 @@ describe('notify commands through the CLI', () => {
       const table = await cli.run('history');
       expect(table.code).toBe(0);
       const lines = table.stdout.split('\n');
-      expect(lines[0]).toMatch(/^WHEN\s+TOKEN\s+ALERT\s+TO\s+STATUS\s+ERROR$/);
+      expect(lines[0]).toMatch(/^WHEN\s+TOKEN\s+ALERT\s+TO\s+STATUS\s+DIGEST\s+ERROR$/);
       expect(lines).toHaveLength(7);
       expect(table.stdout).toMatch(/2027-01-01 10:00\s+Acme Main\s+t30\s+email:ops@example\.test\s+sent/);
       expect(table.stdout).toMatch(/slack:#\S+\s+failed\s+Slack refused chat\.postMessage to "#\S+": channel_not_found/);
