@@ -216,6 +216,31 @@ describe('notify commands through the CLI', () => {
       expect(table.stdout.split('\n')).toHaveLength(4);
     });
 
+    it('shows the digest each reminder went in', async () => {
+      for (const name of ['A', 'B', 'C', 'D']) await cli.run('add', '--name', name, '--expires', '2027-01-20');
+      await cli.run('add', '--name', 'Own', '--expires', '2027-01-20', '--email', 'own@example.test');
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
+        '[tokenwatch] 4 tokens to renew: 4 act now',
+        '[tokenwatch] 4 tokens to renew: 4 act now',
+        '[tokenwatch] VPP token "Own" expires in 19 days (2027-01-20)',
+      ]);
+      const rows = await history();
+      const digestOf = (channel: string, recipient: string): (number | null)[] =>
+        [...new Set(rows.filter((row) => row.channel === channel && row.recipient === recipient).map((row) => row.digest))];
+      const [ops] = digestOf('email', 'ops@example.test');
+      const [it] = digestOf('email', 'it@example.test');
+      const [slackDigest] = digestOf('slack', '#mdm');
+      expect(digestOf('email', 'ops@example.test')).toHaveLength(1);
+      expect(new Set([ops, it, slackDigest]).size).toBe(3);
+      expect([ops, it, slackDigest].every((id) => typeof id === 'number')).toBe(true);
+      expect(digestOf('email', 'own@example.test')).toEqual([null]);
+
+      const table = (await cli.run('history', 'A')).stdout;
+      expect(table).toMatch(new RegExp(`email:ops@example\\.test\\s+sent\\s+#${String(ops)}\\s*$`, 'm'));
+      expect(table).toMatch(new RegExp(`slack:#mdm\\s+sent\\s+#${String(slackDigest)}\\s*$`, 'm'));
+    });
+
     it('refuses an unknown token name with exit 2 and one line', async () => {
       const result = await cli.run('history', 'Nobody');
       expect(result).toEqual({
