@@ -92,7 +92,7 @@ describe('digest content', () => {
   });
 
   it('lists every token of the largest Slack digest within Block Kit limits', () => {
-    const reminders = many(SLACK_DIGEST_MAX_TOKENS).map((r, i) => ({ ...r, token: { ...r.token, name: `${'N'.repeat(180)}${i}`, orgGroup: 'G'.repeat(300) } }));
+    const reminders = many(SLACK_DIGEST_MAX_TOKENS).map((r, i) => ({ ...r, token: { ...r.token, name: `${i}-${'N'.repeat(180)}`, orgGroup: 'G'.repeat(300) } }));
     const { blocks, text } = renderDigest(reminders, NOW).slack;
     expect(blocks.length).toBeLessThanOrEqual(50);
     for (const block of blocks) {
@@ -102,7 +102,7 @@ describe('digest content', () => {
     }
     expect(text.length).toBeLessThanOrEqual(3000);
     const all = slackTexts(blocks).join('\n');
-    reminders.forEach((_, i) => expect(all).toContain(`${'N'.repeat(99)}…* (VPP)`));
+    reminders.forEach((_, i) => expect(all.split(`*${i}-NNN`)).toHaveLength(2));
     expect(all.match(/^• /gm)).toHaveLength(SLACK_DIGEST_MAX_TOKENS);
   });
 
