@@ -1,6 +1,9 @@
 // The send window through the real engine: reminders recorded at night wait in the outbox for the window's opening and
 // go out through the retry path then; the expired alert and the smallest threshold go at once unless configured.
+import { once } from 'node:events';
 import { DateTime } from 'luxon';
+import { Daemon } from '../../src/daemon/daemon';
+import { Lease } from '../../src/daemon/lease';
 import { deliverDue } from '../../src/engine/deliver';
 import { scan } from '../../src/engine/scan';
 import { DEFAULT_BYPASS, parseBypass, parseDailyHours, parseWeekdays, type SendWindowPolicy } from '../../src/domain/send-window';
@@ -104,5 +107,35 @@ describe('the send window', () => {
     engine.clock.set('2027-01-05T08:00');
     expect((await retry()).sent).toBe(5);
     expect(subjects()).toEqual(['[tokenwatch] 5 tokens to renew: 5 act now']);
+  });
+
+  it('has the daemon send a reminder that waited for the window by its retry pass when the window opens', async () => {
+    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office() });
+    engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), engine.clock.now());
+    engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), engine.clock.now());
+    const daemon = new Daemon({
+      scanDeps: engine.deps,
+      lease: new Lease(engine.db, 'host:1:window', 60_000_000),
+      schedule: '0 9 * * *',
+      zone: 'Europe/Paris',
+      clock: engine.clock,
+      logger: silentLogger,
+      heartbeatMs: 20,
+      retryCheckMs: 20,
+    });
+    try {
+      const scanned = once(daemon, 'scan:done');
+      daemon.start();
+      await scanned;
+      expect(smtp.messages.map((m) => m.subject)).toEqual(['[tokenwatch] EXPIRED: VPP token "Gone" expired on 2027-01-04']);
+      engine.clock.set('2027-01-05T08:00');
+      for (let sent = 0; sent === 0; ) [sent] = (await once(daemon, 'retry:done')) as [number];
+      expect(smtp.messages.map((m) => m.subject)).toEqual([
+        '[tokenwatch] EXPIRED: VPP token "Gone" expired on 2027-01-04',
+        '[tokenwatch] VPP token "Later" expires in 20 days (2027-01-25)',
+      ]);
+    } finally {
+      await daemon.stop();
+    }
   });
 });
