@@ -2,6 +2,7 @@
 // SMTP server and a fake Slack Web API, with the same env variables an administrator sets.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { cliHarness, type CliHarness } from '../support/cli';
 import { startFakeSlack, type FakeSlackServer, type SlackCall } from '../support/fake-slack-server';
@@ -162,6 +163,32 @@ describe('notify commands through the CLI', () => {
       expect((await cli.run('scan')).code).toBe(0);
       expect(smtp.messages).toHaveLength(2);
       expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    });
+
+    it('says which reminders wait for the send window, and queues them without sending', async () => {
+      await addAcme();
+      cli.env['TOKENWATCH_SEND_WINDOW'] = '08:00-18:00';
+      cli.now = DateTime.fromISO('2027-01-01T03:00', { zone: 'Europe/Paris' });
+      const dry = await cli.run('scan', '--dry-run');
+      expect(dry.stdout).toContain('(waits for the send window: 2027-01-01T08:00:00.000+01:00)');
+      const real = await cli.run('scan');
+      expect(real.code).toBe(0);
+      expect(real.stdout).toMatch(/^Queued t30 for "Acme Main": .* \(waits for the send window: 2027-01-01T08:00:00\.000\+01:00\)$/m);
+      expect(real.stdout).toMatch(/: 1 queued, 1 skipped, 0 sent, 0 to retry, 0 failed\.$/m);
+      expect(smtp.stats.connections).toBe(0);
+      expect((await history()).every((row) => row.status === 'pending' && row.nextAttemptAt === '2027-01-01T08:00:00.000+01:00')).toBe(true);
+
+      cli.now = DateTime.fromISO('2027-01-01T08:00', { zone: 'Europe/Paris' });
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(smtp.messages).toHaveLength(2);
+    });
+
+    it('refuses a bad send window with exit 2 and one line naming the setting', async () => {
+      cli.env['TOKENWATCH_SEND_WINDOW'] = '8-18';
+      const result = await cli.run('scan');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^tokenwatch: TOKENWATCH_SEND_WINDOW: "8-18" is not a time range \(expected HH:MM-HH:MM/);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
     });
   });
 
