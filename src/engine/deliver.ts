@@ -5,7 +5,7 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
-import { SLACK_DIGEST_MAX_TOKENS, renderDigest } from '../domain/digest-content';
+import { SLACK_DIGEST_MAX_TOKENS, renderDigest, type DigestPart } from '../domain/digest-content';
 import { thresholdOf } from '../domain/due-reminders';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
 import type { StepTemplates } from '../domain/renewal-steps';
@@ -43,7 +43,7 @@ const DIGEST_MAX_TOKENS: Readonly<Record<string, number>> = { slack: SLACK_DIGES
 /** One message to send: a reminder on its own, or a digest of several for the same recipient. */
 type Unit =
   | { readonly kind: 'single'; readonly entry: OutboxEntry }
-  | { readonly kind: 'digest'; readonly recipient: string; readonly entries: readonly OutboxEntry[]; readonly part: { index: number; count: number } };
+  | { readonly kind: 'digest'; readonly recipient: string; readonly entries: readonly OutboxEntry[]; readonly part: DigestPart };
 
 export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
@@ -63,7 +63,7 @@ function digestible(entry: OutboxEntry): entry is OutboxEntry & { reminder: Remi
 }
 
 /** Splits a channel's due rows into messages: per recipient, a digest when more than `digestMin` are digestible. */
-export function planUnits(channel: string, entries: readonly OutboxEntry[], digestMin: number): Unit[] {
+function planUnits(channel: string, entries: readonly OutboxEntry[], digestMin: number): Unit[] {
   const byRecipient = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
     const list = byRecipient.get(entry.recipient) ?? [];
