@@ -133,6 +133,24 @@ describe('digests', () => {
     expect(engine.outbox.countPending()).toBe(0);
   });
 
+  it('records a digest refused for good as failed for all its reminders, and sends it once after tokenwatch retry', async () => {
+    open();
+    addDue(names('Shop', 5));
+    smtp.failNext(1, { code: 550, stage: 'rcpt' });
+    expect((await scan(engine.deps)).delivery).toEqual({ sent: 5, retrying: 0, failed: 5 });
+    const failed = engine.outbox.history().filter((row) => row.channel === 'email');
+    expect(failed).toHaveLength(5);
+    expect(failed.every((row) => row.status === 'failed' && row.lastError?.includes('rejected recipient'))).toBe(true);
+    engine.clock.advance({ days: 1 });
+    await scan(engine.deps);
+    expect(smtp.messages).toHaveLength(0);
+
+    expect(engine.outbox.requeueFailed(engine.clock.now())).toBe(5);
+    expect((await retry()).sent).toBe(5);
+    expect(smtp.messages.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[tokenwatch\] 5 tokens to renew/)]);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
   it('retries a Slack digest answered with a 500 whole, and posts it once', async () => {
     open();
     addDue(names('Shop', 5));
@@ -147,6 +165,20 @@ describe('digests', () => {
     expect(posts).toHaveLength(2);
     for (const name of names('Shop', 5)) expect(occurrences(slackText(posts[1] as SlackCall), `*${name}*`)).toBe(1);
     expect(engine.outbox.history().every((row) => row.status === 'sent')).toBe(true);
+  });
+
+  it('waits as long as Slack\'s Retry-After asks for every reminder of a rate-limited digest', async () => {
+    open({ mailTo: [] });
+    addDue(names('Shop', 5));
+    slack.script({ method: 'chat.postMessage', status: 429, retryAfter: 30 });
+    expect((await scan(engine.deps)).delivery.retrying).toBe(5);
+    const expected = engine.clock.now().plus({ seconds: 30 }).toMillis();
+    expect(engine.outbox.history().map((row) => row.nextAttemptAt.toMillis())).toEqual(Array(5).fill(expected));
+    engine.clock.advance({ seconds: 29 });
+    expect((await retry()).sent).toBe(0);
+    engine.clock.advance({ seconds: 1 });
+    expect((await retry()).sent).toBe(5);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
   it('retries only the failed message of a split Slack digest, so that no token is posted twice', async () => {
