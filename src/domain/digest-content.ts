@@ -72,7 +72,7 @@ export function renderDigest(
     subject,
     text: renderText(headline, rows, steps),
     html: renderHtml(subject, headline, rows, steps),
-    slack: renderSlack(headline, rows, steps, part),
+    slack: renderSlack(headline, summary, rows, steps, part),
   };
 }
 
@@ -201,7 +201,7 @@ function rowSections(rows: readonly Row[]): string[] {
   return sections;
 }
 
-function renderSlack(headline: string, rows: readonly Row[], steps: readonly Step[], part: DigestPart): RenderedReminder['slack'] {
+function renderSlack(headline: string, summary: string, rows: readonly Row[], steps: readonly Step[], part: DigestPart): RenderedReminder['slack'] {
   const partNote = part.count > 1 ? ` (message ${part.index} of ${part.count})` : '';
   const title = `tokenwatch: ${plural(rows.length, 'token')} to renew${partNote}`;
   const head: SlackBlock[] = [
@@ -224,5 +224,5 @@ function renderSlack(headline: string, rows: readonly Row[], steps: readonly Ste
     const listed = shown.reduce((count, text) => count + text.split('\n• ').length, 0);
     sections = [...shown, `…and ${plural(rows.length - listed, 'more token')} (listed in the email digest).`];
   }
-  return { text: cutEscaped(`${title}: ${headline}`, SLACK_TEXT_MAX, escapeSlack), blocks: [...head, ...sections.map(section), ...tail] };
+  return { text: cutEscaped(`${title}: ${summary}`, SLACK_TEXT_MAX, escapeSlack), blocks: [...head, ...sections.map(section), ...tail] };
 }

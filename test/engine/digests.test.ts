@@ -203,9 +203,9 @@ describe('digests', () => {
     addDue(names('Three', 3));
     await scan(engine.deps);
     expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
-      expect.stringMatching(/VPP token "Three-000"/),
-      expect.stringMatching(/VPP token "Three-001"/),
-      expect.stringMatching(/VPP token "Three-002"/),
+      expect.stringContaining('"Three-000"'),
+      expect.stringContaining('"Three-001"'),
+      expect.stringContaining('"Three-002"'),
     ]);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
     expect(engine.outbox.history().every((row) => row.digestId === null)).toBe(true);
@@ -226,7 +226,7 @@ describe('digests', () => {
     const byRecipient = smtp.messages.map((m) => `${m.envelopeTo.join()}: ${m.subject}`).sort();
     expect(byRecipient).toEqual([
       'ops@example.test: [tokenwatch] 4 tokens to renew: 4 urgent',
-      expect.stringMatching(/^own@example\.test: \[tokenwatch\] VPP token "Own" expires in/),
+      expect.stringMatching(/^own@example\.test: .*"Own"/),
     ]);
     // Slack has one channel for all five: one digest.
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
