@@ -48,6 +48,8 @@ async function main(): Promise<void> {
       enabled: { email: false, slack: false, preview: true },
       retry: { baseSeconds: 60, maxSeconds: 3600 },
       secrets: [],
+      digestMin: 3,
+      sendWindow: null,
     };
     const deps = { tokens, outbox, channels, clock: fixedClock(now), logger: silentLogger, settings };
     const candidates = measure('due candidates query', () => tokens.dueCandidates(now, now.plus({ days: 61 })).length);

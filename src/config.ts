@@ -6,6 +6,19 @@ import { validateDetailed } from 'node-cron';
 import { InputError, errorCode, quoted } from './errors';
 import { isValidZone } from './domain/dates';
 import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
+import {
+  ALL_WEEKDAYS,
+  formatBypass,
+  formatDailyHours,
+  formatWeekdays,
+  parseBypass,
+  parseDailyHours,
+  parseWeekdays,
+  type DailyHours,
+  type SendWindowBypass,
+  type SendWindowPolicy,
+  type Weekday,
+} from './domain/send-window';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -16,6 +29,14 @@ export interface Config {
   readonly thresholds: readonly number[];
   /** Days between repeated `expired` alerts; 0 turns repeats off. */
   readonly expiredRepeatDays: number;
+  /** More than this many reminders due at once for one recipient go as one digest; 0 never digests. */
+  readonly digestMin: number;
+  /** Daily hours reminders may go out, in `zone`; null = any time. */
+  readonly sendWindow: DailyHours | null;
+  /** Days the send window opens on. */
+  readonly sendDays: readonly Weekday[];
+  /** Reminders that go out at once even outside the send window. */
+  readonly sendWindowBypass: SendWindowBypass;
   /** SMTP URL with the password filled in; null when email is not configured. Secret. */
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
@@ -127,6 +148,16 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   },
   { key: 'thresholds', env: 'TOKENWATCH_THRESHOLDS', file: 'thresholds', fallback: () => '60,30,7', parse: (v, w) => parseThresholds(v, w) },
   { key: 'expiredRepeatDays', env: 'TOKENWATCH_EXPIRED_REPEAT_DAYS', file: 'expiredRepeatDays', fallback: () => '7', parse: wholeNumber(0, 365) },
+  { key: 'digestMin', env: 'TOKENWATCH_DIGEST_MIN', file: 'digestMin', fallback: () => '3', parse: wholeNumber(0, 1000) },
+  { key: 'sendWindow', env: 'TOKENWATCH_SEND_WINDOW', file: 'sendWindow', fallback: () => null, parse: parseDailyHours },
+  { key: 'sendDays', env: 'TOKENWATCH_SEND_DAYS', file: 'sendDays', fallback: () => 'mon-sun', parse: parseWeekdays },
+  {
+    key: 'sendWindowBypass',
+    env: 'TOKENWATCH_SEND_WINDOW_BYPASS',
+    file: 'sendWindowBypass',
+    fallback: () => 'expired,smallest',
+    parse: parseBypass,
+  },
   { key: 'smtpUrl', env: 'TOKENWATCH_SMTP_URL', fallback: (env) => readSecretFile(env, 'TOKENWATCH_SMTP_URL_FILE'), parse: smtpUrl },
   { key: 'mailFrom', env: 'TOKENWATCH_MAIL_FROM', file: 'mailFrom', fallback: () => 'tokenwatch <tokenwatch@localhost>', parse: nonEmpty },
   { key: 'mailTo', env: 'TOKENWATCH_MAIL_TO', file: 'mailTo', fallback: () => null, parse: (v, w) => parseEmailList(v, w) },
@@ -287,11 +318,23 @@ export function configuredChannels(config: Config): { email: boolean; slack: boo
   return { email, slack, preview: !email && !slack };
 }
 
+/** The send window, or null when reminders may go out at any time (no hours set and every day allowed). */
+export function sendWindowPolicy(config: Config): SendWindowPolicy | null {
+  if (config.sendWindow === null && config.sendDays.length === ALL_WEEKDAYS.length) return null;
+  return {
+    window: { hours: config.sendWindow ?? { startMinute: 0, endMinute: 1440 }, days: config.sendDays },
+    bypass: config.sendWindowBypass,
+  };
+}
+
 /** The configuration as shown to an administrator: secrets only as set / not set. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const { smtpUrl, slackToken, secrets: _secrets, ...rest } = config;
   return {
     ...rest,
+    sendWindow: config.sendWindow === null ? 'any time' : formatDailyHours(config.sendWindow),
+    sendDays: formatWeekdays(config.sendDays),
+    sendWindowBypass: formatBypass(config.sendWindowBypass),
     smtpUrl: smtpUrl === null ? 'not set' : redactUrlPassword(smtpUrl),
     slackToken: slackToken === null ? 'not set' : 'set',
   };

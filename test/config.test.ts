@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configuredChannels, describeConfig, loadConfig } from '../src/config';
+import { configuredChannels, describeConfig, loadConfig, sendWindowPolicy } from '../src/config';
 import { InputError } from '../src/errors';
 import { makeTempDir, removeDir } from './support/temp-dir';
 
@@ -130,5 +130,72 @@ describe('configuration', () => {
 
   it('accepts a seconds-level cron schedule', () => {
     expect(load({ TOKENWATCH_SCHEDULE: '*/2 * * * * *' }).schedule).toBe('*/2 * * * * *');
+  });
+
+  describe('digests and the send window', () => {
+    it('digests more than 3 reminders and sends at any time by default', () => {
+      const config = load();
+      expect(config.digestMin).toBe(3);
+      expect(config.sendWindow).toBeNull();
+      expect(sendWindowPolicy(config)).toBeNull();
+      expect(describeConfig(config)).toMatchObject({ digestMin: 3, sendWindow: 'any time', sendDays: 'mon,tue,wed,thu,fri,sat,sun', sendWindowBypass: 'expired,smallest' });
+    });
+
+    it('reads the window, its days and what bypasses it from the environment', () => {
+      const config = load({
+        TOKENWATCH_DIGEST_MIN: '0',
+        TOKENWATCH_SEND_WINDOW: '08:00-18:00',
+        TOKENWATCH_SEND_DAYS: 'mon-fri',
+        TOKENWATCH_SEND_WINDOW_BYPASS: 'none',
+      });
+      expect(config.digestMin).toBe(0);
+      expect(sendWindowPolicy(config)).toEqual({
+        window: { hours: { startMinute: 480, endMinute: 1080 }, days: [1, 2, 3, 4, 5] },
+        bypass: { expired: false, renewed: false, smallest: false, thresholds: [] },
+      });
+      expect(describeConfig(config)).toMatchObject({ sendWindow: '08:00-18:00', sendDays: 'mon,tue,wed,thu,fri', sendWindowBypass: 'none' });
+    });
+
+    it('reads them from the config file, lists included, and lets the environment win', () => {
+      fs.writeFileSync(
+        path.join(dir, 'w.json'),
+        JSON.stringify({ digestMin: 10, sendWindow: '22:00-06:00', sendDays: ['sat', 'sun'], sendWindowBypass: ['expired', 7] }),
+      );
+      const config = load({ TOKENWATCH_DIGEST_MIN: '5' }, 'w.json');
+      expect(config.digestMin).toBe(5);
+      expect(sendWindowPolicy(config)).toEqual({
+        window: { hours: { startMinute: 1320, endMinute: 360 }, days: [6, 7] },
+        bypass: { expired: true, renewed: false, smallest: false, thresholds: [7] },
+      });
+    });
+
+    it('makes days alone a whole-day window on those days', () => {
+      expect(sendWindowPolicy(load({ TOKENWATCH_SEND_DAYS: 'mon-fri' }))?.window).toEqual({ hours: { startMinute: 0, endMinute: 1440 }, days: [1, 2, 3, 4, 5] });
+    });
+
+    it('refuses bad values with one line each naming the setting and what was expected', () => {
+      let error: unknown;
+      try {
+        load({
+          TOKENWATCH_DIGEST_MIN: '-1',
+          TOKENWATCH_SEND_WINDOW: '8h-18h',
+          TOKENWATCH_SEND_DAYS: 'weekdays',
+          TOKENWATCH_SEND_WINDOW_BYPASS: 'urgent',
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      const lines = (error as Error).message.split('\n');
+      expect(lines).toHaveLength(4);
+      for (const key of ['TOKENWATCH_DIGEST_MIN', 'TOKENWATCH_SEND_WINDOW', 'TOKENWATCH_SEND_DAYS', 'TOKENWATCH_SEND_WINDOW_BYPASS']) {
+        expect(lines.some((line) => line.startsWith(`${key}:`) && /expected/.test(line))).toBe(true);
+      }
+    });
+
+    it('names the config file key of a bad value from the file', () => {
+      fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ sendWindow: '18:00-18:00' }));
+      expect(() => load({}, 'bad.json')).toThrow(/^bad\.json: sendWindow: "18:00-18:00" starts where it ends \(expected/);
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Wires the scan's parts from the CLI context: registry, outbox, channels, templates and settings.
 import type { Clock } from '../clock';
-import { configuredChannels, type Config } from '../config';
+import { configuredChannels, sendWindowPolicy, type Config } from '../config';
 import type { ScanDeps, ScanSettings } from '../engine/scan';
 import { closeChannels, createChannels } from '../notify/channels';
 import { loadStepTemplates } from '../notify/step-templates';
@@ -20,6 +20,8 @@ export function scanSettings(config: Config): ScanSettings {
     templates: loadStepTemplates(config.stepsDir),
     secrets: config.secrets,
     deliveryBudgetSeconds: config.deliveryBudgetSeconds,
+    digestMin: config.digestMin,
+    sendWindow: sendWindowPolicy(config),
   };
 }
 

@@ -147,6 +147,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       retry: scanDeps.settings.retry,
       logger,
       secrets: scanDeps.settings.secrets,
+      digestMin: scanDeps.settings.digestMin,
+      ...(scanDeps.settings.templates === undefined ? {} : { templates: scanDeps.settings.templates }),
       shouldStop: () => this.isStopping || !this.hasLease,
       ...(scanDeps.settings.deliveryBudgetSeconds === undefined ? {} : { budgetSeconds: scanDeps.settings.deliveryBudgetSeconds }),
     })

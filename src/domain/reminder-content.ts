@@ -16,7 +16,7 @@ const SLACK_FALLBACK_MAX = 3000;
 
 const TEST_NOTICE = 'This is a test from tokenwatch test-notify; no token needs action.';
 
-type Urgency = 'plan' | 'act' | 'urgent' | 'expired';
+export type Urgency = 'plan' | 'act' | 'urgent' | 'expired';
 
 const URGENCY_LINES: Readonly<Record<Urgency, string>> = {
   plan: 'Plan: schedule the renewal now, while there is time to reach whoever holds the Apple account.',
@@ -107,7 +107,7 @@ function contentOf(reminder: Reminder, templates: StepTemplates): Content {
 }
 
 /** 60 days: plan; 30 down to 8: act; 7 or fewer: urgent. */
-function urgencyOf(threshold: number): Urgency {
+export function urgencyOf(threshold: number): Urgency {
   if (threshold > 30) return 'plan';
   if (threshold > 7) return 'act';
   return 'urgent';
@@ -126,7 +126,7 @@ function daysLeftValue(reminder: Reminder): string {
   return `0 (expired ${plural(-daysLeft, 'day')} ago)`;
 }
 
-function plural(count: number, unit: string): string {
+export function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
@@ -136,7 +136,7 @@ function cut(value: string, max: number): string {
 }
 
 /** Cuts `value` so that `escape(cut value)` fits in `max`, never splitting an entity or a character. */
-function cutEscaped(value: string, max: number, escape: (text: string) => string): string {
+export function cutEscaped(value: string, max: number, escape: (text: string) => string): string {
   const whole = escape(value);
   if (whole.length <= max) return whole;
   let kept = '';
@@ -168,12 +168,12 @@ function renderText(content: Content): string {
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /** Escaped text whose line breaks (from a multi-line template) become <br>. */
-function htmlLines(text: string): string {
+export function htmlLines(text: string): string {
   return text.split('\n').map(escapeHtml).join('<br>\n');
 }
 
@@ -215,7 +215,7 @@ function renderHtml(content: Content): string {
 // ---- Slack ------------------------------------------------------------------------------------------------------
 
 /** Slack's reserved characters: escaped, `<!channel>` or `<http://x|y>` in user text cannot ping or link. */
-function escapeSlack(text: string): string {
+export function escapeSlack(text: string): string {
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 

@@ -1,8 +1,14 @@
 // Sends what is due in the outbox: each channel in parallel, one message at a time within a channel.
 // A row is marked sent only after the server accepted it; a failure is retried later with backoff, unless permanent.
+// More than `digestMin` reminders due at once for one channel and recipient go as one digest (several bounded messages
+// on Slack): its rows are marked sent together, or failed together with one retry time so that they retry together.
+import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
+import { SLACK_DIGEST_MAX_TOKENS, renderDigest, type DigestPart } from '../domain/digest-content';
 import { thresholdOf } from '../domain/due-reminders';
+import type { Reminder, RenderedReminder } from '../domain/reminder';
+import type { StepTemplates } from '../domain/renewal-steps';
 import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
 import type { Channel } from '../notify/channel';
@@ -24,11 +30,23 @@ export interface DeliverOptions {
   readonly retry: RetryPolicy;
   readonly logger: Logger;
   readonly secrets: readonly string[];
+  /** More than this many reminders due at once for one channel and recipient go as one digest; 0 never digests. */
+  readonly digestMin: number;
+  /** Wording of the renewal steps in digests; the defaults when absent. */
+  readonly templates?: StepTemplates;
   /** Asked before each send; true stops taking new work (shutdown). */
   readonly shouldStop?: () => boolean;
   /** After this many seconds the pass takes no new sends; the rest stays queued for the next pass. */
   readonly budgetSeconds?: number;
 }
+
+/** Most reminders in one digest message per channel (the outbox hands out at most 1000 rows per pass anyway). */
+const DIGEST_MAX_TOKENS: Readonly<Record<string, number>> = { slack: SLACK_DIGEST_MAX_TOKENS };
+
+/** One message to send: a reminder on its own, or a digest of several for the same recipient. */
+type Unit =
+  | { readonly kind: 'single'; readonly entry: OutboxEntry }
+  | { readonly kind: 'digest'; readonly recipient: string; readonly entries: readonly OutboxEntry[]; readonly part: DigestPart };
 
 export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
@@ -47,6 +65,36 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
   return report;
 }
 
+/** A reminder can go in a digest when its facts are stored and it asks for renewal (not a "renewed" confirmation). */
+function digestible(entry: OutboxEntry): entry is OutboxEntry & { reminder: Reminder } {
+  return entry.reminder !== null && (entry.reminder.kind === 'threshold' || entry.reminder.kind === 'expired');
+}
+
+/** Splits a channel's due rows into messages: per recipient, a digest when more than `digestMin` are digestible. */
+function planUnits(channel: string, entries: readonly OutboxEntry[], digestMin: number): Unit[] {
+  const byRecipient = new Map<string, OutboxEntry[]>();
+  for (const entry of entries) {
+    const list = byRecipient.get(entry.recipient) ?? [];
+    list.push(entry);
+    byRecipient.set(entry.recipient, list);
+  }
+  const units: Unit[] = [];
+  for (const [recipient, list] of byRecipient) {
+    const grouped = list.filter(digestible);
+    if (digestMin === 0 || grouped.length <= digestMin) {
+      for (const entry of list) units.push({ kind: 'single', entry });
+      continue;
+    }
+    const max = DIGEST_MAX_TOKENS[channel] ?? grouped.length;
+    const count = Math.ceil(grouped.length / max);
+    for (let index = 0; index < count; index += 1) {
+      units.push({ kind: 'digest', recipient, entries: grouped.slice(index * max, (index + 1) * max), part: { index: index + 1, count } });
+    }
+    for (const entry of list.filter((e) => !digestible(e))) units.push({ kind: 'single', entry });
+  }
+  return units;
+}
+
 async function deliverChannel(
   name: string,
   entries: readonly OutboxEntry[],
@@ -56,39 +104,58 @@ async function deliverChannel(
 ): Promise<void> {
   const { outbox, clock, logger } = options;
   const channel = options.channels.get(name);
-  for (const entry of entries) {
+  for (const unit of planUnits(name, entries, options.digestMin)) {
     if (options.shouldStop?.() === true || budget.isSpent()) return;
-    const fields = {
-      token: entry.tokenName,
-      alert: entry.alert,
-      threshold: thresholdOf(entry.alert),
-      channel: entry.channel,
-      recipient: entry.recipient,
-    };
+    const rows = unit.kind === 'single' ? [unit.entry] : unit.entries;
+    const ids = rows.map((row) => row.id);
+    let fields: Record<string, unknown>;
+    let message: RenderedReminder;
+    let recipient: string;
+    if (unit.kind === 'single') {
+      const { entry } = unit;
+      fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdOf(entry.alert), channel: entry.channel, recipient: entry.recipient };
+      message = entry.message;
+      recipient = entry.recipient;
+    } else {
+      const digestId = outbox.startDigest(name, unit.recipient, ids, clock.now());
+      fields = { digest: digestId, reminders: rows.length, part: `${unit.part.index}/${unit.part.count}`, channel: name, recipient: unit.recipient };
+      message = renderDigest(
+        unit.entries.map((entry) => entry.reminder as Reminder),
+        clock.now(),
+        options.templates,
+        unit.part,
+      );
+      recipient = unit.recipient;
+    }
     try {
       if (channel === undefined) throw new Error(`channel "${name}" is not configured`);
-      await channel.send(entry.recipient, entry.message);
-      outbox.markSent(entry.id, clock.now());
-      report.sent += 1;
-      logger.info('delivery.sent', fields);
+      await channel.send(recipient, message);
+      outbox.markAllSent(ids, clock.now());
+      report.sent += rows.length;
+      logger.info(unit.kind === 'single' ? 'delivery.sent' : 'digest.sent', fields);
     } catch (error) {
-      const message = redact(oneLine(error), options.secrets);
+      const text = redact(oneLine(error), options.secrets);
       if (error instanceof PermanentDeliveryError) {
-        outbox.markFailed(entry.id, message, null);
-        report.failed += 1;
-        logger.error('delivery.failed', { ...fields, error: message, willRetry: false });
+        outbox.markAllFailed(ids, text, null);
+        report.failed += rows.length;
+        logger.error(unit.kind === 'single' ? 'delivery.failed' : 'digest.failed', { ...fields, error: text, willRetry: false });
       } else {
-        const backoff = retryDelaySeconds(entry.attempts + 1, options.retry);
-        const isRateLimited = error instanceof RetryLaterError;
-        // A server's Retry-After is authoritative: retry exactly then, not on our backoff.
-        const delay = isRateLimited ? Math.max(1, error.retryAfterSeconds) : backoff;
-        const retryAt = clock.now().plus({ seconds: delay });
-        outbox.markFailed(entry.id, message, retryAt);
-        report.retrying += 1;
-        logger.warn('delivery.retrying', { ...fields, error: message, attempt: entry.attempts + 1, retryAt: retryAt.toISO() });
+        const retryAt = retryTime(error, rows, options.retry, clock.now());
+        outbox.markAllFailed(ids, text, retryAt);
+        report.retrying += rows.length;
+        const attempt = Math.max(...rows.map((row) => row.attempts)) + 1;
+        logger.warn(unit.kind === 'single' ? 'delivery.retrying' : 'digest.retrying', { ...fields, error: text, attempt, retryAt: retryAt.toISO() });
         // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
-        if (isRateLimited) return;
+        if (error instanceof RetryLaterError) return;
       }
     }
   }
+}
+
+/** One retry time for all the rows of a message: the server's Retry-After, else backoff from the most-tried row. */
+function retryTime(error: unknown, rows: readonly OutboxEntry[], policy: RetryPolicy, now: DateTime): DateTime {
+  // A server's Retry-After is authoritative: retry exactly then, not on our backoff.
+  if (error instanceof RetryLaterError) return now.plus({ seconds: Math.max(1, error.retryAfterSeconds) });
+  const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
+  return now.plus({ seconds: retryDelaySeconds(attempts, policy) });
 }

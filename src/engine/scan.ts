@@ -8,6 +8,7 @@ import { renderReminder } from '../domain/reminder-content';
 import type { StepTemplates } from '../domain/renewal-steps';
 import { routesFor, type EnabledChannels, type RoutingDefaults } from '../domain/routing';
 import type { RetryPolicy } from '../domain/retry-policy';
+import { firstAttemptAt, type SendWindowPolicy } from '../domain/send-window';
 import type { Token } from '../domain/token';
 import { isMuted } from '../domain/token-state';
 import type { Logger } from '../log';
@@ -25,6 +26,10 @@ export interface ScanSettings {
   readonly secrets: readonly string[];
   /** A delivery pass takes no new sends after this many seconds (TOKENWATCH_DELIVERY_BUDGET_SECONDS); unbounded when absent. */
   readonly deliveryBudgetSeconds?: number;
+  /** More than this many reminders due at once for one channel and recipient go as one digest; 0 never digests. */
+  readonly digestMin: number;
+  /** Quiet hours: reminders recorded outside the window wait for its opening; null sends at any time. */
+  readonly sendWindow: SendWindowPolicy | null;
 }
 
 export interface ScanDeps {
@@ -43,6 +48,8 @@ export interface PlannedReminder {
   readonly alert: AlertKey;
   readonly subject: string;
   readonly routes: readonly { channel: string; recipient: string }[];
+  /** When the reminder is first tried, if later than the scan (it waits for the send window); null: at once. */
+  readonly waitsUntil?: DateTime;
 }
 
 export interface ScanReport {
@@ -55,6 +62,7 @@ export interface ScanReport {
 interface Plan {
   readonly token: Token;
   readonly alert: AlertKey | null;
+  readonly reminder: Reminder | null;
   readonly message: RenderedReminder | null;
   readonly skip: readonly AlertKey[];
 }
@@ -82,6 +90,7 @@ export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>,
     plans.push({
       token,
       alert: decision.send?.alert ?? null,
+      reminder,
       message: reminder === null ? null : renderReminder(reminder, templates),
       skip: decision.skip,
     });
@@ -91,7 +100,7 @@ export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>,
 
 function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy, templates?: StepTemplates): Plan | null {
   if (!isPendingRenewal(token, decided)) return null;
-  if (isMuted(token, now)) return { token, alert: null, message: null, skip: [RENEWED_ALERT] };
+  if (isMuted(token, now)) return { token, alert: null, reminder: null, message: null, skip: [RENEWED_ALERT] };
   const reminder: Reminder = {
     kind: 'renewed',
     threshold: null,
@@ -99,7 +108,7 @@ function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime
     daysLeft: daysLeft(token.expiresAt, now, policy.zone),
     zone: policy.zone,
   };
-  return { token, alert: RENEWED_ALERT, message: renderReminder(reminder, templates), skip: [] };
+  return { token, alert: RENEWED_ALERT, reminder, message: renderReminder(reminder, templates), skip: [] };
 }
 
 /** A renewal asks for one confirmation per new expiry; the decision table says whether it was handled. */
@@ -133,20 +142,31 @@ function deliveriesFor(token: Token, message: RenderedReminder, settings: ScanSe
   return routes.map((route) => ({ channel: route.channel, recipient: route.recipient, message }));
 }
 
+/** When a planned reminder is first tried: at `now`, or at the send window's next opening. */
+function firstAttempt(plan: Plan, settings: ScanSettings, now: DateTime): DateTime {
+  if (plan.reminder === null) return now;
+  const { kind, threshold } = plan.reminder;
+  if (kind === 'test') return now;
+  const thresholds = plan.token.thresholds ?? settings.policy.thresholds;
+  const smallestThreshold = Math.min(...thresholds);
+  return firstAttemptAt(settings.sendWindow, { kind, threshold, smallestThreshold }, now, settings.policy.zone);
+}
+
 /** Shows what a scan at `now` would send, recording nothing. */
 export function dryRun(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): PlannedReminder[] {
-  return planScan(deps, now).flatMap((plan) =>
-    plan.alert === null || plan.message === null
-      ? []
-      : [
-          {
-            token: plan.token.name,
-            alert: plan.alert,
-            subject: plan.message.subject,
-            routes: routesFor(plan.token, deps.settings.routing, deps.settings.enabled),
-          },
-        ],
-  );
+  return planScan(deps, now).flatMap((plan) => {
+    if (plan.alert === null || plan.message === null) return [];
+    const at = firstAttempt(plan, deps.settings, now);
+    return [
+      {
+        token: plan.token.name,
+        alert: plan.alert,
+        subject: plan.message.subject,
+        routes: routesFor(plan.token, deps.settings.routing, deps.settings.enabled),
+        ...(at > now ? { waitsUntil: at } : {}),
+      },
+    ];
+  });
 }
 
 /** One scan: records every due reminder in the outbox before sending, then delivers what is due there. */
@@ -159,12 +179,16 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
   for (const plan of planScan(deps, now)) {
     try {
       const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, settings);
+      const notBefore = firstAttempt(plan, settings, now);
       const isNew = outbox.record(
         {
           tokenId: plan.token.id,
           tokenName: plan.token.name,
           expiresAt: plan.token.expiresAt,
-          queue: plan.alert === null ? null : { alert: plan.alert, deliveries },
+          queue:
+            plan.alert === null
+              ? null
+              : { alert: plan.alert, deliveries, notBefore, ...(plan.reminder === null ? {} : { reminder: plan.reminder }) },
           skip: plan.skip,
         },
         now,
@@ -173,12 +197,14 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
       skipped += plan.skip.length;
       for (const alert of plan.skip) logger.info('reminder.skipped', { token: plan.token.name, alert, reason: 'superseded' });
       if (plan.alert !== null && plan.message !== null && isNew) {
-        planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.message.subject, routes: deliveries });
+        const waitsUntil = notBefore > now ? notBefore : null;
+        planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.message.subject, routes: deliveries, ...(waitsUntil === null ? {} : { waitsUntil }) });
         logger.info('reminder.queued', {
           token: plan.token.name,
           alert: plan.alert,
           threshold: thresholdOf(plan.alert),
           deliveries: deliveries.length,
+          ...(waitsUntil === null ? {} : { waitsUntil: waitsUntil.toISO() }),
         });
         for (const failed of deliveries.filter((d) => d.failure !== undefined)) {
           unroutable += 1;
@@ -197,6 +223,8 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
     retry: settings.retry,
     logger,
     secrets: settings.secrets,
+    digestMin: settings.digestMin,
+    ...(settings.templates === undefined ? {} : { templates: settings.templates }),
     ...(deps.shouldStop === undefined ? {} : { shouldStop: deps.shouldStop }),
     ...(settings.deliveryBudgetSeconds === undefined ? {} : { budgetSeconds: settings.deliveryBudgetSeconds }),
   });

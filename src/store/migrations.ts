@@ -93,4 +93,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'digests: the facts of each reminder and the digest that carried it',
+    sql: `
+      -- The structured facts of a reminder (JSON: kind, threshold, token fields, zone), so that several can be
+      -- rendered as one digest at delivery time. Null for rows queued before this migration (sent one by one).
+      ALTER TABLE outbox ADD COLUMN facts TEXT;
+
+      -- One row per digest message attempted for a channel and recipient.
+      CREATE TABLE digests (
+        id         INTEGER PRIMARY KEY,
+        channel    TEXT    NOT NULL,
+        recipient  TEXT    NOT NULL,
+        reminders  INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+
+      -- The digest that last carried the reminder (null when it went on its own).
+      ALTER TABLE outbox ADD COLUMN digest_id INTEGER REFERENCES digests (id);
+    `,
+  },
 ];

@@ -2,7 +2,7 @@
 // INSERT … ON CONFLICT DO NOTHING on the key (token, expiry, alert, channel, recipient) makes send-once a database fact.
 import { DateTime } from 'luxon';
 import type { Statement } from 'better-sqlite3';
-import type { RenderedReminder } from '../domain/reminder';
+import type { Reminder, RenderedReminder } from '../domain/reminder';
 import type { AlertKey } from '../domain/due-reminders';
 import type { Db } from './database';
 
@@ -18,6 +18,10 @@ export interface OutboxEntry {
   readonly recipient: string;
   readonly subject: string;
   readonly message: RenderedReminder;
+  /** The facts the message was rendered from, for digests; null for rows queued before digests existed. */
+  readonly reminder: Reminder | null;
+  /** The digest that last carried (or tried to carry) this reminder; null when it went on its own. */
+  readonly digestId: number | null;
   readonly status: OutboxStatus;
   readonly attempts: number;
   readonly nextAttemptAt: DateTime;
@@ -39,7 +43,14 @@ export interface ReminderRecord {
   readonly tokenName: string;
   readonly expiresAt: DateTime;
   /** The alert to queue, with its deliveries, or null when only skips are recorded. */
-  readonly queue: { readonly alert: AlertKey; readonly deliveries: readonly NewDelivery[] } | null;
+  readonly queue: {
+    readonly alert: AlertKey;
+    readonly deliveries: readonly NewDelivery[];
+    /** The facts of the reminder, stored so that it can go in a digest. */
+    readonly reminder?: Reminder;
+    /** First attempt no sooner than this (the send window's next opening); at once by default. */
+    readonly notBefore?: DateTime;
+  } | null;
   readonly skip: readonly AlertKey[];
 }
 
@@ -53,6 +64,8 @@ interface OutboxRow {
   recipient: string;
   subject: string;
   payload: string;
+  facts: string | null;
+  digest_id: number | null;
   status: OutboxStatus;
   attempts: number;
   next_attempt_at: number;
@@ -74,6 +87,8 @@ function toEntry(row: OutboxRow): OutboxEntry {
     recipient: row.recipient,
     subject: row.subject,
     message: JSON.parse(row.payload) as RenderedReminder,
+    reminder: row.facts === null ? null : parseFacts(row.facts),
+    digestId: row.digest_id,
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: instant(row.next_attempt_at),
@@ -81,6 +96,16 @@ function toEntry(row: OutboxRow): OutboxEntry {
     createdAt: instant(row.created_at),
     sentAt: row.sent_at === null ? null : instant(row.sent_at),
   };
+}
+
+/** A reminder as stored in the `facts` column: the expiry as epoch milliseconds. */
+function factsJson(reminder: Reminder): string {
+  return JSON.stringify({ ...reminder, token: { ...reminder.token, expiresAt: reminder.token.expiresAt.toMillis() } });
+}
+
+function parseFacts(json: string): Reminder {
+  const stored = JSON.parse(json) as Omit<Reminder, 'token'> & { token: Omit<Reminder['token'], 'expiresAt'> & { expiresAt: number } };
+  return { ...stored, token: { ...stored.token, expiresAt: instant(stored.token.expiresAt) } };
 }
 
 export class Outbox {
@@ -134,9 +159,11 @@ export class Outbox {
             recipient: delivery.recipient,
             subject: delivery.message.subject,
             payload: JSON.stringify(delivery.message),
+            facts: record.queue.reminder === undefined ? null : factsJson(record.queue.reminder),
             status: delivery.failure === undefined ? 'pending' : 'failed',
             error: delivery.failure ?? null,
             now: nowMs,
+            nextAttemptAt: (record.queue.notBefore ?? now).toMillis(),
           });
         }
         return true;
@@ -147,10 +174,10 @@ export class Outbox {
   /** Inserts one delivery row unless its key (token, expiry, alert, channel, recipient) is already there. */
   private enqueueStatement(): Statement {
     return this.sql(
-      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status,
+      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, facts, status,
                            next_attempt_at, last_error, created_at)
-       VALUES (@tokenId, @tokenName, @expiresAt, @alert, @channel, @recipient, @subject, @payload, @status,
-               @now, @error, @now)
+       VALUES (@tokenId, @tokenName, @expiresAt, @alert, @channel, @recipient, @subject, @payload, @facts, @status,
+               @nextAttemptAt, @error, @now)
        ON CONFLICT DO NOTHING`,
     );
   }
@@ -190,6 +217,41 @@ export class Outbox {
         `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'`,
       ).run(retryAt.toMillis(), error, id);
     }
+  }
+
+  /**
+   * Starts a digest: records it and links its reminders to it, in one transaction, before anything is sent.
+   * Returns the digest's id.
+   */
+  startDigest(channel: string, recipient: string, ids: readonly number[], now: DateTime): number {
+    const link = this.sql(`UPDATE outbox SET digest_id = ? WHERE id = ?`);
+    return this.db
+      .transaction(() => {
+        const result = this.sql(`INSERT INTO digests (channel, recipient, reminders, created_at) VALUES (?, ?, ?, ?)`).run(
+          channel,
+          recipient,
+          ids.length,
+          now.toMillis(),
+        );
+        const digestId = Number(result.lastInsertRowid);
+        for (const id of ids) link.run(digestId, id);
+        return digestId;
+      })
+      .immediate();
+  }
+
+  /** Marks every reminder of a digest sent, together (one transaction). */
+  markAllSent(ids: readonly number[], now: DateTime): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.markSent(id, now);
+    })();
+  }
+
+  /** Records a failed attempt for every reminder of a digest, together, with the same retry time. */
+  markAllFailed(ids: readonly number[], error: string, retryAt: DateTime | null): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.markFailed(id, error, retryAt);
+    })();
   }
 
   /** What was sent, queued or failed, newest first; for one token (by the name it had) or all. */
@@ -241,9 +303,11 @@ export class Outbox {
             recipient: route.recipient,
             subject: entry.subject,
             payload: JSON.stringify(entry.message),
+            facts: entry.reminder === null ? null : factsJson(entry.reminder),
             status: 'pending',
             error: null,
             now: now.toMillis(),
+            nextAttemptAt: now.toMillis(),
           }).changes;
         }
         this.cancelFailed(entry.id, `${entry.lastError ?? 'no recipient'} (routed again by tokenwatch retry)`);

@@ -2,6 +2,7 @@
 // SMTP server and a fake Slack Web API, with the same env variables an administrator sets.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { cliHarness, type CliHarness } from '../support/cli';
 import { startFakeSlack, type FakeSlackServer, type SlackCall } from '../support/fake-slack-server';
@@ -17,6 +18,7 @@ interface HistoryRow {
   channel: string;
   recipient: string;
   status: string;
+  digest: number | null;
   subject: string;
   attempts: number;
   queuedAt: string;
@@ -162,6 +164,32 @@ describe('notify commands through the CLI', () => {
       expect(smtp.messages).toHaveLength(2);
       expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     });
+
+    it('says which reminders wait for the send window, and queues them without sending', async () => {
+      await addAcme();
+      cli.env['TOKENWATCH_SEND_WINDOW'] = '08:00-18:00';
+      cli.now = DateTime.fromISO('2027-01-01T03:00', { zone: 'Europe/Paris' });
+      const dry = await cli.run('scan', '--dry-run');
+      expect(dry.stdout).toContain('(waits for the send window: 2027-01-01T08:00:00.000+01:00)');
+      const real = await cli.run('scan');
+      expect(real.code).toBe(0);
+      expect(real.stdout).toMatch(/^Queued t30 for "Acme Main": .* \(waits for the send window: 2027-01-01T08:00:00\.000\+01:00\)$/m);
+      expect(real.stdout).toMatch(/: 1 queued, 1 skipped, 0 sent, 0 to retry, 0 failed\.$/m);
+      expect(smtp.stats.connections).toBe(0);
+      expect((await history()).every((row) => row.status === 'pending' && row.nextAttemptAt === '2027-01-01T08:00:00.000+01:00')).toBe(true);
+
+      cli.now = DateTime.fromISO('2027-01-01T08:00', { zone: 'Europe/Paris' });
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(smtp.messages).toHaveLength(2);
+    });
+
+    it('refuses a bad send window with exit 2 and one line naming the setting', async () => {
+      cli.env['TOKENWATCH_SEND_WINDOW'] = '8-18';
+      const result = await cli.run('scan');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^tokenwatch: TOKENWATCH_SEND_WINDOW: "8-18" is not a time range \(expected HH:MM-HH:MM/);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    });
   });
 
   describe('history', () => {
@@ -196,7 +224,7 @@ describe('notify commands through the CLI', () => {
       const table = await cli.run('history');
       expect(table.code).toBe(0);
       const lines = table.stdout.split('\n');
-      expect(lines[0]).toMatch(/^WHEN\s+TOKEN\s+ALERT\s+TO\s+STATUS\s+ERROR$/);
+      expect(lines[0]).toMatch(/^WHEN\s+TOKEN\s+ALERT\s+TO\s+STATUS\s+DIGEST\s+ERROR$/);
       expect(lines).toHaveLength(7);
       expect(table.stdout).toMatch(/2027-01-01 10:00\s+Acme Main\s+t30\s+email:ops@example\.test\s+sent/);
       expect(table.stdout).toMatch(/slack:#\S+\s+failed\s+Slack refused chat\.postMessage to "#\S+": channel_not_found/);
@@ -213,6 +241,31 @@ describe('notify commands through the CLI', () => {
       const table = await cli.run('history', 'Other');
       expect(table.stdout).not.toContain('Acme Main');
       expect(table.stdout.split('\n')).toHaveLength(4);
+    });
+
+    it('shows the digest each reminder went in', async () => {
+      for (const name of ['A', 'B', 'C', 'D']) await cli.run('add', '--name', name, '--expires', '2027-01-20');
+      await cli.run('add', '--name', 'Own', '--expires', '2027-01-20', '--email', 'own@example.test');
+      expect((await cli.run('scan')).code).toBe(0);
+      expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
+        '[tokenwatch] 4 tokens to renew: 4 act now',
+        '[tokenwatch] 4 tokens to renew: 4 act now',
+        expect.stringContaining('"Own"'),
+      ]);
+      const rows = await history();
+      const digestOf = (channel: string, recipient: string): (number | null)[] =>
+        [...new Set(rows.filter((row) => row.channel === channel && row.recipient === recipient).map((row) => row.digest))];
+      const [ops] = digestOf('email', 'ops@example.test');
+      const [it] = digestOf('email', 'it@example.test');
+      const [slackDigest] = digestOf('slack', '#mdm');
+      expect(digestOf('email', 'ops@example.test')).toHaveLength(1);
+      expect(new Set([ops, it, slackDigest]).size).toBe(3);
+      expect([ops, it, slackDigest].every((id) => typeof id === 'number')).toBe(true);
+      expect(digestOf('email', 'own@example.test')).toEqual([null]);
+
+      const table = (await cli.run('history', 'A')).stdout;
+      expect(table).toMatch(new RegExp(`email:ops@example\\.test\\s+sent\\s+#${String(ops)}\\s*$`, 'm'));
+      expect(table).toMatch(new RegExp(`slack:#mdm\\s+sent\\s+#${String(slackDigest)}\\s*$`, 'm'));
     });
 
     it('refuses an unknown token name with exit 2 and one line', async () => {

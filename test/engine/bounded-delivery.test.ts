@@ -51,7 +51,7 @@ describe('bounded delivery per scan (issue 8)', () => {
   /** A delivery pass between scans, as the daemon's retry timer runs it, under the same budget. */
   const retry = () => {
     const budget = deps.settings.deliveryBudgetSeconds;
-    return deliverDue({ ...deps, retry: deps.settings.retry, secrets: [], ...(budget === undefined ? {} : { budgetSeconds: budget }) });
+    return deliverDue({ ...deps, retry: deps.settings.retry, secrets: [], digestMin: deps.settings.digestMin, ...(budget === undefined ? {} : { budgetSeconds: budget }) });
   };
 
   async function timed<T>(work: Promise<T>): Promise<{ value: T; elapsedMs: number }> {

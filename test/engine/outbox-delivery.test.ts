@@ -37,7 +37,7 @@ describe('the outbox under delivery failures', () => {
   });
 
   const retry = () =>
-    deliverDue({ outbox: engine.outbox, channels, clock: engine.clock, retry: engine.deps.settings.retry, logger: silentLogger, secrets: [] });
+    deliverDue({ outbox: engine.outbox, channels, clock: engine.clock, retry: engine.deps.settings.retry, logger: silentLogger, secrets: [], digestMin: engine.deps.settings.digestMin });
 
   it('retries email refused for several scans (hours apart) and then delivers each reminder exactly once', async () => {
     engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), engine.clock.now());

@@ -148,6 +148,8 @@ describe('the daemon in a crash loop', () => {
       TOKENWATCH_TZ: ZONE,
       TOKENWATCH_SMTP_URL: receiver.url,
       TOKENWATCH_MAIL_TO: RECIPIENTS.join(','),
+      // One message per (recipient, token), so that every arrival can be counted against its outbox row.
+      TOKENWATCH_DIGEST_MIN: '0',
       TOKENWATCH_LOG_LEVEL: 'info',
       TOKENWATCH_LEASE_SECONDS: '2',
       TOKENWATCH_RETRY_BASE_SECONDS: '1',

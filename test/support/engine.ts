@@ -11,6 +11,7 @@ import { openDatabase, type Db } from '../../src/store/database';
 import { Outbox } from '../../src/store/outbox';
 import { TokenRepository } from '../../src/store/token-repository';
 import type { TokenInput } from '../../src/domain/token';
+import type { SendWindowPolicy } from '../../src/domain/send-window';
 
 export interface ManualClock extends Clock {
   set(at: DateTime | string): void;
@@ -48,6 +49,8 @@ export interface EngineOptions {
   readonly mailTo?: string[];
   readonly slackChannel?: string | null;
   readonly start?: string;
+  readonly digestMin?: number;
+  readonly sendWindow?: SendWindowPolicy | null;
 }
 
 export function defaultSettings(channels: ReadonlyMap<string, Channel>, options: EngineOptions = {}): ScanSettings {
@@ -57,6 +60,8 @@ export function defaultSettings(channels: ReadonlyMap<string, Channel>, options:
     enabled: { email: channels.has('email'), slack: channels.has('slack'), preview: channels.has('preview') },
     retry: { baseSeconds: 60, maxSeconds: 3600 },
     secrets: [],
+    digestMin: options.digestMin ?? 3,
+    sendWindow: options.sendWindow ?? null,
   };
 }
 

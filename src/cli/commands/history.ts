@@ -1,4 +1,4 @@
-// `tokenwatch history [NAME] [--json]`: what was sent, when, to whom, and what failed with the error.
+// `tokenwatch history [NAME] [--json]`: what was sent, when, to whom, in which digest, and what failed with the error.
 import type { Command } from 'commander';
 import { InputError, quoted } from '../../errors';
 import { Outbox } from '../../store/outbox';
@@ -25,6 +25,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         channel: entry.channel,
         recipient: entry.recipient,
         status: entry.status,
+        digest: entry.digestId,
         subject: entry.subject,
         attempts: entry.attempts,
         queuedAt: entry.createdAt.setZone(zone).toISO(),
@@ -46,8 +47,9 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         e.alert,
         `${e.channel}:${e.recipient}`,
         e.status === 'pending' && e.attempts > 0 ? `retrying (${e.attempts})` : e.status,
+        e.digest === null ? '' : `#${e.digest}`,
         e.error ?? '',
       ]);
-      ctx.io.out(table(['WHEN', 'TOKEN', 'ALERT', 'TO', 'STATUS', 'ERROR'], rows, 60));
+      ctx.io.out(table(['WHEN', 'TOKEN', 'ALERT', 'TO', 'STATUS', 'DIGEST', 'ERROR'], rows, 60));
     });
 }

@@ -34,7 +34,8 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
           ctx.io.out(`Would send at ${now.setZone(config.zone).toISO()} (dry run, nothing recorded):`);
           for (const p of planned) {
             const to = p.routes.map((r) => `${r.channel}:${r.recipient}`).join(', ') || '(no recipient)';
-            ctx.io.out(`  ${p.token}  ${p.alert}  -> ${to}\n    ${p.subject}`);
+            const waits = p.waitsUntil === undefined ? '' : `  (waits for the send window: ${p.waitsUntil.setZone(config.zone).toISO()})`;
+            ctx.io.out(`  ${p.token}  ${p.alert}  -> ${to}${waits}\n    ${p.subject}`);
           }
         }
         return;
@@ -54,7 +55,10 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
       if (options.json === true) {
         ctx.io.out(JSON.stringify({ at: now.toISO(), queued: report.planned, skipped: report.skipped, sent, retrying, failed }, null, 2));
       } else {
-        for (const p of report.planned) ctx.io.out(`Queued ${p.alert} for "${p.token}": ${p.subject}`);
+        for (const p of report.planned) {
+          const waits = p.waitsUntil === undefined ? '' : ` (waits for the send window: ${p.waitsUntil.setZone(config.zone).toISO()})`;
+          ctx.io.out(`Queued ${p.alert} for "${p.token}": ${p.subject}${waits}`);
+        }
         ctx.io.out(`Scan at ${now.setZone(config.zone).toISO()}: ${report.planned.length} queued, ${report.skipped} skipped, ${sent} sent, ${retrying} to retry, ${failed} failed.`);
       }
       if (retrying + failed > 0) result.exitCode = 1;
