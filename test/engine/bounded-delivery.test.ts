@@ -36,6 +36,8 @@ describe('bounded delivery per scan (issue 8)', () => {
         SLACK_BOT_TOKEN: SLACK_TOKEN,
         TOKENWATCH_SLACK_API_URL: slack.apiUrl,
         TOKENWATCH_SLACK_CHANNEL: '#mdm',
+        // One message per token, so that each bound is counted in messages (digests are tested in digests.test.ts).
+        TOKENWATCH_DIGEST_MIN: '0',
         ...env,
       },
     });
