@@ -41,6 +41,8 @@ export interface DaemonStatus {
   readonly lastScanStartedAt: DateTime | null;
   readonly lastScan: ScanOutcome | null;
   readonly lastSuccessAt: DateTime | null;
+  /** Scans finished since this daemon started, by result. */
+  readonly scanCounts: { readonly ok: number; readonly failed: number };
   /**
    * The scheduled run that follows the most recent scan start (or the lease being taken): in the past when a
    * scheduled scan has not started. Null while on standby.
@@ -87,6 +89,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private lastScan: ScanOutcome | null = null;
   private lastSuccessAt: DateTime | null = null;
   private isScanning = false;
+  private readonly scanCounts = { ok: 0, failed: 0 };
 
   constructor(private readonly options: DaemonOptions) {
     super();
@@ -111,6 +114,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       lastScanStartedAt: this.lastScanStartedAt,
       lastScan: this.lastScan,
       lastSuccessAt: this.lastSuccessAt,
+      scanCounts: { ...this.scanCounts },
       nextScanAt: this.hasLease && since !== null ? nextRunAfter(this.cronSchedule, since) : null,
     };
   }
@@ -187,6 +191,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const finish = (outcome: Omit<ScanOutcome, 'startedAt' | 'finishedAt' | 'durationSeconds'>): void => {
       this.lastScan = { startedAt, finishedAt: clock.now(), durationSeconds: (performance.now() - startedMs) / 1000, ...outcome };
       if (outcome.isOk) this.lastSuccessAt = startedAt;
+      this.scanCounts[outcome.isOk ? 'ok' : 'failed'] += 1;
       this.isScanning = false;
     };
     this.lastScanStartedAt = startedAt;

@@ -134,19 +134,36 @@ export function createMetrics(sources: MetricsSources): Metrics {
     });
   };
   daemonGauge('tokenwatch_lease_held', '1 when this daemon holds the lease (it is the one sending), 0 on standby.', (s) => (s.isLeaseHeld ? 1 : 0));
-  daemonGauge('tokenwatch_scan_duration_seconds', 'How long the last scan of this daemon took.', (s) => s.lastScan?.durationSeconds ?? null);
-  daemonGauge('tokenwatch_last_scan_success', '1 when the last scan of this daemon worked, 0 when it failed.', (s) =>
-    s.lastScan === null ? null : s.lastScan.isOk ? 1 : 0,
+  // Unlabelled gauges always have a value in prom-client: 0 stands for "none yet" (no scan, or on standby).
+  daemonGauge('tokenwatch_scan_duration_seconds', 'How long the last scan of this daemon took (0 before its first scan).', (s) =>
+    s.lastScan?.durationSeconds ?? null,
   );
-  daemonGauge('tokenwatch_last_scan_timestamp_seconds', 'When the last scan of this daemon started (Unix time).', (s) =>
+  daemonGauge('tokenwatch_last_scan_timestamp_seconds', 'When the last scan of this daemon started (Unix time; 0 before its first).', (s) =>
     s.lastScanStartedAt === null ? null : seconds(s.lastScanStartedAt),
   );
-  daemonGauge('tokenwatch_last_successful_scan_timestamp_seconds', 'When the last successful scan of this daemon started (Unix time).', (s) =>
-    s.lastSuccessAt === null ? null : seconds(s.lastSuccessAt),
+  daemonGauge(
+    'tokenwatch_last_successful_scan_timestamp_seconds',
+    'When the last successful scan of this daemon started (Unix time; 0 before its first).',
+    (s) => (s.lastSuccessAt === null ? null : seconds(s.lastSuccessAt)),
   );
-  daemonGauge('tokenwatch_next_scan_timestamp_seconds', 'When the next scheduled scan is due (Unix time; in the past when overdue).', (s) =>
-    s.nextScanAt === null ? null : seconds(s.nextScanAt),
+  daemonGauge(
+    'tokenwatch_next_scan_timestamp_seconds',
+    'When the next scheduled scan is due (Unix time; in the past when overdue; 0 on standby).',
+    (s) => (s.nextScanAt === null ? null : seconds(s.nextScanAt)),
   );
+  new Counter({
+    name: 'tokenwatch_scans_total',
+    help: 'Scans this daemon finished since it started, by result (ok, failed).',
+    labelNames: ['result'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const counts = sources.daemonStatus()?.scanCounts;
+      if (counts === undefined) return;
+      this.inc({ result: 'ok' }, counts.ok);
+      this.inc({ result: 'failed' }, counts.failed);
+    },
+  });
 
   collectDefaultMetrics({ register: registry });
 
