@@ -44,6 +44,8 @@ td.name .kind { font-weight: 400; color: var(--muted); font-size: 12px; margin-l
 .left { font-size: 12px; color: var(--muted); margin-top: 2px; }
 .muted-text { color: var(--muted); }
 .failed { color: var(--critical); font-weight: 600; }
+table.recent td { white-space: nowrap; }
+table.recent td.outcome { white-space: normal; }
 footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
 `;
 
@@ -71,7 +73,7 @@ function tokenRow(token: TokenRowView): string {
 function deliveryRow(delivery: DeliveryView): string {
   const outcome = delivery.isSent ? 'sent' : `<span class="failed">failed</span>${delivery.error === null ? '' : `: ${escapeHtml(delivery.error)}`}`;
   return `<tr class="delivery"><td>${escapeHtml(delivery.when)}</td><td>${escapeHtml(delivery.token)}</td><td>${escapeHtml(delivery.alert)}</td>
-<td>${escapeHtml(delivery.channel)}</td><td>${escapeHtml(delivery.recipient)}</td><td>${outcome}</td></tr>`;
+<td>${escapeHtml(delivery.channel)}</td><td>${escapeHtml(delivery.recipient)}</td><td class="outcome">${outcome}</td></tr>`;
 }
 
 export function renderStatusPage(view: StatusView): string {

@@ -11,7 +11,7 @@ import type { HealthReport } from './health';
 
 /** At most this many tokens on the page (the soonest-expiring); the rest are counted, `tokenwatch list` shows all. */
 export const PAGE_TOKEN_LIMIT = 500;
-const RECENT_DELIVERIES = 15;
+const RECENT_DELIVERIES = 12;
 
 export interface TokenRowView {
   readonly name: string;
