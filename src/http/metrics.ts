@@ -4,7 +4,7 @@ import type { DateTime } from 'luxon';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../clock';
 import type { DaemonStatus } from '../daemon/daemon';
-import { daysLeft } from '../domain/dates';
+import { daysLeft, daysLeftOfSorted } from '../domain/dates';
 import type { ChannelDeliveries, RegistryStats, StateCounts } from '../store/registry-stats';
 
 /** At most this many `tokenwatch_token_days_left` series (the soonest-expiring tokens): one per token is fine for
@@ -185,6 +185,12 @@ interface RegistrySnapshot {
   readonly oldestPendingAt: DateTime | null;
 }
 
+function soonestWithDaysLeft(stats: RegistryStats, limit: number, now: DateTime, zone: string): RegistrySnapshot['soonest'] {
+  const tokens = stats.soonestTokens(limit);
+  const days = daysLeftOfSorted(tokens.map((t) => t.expiresAt), now, zone);
+  return tokens.map((t, i) => ({ name: t.name, kind: t.kind, daysLeft: days[i] ?? daysLeft(t.expiresAt, now, zone) }));
+}
+
 /** Every registry figure of one scrape, or null when the database cannot be read. */
 function readSnapshot(sources: MetricsSources, limit: number): RegistrySnapshot | null {
   const now = sources.clock.now();
@@ -193,7 +199,7 @@ function readSnapshot(sources: MetricsSources, limit: number): RegistrySnapshot 
     return stats.readConsistently(() => ({
       now,
       counts: stats.countByState(now, sources.zone, sources.thresholds),
-      soonest: stats.soonestTokens(limit).map((t) => ({ name: t.name, kind: t.kind, daysLeft: daysLeft(t.expiresAt, now, sources.zone) })),
+      soonest: soonestWithDaysLeft(stats, limit, now, sources.zone),
       tokenCount: stats.tokenCount(),
       deliveries: stats.deliveriesByChannel(),
       oldestPendingAt: stats.oldestPendingAt(),

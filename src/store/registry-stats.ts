@@ -75,47 +75,48 @@ export class RegistryStats {
   }
 
   /**
-   * Tokens per state at `now`: one range count per distinct threshold list (the global one, and each list tokens
-   * set for themselves; there are few), so the cost is a pass over the tokens table, not a row per token in JS.
+   * Tokens per state at `now`, counted by SQL over expiry ranges: tokens on the global thresholds through their
+   * partial index on the expiry, then one count per distinct list of a token's own thresholds (there are few).
    */
   countByState(now: DateTime, zone: string, globalThresholds: readonly number[]): StateCounts {
     const counts: StateCounts = { ok: 0, warning: 0, critical: 0, expired: 0 };
-    const lists = this.sql('SELECT DISTINCT thresholds FROM tokens').all() as { thresholds: string | null }[];
-    const count = this.sql(
+    const add = (row: StateCounts): void => {
+      for (const state of ['ok', 'warning', 'critical', 'expired'] as const) counts[state] += row[state];
+    };
+    const params = (list: readonly number[]) => {
+      const bounds = stateBoundaries(now, zone, list);
+      return { now: now.toMillis(), critical: bounds.criticalBefore.toMillis(), warning: bounds.warningBefore.toMillis() };
+    };
+    // Range counts on the index tokens_global_due (expires_at WHERE thresholds IS NULL).
+    const global = this.sql(
+      `SELECT (SELECT count(*) FROM tokens WHERE thresholds IS NULL AND expires_at <= @now) AS expired,
+              (SELECT count(*) FROM tokens WHERE thresholds IS NULL AND expires_at > @now AND expires_at < max(@critical, @now + 1)) AS critical,
+              (SELECT count(*) FROM tokens WHERE thresholds IS NULL AND expires_at >= max(@critical, @now + 1) AND expires_at < max(@warning, @now + 1)) AS warning,
+              (SELECT count(*) FROM tokens WHERE thresholds IS NULL AND expires_at >= max(@warning, @now + 1)) AS ok`,
+    );
+    add(global.get(params(globalThresholds)) as StateCounts);
+    const own = this.sql(
       `SELECT coalesce(sum(expires_at <= @now), 0) AS expired,
               coalesce(sum(expires_at > @now AND expires_at < @critical), 0) AS critical,
               coalesce(sum(expires_at >= @critical AND expires_at > @now AND expires_at < @warning), 0) AS warning,
               coalesce(sum(expires_at >= @warning AND expires_at > @now), 0) AS ok
-       FROM tokens WHERE thresholds IS @thresholds`,
+       FROM tokens WHERE thresholds = @thresholds`,
     );
-    for (const { thresholds } of lists) {
-      const list = thresholds === null ? globalThresholds : (JSON.parse(thresholds) as number[]);
-      const bounds = stateBoundaries(now, zone, list);
-      const row = count.get({
-        now: now.toMillis(),
-        critical: bounds.criticalBefore.toMillis(),
-        warning: bounds.warningBefore.toMillis(),
-        thresholds,
-      }) as StateCounts;
-      for (const state of ['ok', 'warning', 'critical', 'expired'] as const) counts[state] += row[state];
-    }
+    const lists = this.sql('SELECT DISTINCT thresholds FROM tokens WHERE thresholds IS NOT NULL').all() as { thresholds: string }[];
+    for (const { thresholds } of lists) add(own.get({ ...params(JSON.parse(thresholds) as number[]), thresholds }) as StateCounts);
     return counts;
   }
 
-  /** The `limit` tokens that expire soonest (expired ones first). */
+  /**
+   * The `limit` tokens that expire soonest (expired ones first): those on the global thresholds read in index order,
+   * merged with those that have their own thresholds (usually few).
+   */
   soonestTokens(limit: number): TokenSummary[] {
-    const rows = this.sql(
-      `SELECT id, name, kind, expires_at, thresholds, muted_at, muted_until FROM tokens ORDER BY expires_at, name LIMIT ?`,
-    ).all(limit) as {
-      id: number;
-      name: string;
-      kind: TokenKind;
-      expires_at: number;
-      thresholds: string | null;
-      muted_at: number | null;
-      muted_until: number | null;
-    }[];
-    return rows.map((row) => ({
+    const columns = 'id, name, kind, expires_at, thresholds, muted_at, muted_until';
+    const global = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NULL ORDER BY expires_at LIMIT ?`).all(limit) as SummaryRow[];
+    const own = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NOT NULL ORDER BY expires_at LIMIT ?`).all(limit) as SummaryRow[];
+    const rows = [...global, ...own].sort((a, b) => a.expires_at - b.expires_at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return rows.slice(0, limit).map((row) => ({
       id: row.id,
       name: row.name,
       kind: row.kind,
@@ -175,6 +176,16 @@ export class RegistryStats {
     ).all(limit) as OutboxSummaryRow[];
     return rows.map(toDelivery);
   }
+}
+
+interface SummaryRow {
+  id: number;
+  name: string;
+  kind: TokenKind;
+  expires_at: number;
+  thresholds: string | null;
+  muted_at: number | null;
+  muted_until: number | null;
 }
 
 interface OutboxSummaryRow {

@@ -96,10 +96,14 @@ if (!hasChromium()) {
 
   it('draws each bar as the share of 12 months left, in the colour of its state', async () => {
     const { page } = await open(false);
+    // Runs in the page: the DOM's types are not part of this (Node) project, so the few used are spelled out.
+    type Box = { getBoundingClientRect(): { width: number; height: number }; getAttribute(name: string): string | null };
+    type Row = { querySelector(selector: string): Box };
     const bars = await page.locator('tr.token').evaluateAll((rows) =>
-      rows.map((row) => {
-        const bar = row.querySelector('.bar') as HTMLElement;
-        const fill = row.querySelector('.bar .fill') as HTMLElement;
+      (rows as unknown as Row[]).map((row) => {
+        const bar = row.querySelector('.bar');
+        const fill = row.querySelector('.bar .fill');
+        const getComputedStyle = (globalThis as unknown as { getComputedStyle(element: Box): { backgroundColor: string } }).getComputedStyle;
         return {
           ratio: Math.round((fill.getBoundingClientRect().width / bar.getBoundingClientRect().width) * 1000) / 1000,
           barWidth: bar.getBoundingClientRect().width,
