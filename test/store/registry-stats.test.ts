@@ -34,7 +34,7 @@ describe('registry figures', () => {
             const now = DateTime.fromISO('2027-03-27T00:00', { zone: 'Europe/Paris' }).toUTC().plus({ hours: nowHour });
             const tokens = new TokenRepository(db);
             const inputs = specs.map((spec, i) =>
-              tokenInput(`T${String(i).padStart(2, '0')}`, '2027-03-27T00:00', { expiresAt: now.plus({ hours: spec.hours }), thresholds: spec.own }),
+              tokenInput(`T${String(i).padStart(2, '0')}`, '2027-03-27T00:00', { expiresAt: now.plus({ hours: spec.hours }), thresholds: spec.own === null ? null : [...spec.own] }),
             );
             tokens.addMany(inputs, now);
             const stats = new RegistryStats(db);
