@@ -1,11 +1,14 @@
 // The `tokenwatch daemon` binary serves HTTP where TOKENWATCH_HTTP says, says where in one line, and refuses a taken
 // address with one line and exit code 2 before it touches the registry.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startTokenwatch, type RunningProcess } from '../support/process';
 import { makeTempDir, removeDir } from '../support/temp-dir';
+import { makeTokenFile } from '../support/token-files';
+import { runTokenwatch } from '../support/process';
 
 describe('the daemon binary over HTTP', () => {
   let dir: string;
@@ -82,5 +85,36 @@ describe('the daemon binary over HTTP', () => {
     expect(await health.json()).toMatchObject({ status: 'database-unavailable', database: { ok: false, error: expect.stringContaining('its folder cannot be created') } });
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
+  });
+
+  it('never shows the SMTP password, the Slack token or a token file\'s secret on the page, in /healthz or /metrics', async () => {
+    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const slackToken = `xoxb-${randomBytes(12).toString('hex')}`;
+    const tokenSecret = `sToken-${randomBytes(16).toString('hex')}`;
+    const file = path.join(dir, 'acme.vpptoken');
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+0000');
+    fs.writeFileSync(file, makeTokenFile({ token: tokenSecret, expDate: soon, orgName: 'Acme Main' }));
+    expect((await runTokenwatch(['import', file], env, dir)).code).toBe(0);
+    const secretEnv = {
+      ...env,
+      TOKENWATCH_LOG_LEVEL: 'info',
+      TOKENWATCH_HTTP: '127.0.0.1:0',
+      TOKENWATCH_SMTP_URL: `smtp://mailer:${password}@127.0.0.1:1`,
+      TOKENWATCH_MAIL_TO: 'ops@example.test',
+      SLACK_BOT_TOKEN: slackToken,
+      TOKENWATCH_SLACK_CHANNEL: '#mdm',
+      TOKENWATCH_SLACK_API_URL: 'http://127.0.0.1:1/api/',
+    };
+    daemon = startTokenwatch(['daemon'], secretEnv, dir);
+    await daemon.waitFor(/"event":"scan\.done"/);
+    const url = listeningUrl(daemon);
+    const answers = await Promise.all(['', 'healthz', 'metrics'].map(async (p) => (await fetch(`${url}${p}`)).text()));
+    expect(answers[0]).toContain('Acme Main');
+    expect(answers[2]).toContain('tokenwatch_reminders_retrying{channel="email"} 1');
+    for (const answer of answers) {
+      expect(answer).not.toContain(password);
+      expect(answer).not.toContain(slackToken);
+      expect(answer).not.toContain(tokenSecret);
+    }
   });
 });
