@@ -90,6 +90,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private lastSuccessAt: DateTime | null = null;
   private isScanning = false;
   private readonly scanCounts = { ok: 0, failed: 0 };
+  /** nextRunAfter's answer for the last instant asked (health is polled far more often than scans start). */
+  private nextRunMemo: { since: number; next: DateTime | null } | null = null;
 
   constructor(private readonly options: DaemonOptions) {
     super();
@@ -115,8 +117,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       lastScan: this.lastScan,
       lastSuccessAt: this.lastSuccessAt,
       scanCounts: { ...this.scanCounts },
-      nextScanAt: this.hasLease && since !== null ? nextRunAfter(this.cronSchedule, since) : null,
+      nextScanAt: this.hasLease && since !== null ? this.nextRunAfter(since) : null,
     };
+  }
+
+  private nextRunAfter(since: DateTime): DateTime | null {
+    if (this.nextRunMemo?.since !== since.toMillis()) {
+      this.nextRunMemo = { since: since.toMillis(), next: nextRunAfter(this.cronSchedule, since) };
+    }
+    return this.nextRunMemo.next;
   }
 
   /** Starts the heartbeat: the daemon scans once it holds the lease. */
