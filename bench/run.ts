@@ -6,10 +6,15 @@ import { DateTime } from 'luxon';
 import { fixedClock } from '../src/clock';
 import { parseTokenCsv } from '../src/domain/token-csv';
 import { scan } from '../src/engine/scan';
+import { healthReport } from '../src/http/health';
+import { createMetrics } from '../src/http/metrics';
+import { renderStatusPage } from '../src/http/status-page';
+import { PAGE_TOKEN_LIMIT, buildStatusView } from '../src/http/status-view';
 import { silentLogger } from '../src/log';
 import { createPreviewChannel } from '../src/notify/preview-channel';
 import { openDatabase } from '../src/store/database';
 import { Outbox } from '../src/store/outbox';
+import { RegistryStats } from '../src/store/registry-stats';
 import { TokenRepository } from '../src/store/token-repository';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 100_000);
@@ -60,6 +65,17 @@ async function main(): Promise<void> {
     start = process.hrtime.bigint();
     const second = await scan(deps, now);
     console.log(`${'second scan (nothing new)'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0).padStart(7)} ms   ${second.planned.length} queued`);
+    // What one /metrics scrape and one status page cost on this registry (and its outbox from the scans above).
+    const stats = new RegistryStats(db);
+    const metrics = createMetrics({ clock: fixedClock(now), zone: ZONE, thresholds: [60, 30, 7], stats: () => stats, daemonStatus: () => null });
+    for (const label of ['first /metrics scrape', 'second /metrics scrape']) {
+      start = process.hrtime.bigint();
+      const text = await metrics.render();
+      console.log(`${label.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0).padStart(7)} ms   ${(text.length / 1024).toFixed(0)} KiB`);
+    }
+    const health = healthReport({ daemon: null, database: { isOk: true }, now, zone: ZONE });
+    const page = measure(`status page (${PAGE_TOKEN_LIMIT} soonest of ${ROWS})`, () => renderStatusPage(buildStatusView(stats, health, now, settings.policy)));
+    console.log(`  ${(page.length / 1024).toFixed(0)} KiB of HTML`);
     const rss = process.memoryUsage().rss / 1024 / 1024;
     console.log(`peak-ish RSS ${rss.toFixed(0)} MiB; database ${(fs.statSync(path.join(dir, 'bench.db')).size / 1024 / 1024).toFixed(1)} MiB`);
     db.close();

@@ -60,8 +60,16 @@ export interface Config {
   readonly deliveryBudgetSeconds: number;
   /** How long a daemon's lease lasts without a heartbeat before another daemon may take over. */
   readonly leaseSeconds: number;
+  /** Where the daemon serves /healthz, /metrics and the status page; null when turned off. */
+  readonly httpAddress: ListenAddress | null;
   /** Secret values to redact from every log line and error. */
   readonly secrets: readonly string[];
+}
+
+/** A TCP address to listen on; port 0 lets the system pick a free port. */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
 }
 
 export const DEFAULT_CONFIG_FILE = 'config/tokenwatch.json';
@@ -119,6 +127,25 @@ function smtpUrl(value: string, where: string): string {
     throw new InputError(`${where}: scheme ${quoted(url.protocol)} is not supported (expected smtp:// or smtps://)`);
   }
   return value.trim();
+}
+
+/**
+ * `HOST:PORT` (`127.0.0.1:9412`, `0.0.0.0:9412`, `[::1]:9412`, `localhost:9412`) or `off`. No scheme, no path:
+ * this is where the daemon's own HTTP server listens.
+ */
+export function parseListenAddress(value: string, where: string): ListenAddress | null {
+  const text = value.trim();
+  if (text.toLowerCase() === 'off') return null;
+  const expected = '(expected HOST:PORT such as 127.0.0.1:9412, [::1]:9412 or 0.0.0.0:9412, or "off")';
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  const isIpv6 = match?.[1] !== undefined;
+  const isHostValid = host !== undefined && (isIpv6 ? host.includes(':') : /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host));
+  if (match === null || host === undefined || !isHostValid || !Number.isInteger(port) || port > 65535) {
+    throw new InputError(`${where}: ${quoted(value)} is not a listen address ${expected}`);
+  }
+  return { host, port };
 }
 
 const SETTINGS: readonly Setting<keyof Config>[] = [
@@ -189,6 +216,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
     parse: wholeNumber(1, 86400),
   },
   { key: 'leaseSeconds', env: 'TOKENWATCH_LEASE_SECONDS', file: 'leaseSeconds', fallback: () => '60', parse: wholeNumber(2, 3600) },
+  { key: 'httpAddress', env: 'TOKENWATCH_HTTP', file: 'http', fallback: () => '127.0.0.1:9412', parse: parseListenAddress },
 ];
 
 /** Reads a secret from the file named by `env[variable]`; null when the variable is unset. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configuredChannels, describeConfig, loadConfig, sendWindowPolicy } from '../src/config';
 import { InputError } from '../src/errors';
+import { inputErrorFrom } from './support/input-error';
 import { makeTempDir, removeDir } from './support/temp-dir';
 
 describe('configuration', () => {
@@ -198,4 +199,20 @@ describe('configuration', () => {
       expect(() => load({}, 'bad.json')).toThrow(/^bad\.json: sendWindow: "18:00-18:00" starts where it ends \(expected/);
     });
   });
+  it('serves HTTP on 127.0.0.1:9412 by default, on the address TOKENWATCH_HTTP or the file key "http" names, and not at all when "off"', () => {
+    expect(load().httpAddress).toEqual({ host: '127.0.0.1', port: 9412 });
+    expect(load({ TOKENWATCH_HTTP: '0.0.0.0:8080' }).httpAddress).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(load({ TOKENWATCH_HTTP: '[::1]:0' }).httpAddress).toEqual({ host: '::1', port: 0 });
+    expect(load({ TOKENWATCH_HTTP: 'OFF' }).httpAddress).toBeNull();
+    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ http: 'localhost:9000' }));
+    expect(load({}, 'c.json').httpAddress).toEqual({ host: 'localhost', port: 9000 });
+  });
+
+  it.each(['9412', 'localhost', 'http://127.0.0.1:9412', '127.0.0.1:65536', '127.0.0.1:', ':9412', 'a b:1', '[zz]:1', '-x:1', '127.0.0.1:9412/'])(
+    'refuses the listen address %j in one line naming TOKENWATCH_HTTP',
+    (value) => {
+      const message = inputErrorFrom(() => load({ TOKENWATCH_HTTP: value }));
+      expect(message).toMatch(/^TOKENWATCH_HTTP: .* is not a listen address \(expected HOST:PORT/);
+    },
+  );
 });

@@ -1,12 +1,54 @@
 // The long-running service: holds the lease, scans at start-up and on the cron schedule (never overlapping),
 // retries the outbox between scans, and shuts down cleanly.
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { DateTime } from 'luxon';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
+import { oneLine } from '../errors';
+import { redact, type Logger } from '../log';
 import { deliverDue } from '../engine/deliver';
 import { scan, type ScanDeps, type ScanReport } from '../engine/scan';
 import { Lease } from './lease';
+import { cronSchedule, nextRunAfter, type CronSchedule } from './schedule';
+
+/** How the last finished scan went. Delivery failures do not fail a scan: they stay queued and show in metrics. */
+export interface ScanOutcome {
+  readonly startedAt: DateTime;
+  readonly finishedAt: DateTime;
+  /** Measured with a monotonic timer, not the injected clock. */
+  readonly durationSeconds: number;
+  readonly isOk: boolean;
+  /** Why the scan failed (one line), null when it worked. */
+  readonly error: string | null;
+  readonly queued: number;
+  readonly sent: number;
+  readonly retrying: number;
+  readonly failed: number;
+}
+
+/** What /healthz and /metrics need to know about the daemon, at one instant. Plain data. */
+export interface DaemonStatus {
+  /** This daemon's lease holder id (`host:pid:random`). */
+  readonly holder: string;
+  readonly isLeaseHeld: boolean;
+  /** Who holds the lease now, as the database says (another daemon while this one is on standby); null if nobody. */
+  readonly leaseHolder: string | null;
+  /** When this daemon last took the lease; null while it has not got it. */
+  readonly leaseAcquiredAt: DateTime | null;
+  readonly isScanning: boolean;
+  /** When the most recent scan started (it may still be running). */
+  readonly lastScanStartedAt: DateTime | null;
+  readonly lastScan: ScanOutcome | null;
+  readonly lastSuccessAt: DateTime | null;
+  /** Scans finished since this daemon started, by result. */
+  readonly scanCounts: { readonly ok: number; readonly failed: number };
+  /**
+   * The scheduled run that follows the most recent scan start (or the lease being taken): in the past when a
+   * scheduled scan has not started. Null while on standby.
+   */
+  readonly nextScanAt: DateTime | null;
+}
 
 export interface DaemonEvents {
   'lease:waiting': [holder: string];
@@ -41,9 +83,49 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private isStopping = false;
   private hasLease = false;
   private hasAnnouncedWait = false;
+  private readonly cronSchedule: CronSchedule;
+  private leaseAcquiredAt: DateTime | null = null;
+  private lastScanStartedAt: DateTime | null = null;
+  private lastScan: ScanOutcome | null = null;
+  private lastSuccessAt: DateTime | null = null;
+  private isScanning = false;
+  private readonly scanCounts = { ok: 0, failed: 0 };
+  /** nextRunAfter's answer for the last instant asked (health is polled far more often than scans start). */
+  private nextRunMemo: { since: number; next: DateTime | null } | null = null;
 
   constructor(private readonly options: DaemonOptions) {
     super();
+    this.cronSchedule = cronSchedule(options.schedule, options.zone);
+  }
+
+  /** A snapshot for health and metrics; reads the lease row, never throws. */
+  status(): DaemonStatus {
+    let leaseHolder: string | null = null;
+    try {
+      leaseHolder = this.options.lease.current()?.holder ?? null;
+    } catch {
+      leaseHolder = null; // the database is unavailable: health reports that separately
+    }
+    const since = this.lastScanStartedAt ?? this.leaseAcquiredAt;
+    return {
+      holder: this.options.lease.holder,
+      isLeaseHeld: this.hasLease,
+      leaseHolder,
+      leaseAcquiredAt: this.leaseAcquiredAt,
+      isScanning: this.isScanning,
+      lastScanStartedAt: this.lastScanStartedAt,
+      lastScan: this.lastScan,
+      lastSuccessAt: this.lastSuccessAt,
+      scanCounts: { ...this.scanCounts },
+      nextScanAt: this.hasLease && since !== null ? this.nextRunAfter(since) : null,
+    };
+  }
+
+  private nextRunAfter(since: DateTime): DateTime | null {
+    if (this.nextRunMemo?.since !== since.toMillis()) {
+      this.nextRunMemo = { since: since.toMillis(), next: nextRunAfter(this.cronSchedule, since) };
+    }
+    return this.nextRunMemo.next;
   }
 
   /** Starts the heartbeat: the daemon scans once it holds the lease. */
@@ -66,11 +148,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (isHeld && !this.hasLease) {
       this.hasLease = true;
       this.hasAnnouncedWait = false;
+      this.leaseAcquiredAt = clock.now();
       logger.info('lease.acquired', { holder: lease.holder });
       this.beginWork();
       this.emit('lease:acquired');
     } else if (!isHeld && this.hasLease) {
       this.hasLease = false;
+      this.leaseAcquiredAt = null;
       logger.warn('lease.lost', { holder: lease.current()?.holder ?? null });
       this.emit('lease:lost');
       this.endWork();
@@ -110,8 +194,27 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       return this.running;
     }
     logger.info('scan.started', { reason });
+    const { clock } = this.options;
+    const startedAt = clock.now();
+    const startedMs = performance.now();
+    const finish = (outcome: Omit<ScanOutcome, 'startedAt' | 'finishedAt' | 'durationSeconds'>): void => {
+      this.lastScan = { startedAt, finishedAt: clock.now(), durationSeconds: (performance.now() - startedMs) / 1000, ...outcome };
+      if (outcome.isOk) this.lastSuccessAt = startedAt;
+      this.scanCounts[outcome.isOk ? 'ok' : 'failed'] += 1;
+      this.isScanning = false;
+    };
+    this.lastScanStartedAt = startedAt;
+    this.isScanning = true;
     const work = scan({ ...this.options.scanDeps, shouldStop: () => this.isStopping || !this.hasLease })
       .then((report) => {
+        finish({
+          isOk: true,
+          error: null,
+          queued: report.planned.length,
+          sent: report.delivery.sent,
+          retrying: report.delivery.retrying,
+          failed: report.delivery.failed,
+        });
         logger.info('scan.done', {
           queued: report.planned.length,
           skipped: report.skipped,
@@ -124,6 +227,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       })
       .catch((error: unknown) => {
         const failure = error instanceof Error ? error : new Error(String(error));
+        finish({ isOk: false, error: redact(oneLine(failure), this.options.scanDeps.settings.secrets), queued: 0, sent: 0, retrying: 0, failed: 0 });
         logger.error('scan.failed', { error: failure.message });
         this.emit('scan:failed', failure);
       })

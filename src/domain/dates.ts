@@ -118,3 +118,31 @@ export function relativeDays(days: number): string {
   const unit = count === 1 ? 'day' : 'days';
   return days > 0 ? `in ${count} ${unit}` : `${count} ${unit} ago`;
 }
+
+/**
+ * daysLeft for many expiries at once, cheaper when they are sorted (soonest first): the zone is consulted once per
+ * calendar day crossed rather than once per token. Gives the same answers as daysLeft for any order.
+ */
+export function daysLeftOfSorted(expiries: readonly DateTime[], now: DateTime, zone: string): number[] {
+  const today = now.setZone(zone).startOf('day');
+  const dayStart = (k: number): number => today.plus({ days: k }).toMillis();
+  const result: number[] = [];
+  let day: number | null = null;
+  let start = 0;
+  let end = 0;
+  for (const expiry of expiries) {
+    const at = expiry.toMillis();
+    if (day === null || at < start || at - end > 3 * 86_400_000) {
+      day = daysLeft(expiry, now, zone);
+      start = dayStart(day);
+      end = dayStart(day + 1);
+    }
+    while (at >= end) {
+      day += 1;
+      start = end;
+      end = dayStart(day + 1);
+    }
+    result.push(day);
+  }
+  return result;
+}

@@ -84,7 +84,7 @@ describe('database faults', () => {
     /** Runs tokenwatch in a private mount namespace where `dir` is mounted read-only. */
     function readOnly(args: string[], timeoutSeconds = 0) {
       const command = `mount --bind "${dir}" "${dir}" && mount -o remount,bind,ro "${dir}" && ${timeoutSeconds > 0 ? `timeout --preserve-status -s TERM ${timeoutSeconds} ` : ''}"${process.execPath}" "${BIN}" ${args.join(' ')}`;
-      return spawnSync('unshare', ['-m', 'sh', '-c', command], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' });
+      return spawnSync('unshare', ['-m', 'sh', '-c', command], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', TOKENWATCH_HTTP: '127.0.0.1:0', ...env }, encoding: 'utf8' });
     }
 
     it('a command fails with one line saying the file system is read-only, and the data survives', async () => {

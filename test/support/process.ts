@@ -21,7 +21,8 @@ export interface RunningProcess {
 
 export function startTokenwatch(args: readonly string[], env: Record<string, string>, cwd: string): RunningProcess {
   assertBuilt();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env } });
+  // A free port for the daemon's HTTP server unless the test names one: tests run in parallel.
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', TOKENWATCH_HTTP: '127.0.0.1:0', ...env } });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

@@ -1,7 +1,9 @@
 // `tokenwatch daemon` (what `npm start` runs): scan at start-up and on the schedule until SIGINT or SIGTERM.
 import type { Command } from 'commander';
 import { Daemon } from '../../daemon/daemon';
+import { startStatusServer } from '../../http/server';
 import { DatabaseError } from '../../store/database';
+import { RegistryStats } from '../../store/registry-stats';
 import { Lease, newHolderId } from '../../daemon/lease';
 import type { CliContext } from '../context';
 import { buildScanDeps, describeDelivery } from '../engine-setup';
@@ -13,14 +15,37 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
     .action(async () => {
       const config = ctx.config;
       const logger = ctx.logger;
-      if (!(await waitForDatabase(ctx))) {
+      // HTTP starts first, so that /healthz answers (503) while the database is unavailable, and a taken port stops
+      // the daemon (exit 2) before it touches the registry.
+      let stats: RegistryStats | null = null;
+      let databaseProblem = 'the database is not open yet';
+      let daemon: Daemon | null = null;
+      if (config.httpAddress !== null) {
+        const server = await startStatusServer(config.httpAddress, {
+          clock: ctx.clock,
+          policy: { zone: config.zone, thresholds: config.thresholds, expiredRepeatDays: config.expiredRepeatDays },
+          stats: () => {
+            if (stats === null) throw new Error(databaseProblem);
+            return stats;
+          },
+          daemonStatus: () => daemon?.status() ?? null,
+          logger,
+          secrets: config.secrets,
+        });
+        ctx.onClose(() => server.close());
+        ctx.io.out(`tokenwatch daemon: status page, /healthz and /metrics on ${server.url}`);
+      } else {
+        ctx.io.out('tokenwatch daemon: HTTP is off (TOKENWATCH_HTTP=off): no status page, /healthz or /metrics.');
+      }
+      if (!(await waitForDatabase(ctx, (problem) => (databaseProblem = problem)))) {
         ctx.io.out('tokenwatch daemon: stopped.');
         return;
       }
+      stats = new RegistryStats(ctx.database);
       const deps = buildScanDeps(ctx, ctx.clock);
       const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000);
       const heartbeatMs = Math.max(500, Math.floor((config.leaseSeconds * 1000) / 3));
-      const daemon = new Daemon({
+      const running = new Daemon({
         scanDeps: deps,
         lease,
         schedule: config.schedule,
@@ -30,24 +55,25 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         heartbeatMs,
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
       });
+      daemon = running;
       const tokenCount = ctx.tokens.count();
       ctx.io.out(`tokenwatch daemon: ${tokenCount} tokens in ${config.dbPath}; scans "${config.schedule}" (${config.zone}).`);
       ctx.io.out(`tokenwatch daemon: ${describeDelivery(config)}.`);
       if (tokenCount === 0) {
         ctx.io.out('tokenwatch daemon: no tokens registered yet; add them with "npx tokenwatch import FILE.vpptoken" (see README).');
       }
-      daemon.on('lease:acquired', () => {
-        ctx.io.out(`tokenwatch daemon: next scheduled scan ${daemon.nextRun()?.toISOString() ?? 'unknown'}.`);
+      running.on('lease:acquired', () => {
+        ctx.io.out(`tokenwatch daemon: next scheduled scan ${running.nextRun()?.toISOString() ?? 'unknown'}.`);
       });
-      daemon.on('lease:waiting', (holder) => {
+      running.on('lease:waiting', (holder) => {
         ctx.io.out(`tokenwatch daemon: another daemon (${holder}) sends for this database; waiting to take over.`);
       });
       await new Promise<void>((resolve) => {
         onStopSignal((signal) => {
           logger.info('daemon.stopping', { signal });
-          void daemon.stop().then(resolve);
+          void running.stop().then(resolve);
         });
-        daemon.start();
+        running.start();
       });
       ctx.io.out('tokenwatch daemon: stopped.');
     });
@@ -57,7 +83,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
  * Opens the registry, retrying with a capped backoff while it is unavailable (locked, read-only, folder missing on a
  * volume not mounted yet) instead of exiting into a restart loop. Resolves false when stopped by a signal first.
  */
-async function waitForDatabase(ctx: CliContext): Promise<boolean> {
+async function waitForDatabase(ctx: CliContext, onUnavailable: (problem: string) => void): Promise<boolean> {
   let delayMs = 5000;
   let isStopped = false;
   let wake: (() => void) | null = null;
@@ -72,6 +98,7 @@ async function waitForDatabase(ctx: CliContext): Promise<boolean> {
         return true;
       } catch (error) {
         if (!(error instanceof DatabaseError)) throw error;
+        onUnavailable(error.message);
         ctx.io.err(`tokenwatch daemon: ${error.message}; retrying in ${delayMs / 1000}s`);
         ctx.logger.error('database.unavailable', { error: error.message, retryInSeconds: delayMs / 1000 });
       }

@@ -1,0 +1,95 @@
+// GET /healthz: is this daemon alive and doing its job? A pure function of the daemon's status, the database check
+// and the time. 503 when the database cannot be read, the last scan failed, or a scheduled scan is overdue.
+import type { DateTime } from 'luxon';
+import type { DaemonStatus } from '../daemon/daemon';
+
+/** How late a scheduled scan may start before health reports it overdue. */
+export const OVERDUE_GRACE_SECONDS = 300;
+
+export type DatabaseCheck = { readonly isOk: true } | { readonly isOk: false; readonly error: string };
+
+export interface HealthInput {
+  /** Null while the daemon has not started (it is still waiting for the database). */
+  readonly daemon: DaemonStatus | null;
+  readonly database: DatabaseCheck;
+  readonly now: DateTime;
+  readonly zone: string;
+  readonly overdueGraceSeconds?: number;
+}
+
+/**
+ * `ok`: holds the lease and scans on time. `standby`: another daemon holds the lease; this one waits to take over
+ * (200: it is healthy, and restarting it would not help). `starting`: no lease decision yet. The others are 503.
+ */
+export type HealthStatus = 'ok' | 'standby' | 'starting' | 'database-unavailable' | 'scan-failed' | 'scan-overdue';
+
+export interface HealthReport {
+  readonly statusCode: 200 | 503;
+  readonly body: {
+    readonly status: HealthStatus;
+    readonly time: string;
+    readonly database: { readonly ok: boolean; readonly error?: string };
+    readonly lease: { readonly held: boolean; readonly holder: string | null; readonly self: string | null };
+    readonly scanning: boolean;
+    readonly lastScan: {
+      readonly startedAt: string;
+      readonly finishedAt: string;
+      readonly durationSeconds: number;
+      readonly result: 'ok' | 'failed';
+      readonly error: string | null;
+      readonly queued: number;
+      readonly sent: number;
+      readonly retrying: number;
+      readonly failed: number;
+    } | null;
+    readonly lastSuccessfulScanAt: string | null;
+    readonly nextScanAt: string | null;
+    readonly overdue: boolean;
+  };
+}
+
+export function healthReport(input: HealthInput): HealthReport {
+  const { daemon, database, now, zone } = input;
+  const iso = (at: DateTime | null | undefined): string | null => (at == null ? null : at.setZone(zone).toISO());
+  const grace = (input.overdueGraceSeconds ?? OVERDUE_GRACE_SECONDS) * 1000;
+  const isOverdue = daemon !== null && daemon.isLeaseHeld && daemon.nextScanAt !== null && now.toMillis() > daemon.nextScanAt.toMillis() + grace;
+  const lastScan = daemon?.lastScan ?? null;
+
+  let status: HealthStatus;
+  if (!database.isOk) status = 'database-unavailable';
+  else if (daemon === null) status = 'starting';
+  else if (daemon.isLeaseHeld && lastScan !== null && !lastScan.isOk) status = 'scan-failed';
+  else if (isOverdue) status = 'scan-overdue';
+  else if (daemon.isLeaseHeld) status = 'ok';
+  else if (daemon.leaseHolder !== null && daemon.leaseHolder !== daemon.holder) status = 'standby';
+  else status = 'starting';
+
+  const isHealthy = status === 'ok' || status === 'standby' || status === 'starting';
+  return {
+    statusCode: isHealthy ? 200 : 503,
+    body: {
+      status,
+      time: iso(now) ?? '',
+      database: database.isOk ? { ok: true } : { ok: false, error: database.error },
+      lease: { held: daemon?.isLeaseHeld ?? false, holder: daemon?.leaseHolder ?? null, self: daemon?.holder ?? null },
+      scanning: daemon?.isScanning ?? false,
+      lastScan:
+        lastScan === null
+          ? null
+          : {
+              startedAt: iso(lastScan.startedAt) ?? '',
+              finishedAt: iso(lastScan.finishedAt) ?? '',
+              durationSeconds: Math.round(lastScan.durationSeconds * 1000) / 1000,
+              result: lastScan.isOk ? 'ok' : 'failed',
+              error: lastScan.error,
+              queued: lastScan.queued,
+              sent: lastScan.sent,
+              retrying: lastScan.retrying,
+              failed: lastScan.failed,
+            },
+      lastSuccessfulScanAt: iso(daemon?.lastSuccessAt),
+      nextScanAt: iso(daemon?.nextScanAt),
+      overdue: isOverdue,
+    },
+  };
+}

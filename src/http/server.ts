@@ -1,0 +1,153 @@
+// The daemon's HTTP edge on node:http (no framework): GET /healthz, GET /metrics and the status page at GET /.
+// Read-only: it never writes to the registry. Each request reads the database and the daemon's status afresh.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../clock';
+import type { ListenAddress } from '../config';
+import type { DaemonStatus } from '../daemon/daemon';
+import type { DuePolicy } from '../domain/due-reminders';
+import { InputError, errorCode, oneLine } from '../errors';
+import type { Logger } from '../log';
+import type { RegistryStats } from '../store/registry-stats';
+import { healthReport, type DatabaseCheck } from './health';
+import { createMetrics } from './metrics';
+import { renderStatusPage } from './status-page';
+import { buildStatusView } from './status-view';
+
+export interface StatusServerSources {
+  readonly clock: Clock;
+  readonly policy: DuePolicy;
+  /** The registry figures; throws while the database is unavailable. */
+  readonly stats: () => RegistryStats;
+  /** Null while the daemon has not started (it waits for the database). */
+  readonly daemonStatus: () => DaemonStatus | null;
+  readonly logger: Logger;
+  /** Secret values to keep out of every response (errors are shown on the page and in /healthz). */
+  readonly secrets?: readonly string[];
+}
+
+export interface StatusServer {
+  /** `http://127.0.0.1:9412/`: where it listens (the real port when 0 was asked for). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** `127.0.0.1:9412` or `[::1]:9412`. */
+export function formatAddress(address: ListenAddress): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  // The page needs nothing but its own inline CSS; even an escaping mistake could not run a script.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+/** Starts listening; a taken or unusable address is an InputError naming it (the daemon exits 2). */
+export async function startStatusServer(address: ListenAddress, sources: StatusServerSources): Promise<StatusServer> {
+  const metrics = createMetrics({
+    clock: sources.clock,
+    zone: sources.policy.zone,
+    thresholds: sources.policy.thresholds,
+    stats: sources.stats,
+    daemonStatus: sources.daemonStatus,
+  });
+  const redactSecrets = (text: string): string =>
+    (sources.secrets ?? []).filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[redacted]'), text);
+
+  const checkDatabase = (): DatabaseCheck => {
+    try {
+      sources.stats().ping();
+      return { isOk: true };
+    } catch (error) {
+      return { isOk: false, error: redactSecrets(oneLine(error)) };
+    }
+  };
+  const health = () =>
+    healthReport({ daemon: sources.daemonStatus(), database: checkDatabase(), now: sources.clock.now(), zone: sources.policy.zone });
+
+  const send = (res: http.ServerResponse, isHead: boolean, status: number, type: string, body: string): void => {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(isHead ? undefined : body);
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const isHead = req.method === 'HEAD';
+    if (req.method !== 'GET' && !isHead) {
+      res.setHeader('allow', 'GET, HEAD');
+      send(res, false, 405, 'text/plain; charset=utf-8', 'method not allowed (expected GET or HEAD)\n');
+      return;
+    }
+    if (path === '/healthz') {
+      const report = health();
+      send(res, isHead, report.statusCode, 'application/json; charset=utf-8', `${redactSecrets(JSON.stringify(report.body, null, 2))}\n`);
+    } else if (path === '/metrics') {
+      send(res, isHead, 200, metrics.contentType, await metrics.render());
+    } else if (path === '/') {
+      const report = health();
+      let stats: RegistryStats;
+      try {
+        stats = sources.stats();
+        stats.ping();
+      } catch (error) {
+        const message = `tokenwatch: the registry database is unavailable (${redactSecrets(oneLine(error))})\n`;
+        send(res, isHead, 503, 'text/plain; charset=utf-8', message);
+        return;
+      }
+      const page = renderStatusPage(buildStatusView(stats, report, sources.clock.now(), sources.policy));
+      send(res, isHead, 200, 'text/html; charset=utf-8', redactSecrets(page));
+    } else {
+      send(res, isHead, 404, 'text/plain; charset=utf-8', 'not found (expected /, /healthz or /metrics)\n');
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      sources.logger.error('http.failed', { path: req.url ?? '', error: redactSecrets(oneLine(error)) });
+      if (!res.headersSent) send(res, false, 500, 'text/plain; charset=utf-8', 'internal error (see the daemon log)\n');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => reject(listenError(address, error));
+    server.once('error', onError);
+    server.listen({ host: address.host, port: address.port }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (error) => sources.logger.error('http.error', { error: oneLine(error) }));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${formatAddress({ host: address.host, port })}/`;
+  sources.logger.info('http.listening', { url });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listenError(address: ListenAddress, error: Error): Error {
+  const where = `HTTP address ${formatAddress(address)} (TOKENWATCH_HTTP)`;
+  switch (errorCode(error)) {
+    case 'EADDRINUSE':
+      return new InputError(`${where}: already in use by another process (expected a free port, or "off" to serve no HTTP)`);
+    case 'EACCES':
+      return new InputError(`${where}: not allowed to listen there (expected a port above 1023, or "off")`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new InputError(`${where}: no such address on this host (expected e.g. 127.0.0.1:9412 or 0.0.0.0:9412, or "off")`);
+    default:
+      return new InputError(`${where}: cannot listen (${oneLine(error)})`);
+  }
+}

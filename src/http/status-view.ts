@@ -1,0 +1,138 @@
+// What the status page shows, gathered from the registry and the daemon's status at one instant. Plain data in, plain
+// data out: the HTML is rendered from it by status-page.ts.
+import type { DateTime } from 'luxon';
+import { daysLeft, formatDate } from '../domain/dates';
+import type { AlertKey, DuePolicy } from '../domain/due-reminders';
+import { nextReminder } from '../domain/next-reminder';
+import { TOKEN_KIND_LABELS } from '../domain/token';
+import { isMuted, tokenState, type TokenState } from '../domain/token-state';
+import type { RegistryStats, StateCounts } from '../store/registry-stats';
+import type { HealthReport } from './health';
+
+/** At most this many tokens on the page (the soonest-expiring); the rest are counted, `tokenwatch list` shows all. */
+export const PAGE_TOKEN_LIMIT = 500;
+const RECENT_DELIVERIES = 12;
+
+export interface TokenRowView {
+  readonly name: string;
+  readonly kind: string;
+  readonly state: TokenState;
+  readonly expires: string;
+  readonly daysLeft: number;
+  /** Share of the token's 12 months still ahead, 0 to 1. */
+  readonly fractionLeft: number;
+  readonly nextReminder: string;
+  readonly lastSent: string | null;
+}
+
+export interface DeliveryView {
+  readonly when: string;
+  readonly token: string;
+  readonly alert: string;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly isSent: boolean;
+  readonly error: string | null;
+}
+
+export interface StatusView {
+  readonly generatedAt: string;
+  readonly zone: string;
+  readonly health: { readonly status: string; readonly isHealthy: boolean; readonly summary: string };
+  readonly counts: StateCounts;
+  readonly total: number;
+  readonly tokens: readonly TokenRowView[];
+  readonly recent: readonly DeliveryView[];
+}
+
+/** `t30` → "30-day reminder", `expired+7` → "expired alert (+7 days)". */
+export function alertLabel(alert: AlertKey): string {
+  const threshold = /^t(\d+)$/.exec(alert);
+  if (threshold !== null) return `${threshold[1]}-day reminder`;
+  if (alert === 'expired') return 'expired alert';
+  const repeat = /^expired\+(\d+)$/.exec(alert);
+  if (repeat !== null) return `expired alert (+${repeat[1]} days)`;
+  if (alert === 'renewed') return 'renewal confirmation';
+  return alert;
+}
+
+const dateTime = (at: DateTime, zone: string): string => at.setZone(zone).toFormat('yyyy-MM-dd HH:mm');
+
+/** The share of the 12 months before `expiresAt` that is still ahead at `now`. */
+export function fractionOfYearLeft(expiresAt: DateTime, now: DateTime, zone: string): number {
+  const start = expiresAt.setZone(zone).minus({ months: 12 });
+  const span = expiresAt.toMillis() - start.toMillis();
+  return Math.min(1, Math.max(0, (expiresAt.toMillis() - now.toMillis()) / span));
+}
+
+export function buildStatusView(stats: RegistryStats, health: HealthReport, now: DateTime, policy: DuePolicy): StatusView {
+  const { zone } = policy;
+  return stats.readConsistently(() => {
+    const tokens = stats.soonestTokens(PAGE_TOKEN_LIMIT);
+    const decided = stats.decidedAlerts(tokens);
+    const lastSent = stats.lastSent(tokens);
+    return {
+      generatedAt: dateTime(now, zone),
+      zone,
+      health: { status: health.body.status, isHealthy: health.statusCode === 200, summary: healthSummary(health, zone) },
+      counts: stats.countByState(now, zone, policy.thresholds),
+      total: stats.tokenCount(),
+      tokens: tokens.map((token) => {
+        const next = nextReminder(token, decided.get(token.id) ?? new Set(), now, policy);
+        const sent = lastSent.get(token.id);
+        let nextText: string;
+        if (isMuted(token, now)) nextText = token.mutedUntil === null ? 'muted' : `muted until ${formatDate(token.mutedUntil, zone)}`;
+        else if (next === null) nextText = 'none';
+        else nextText = `${alertLabel(next.alert)} ${next.isDueNow ? 'at the next scan' : `on ${formatDate(next.dueAt, zone)}`}`;
+        return {
+          name: token.name,
+          kind: TOKEN_KIND_LABELS[token.kind],
+          state: tokenState(token.expiresAt, now, zone, token.thresholds ?? policy.thresholds),
+          expires: formatDate(token.expiresAt, zone),
+          daysLeft: daysLeft(token.expiresAt, now, zone),
+          fractionLeft: fractionOfYearLeft(token.expiresAt, now, zone),
+          nextReminder: nextText,
+          lastSent: sent === undefined ? null : `${alertLabel(sent.alert)}, ${formatDate(sent.at, zone)} (${sent.channel})`,
+        };
+      }),
+      recent: stats.recentDeliveries(RECENT_DELIVERIES).map((d) => ({
+        when: dateTime(d.at, zone),
+        token: d.tokenName,
+        alert: alertLabel(d.alert),
+        channel: d.channel,
+        recipient: d.recipient,
+        isSent: d.status === 'sent',
+        error: d.lastError,
+      })),
+    };
+  });
+}
+
+function healthSummary(health: HealthReport, zone: string): string {
+  const body = health.body;
+  const at = (iso: string | null): string => (iso === null ? 'none yet' : iso.slice(0, 16).replace('T', ' '));
+  const parts: string[] = [];
+  switch (body.status) {
+    case 'ok':
+      parts.push('Sending: this daemon holds the lease');
+      break;
+    case 'standby':
+      parts.push('Standby: another daemon sends for this database');
+      break;
+    case 'starting':
+      parts.push('Starting');
+      break;
+    case 'database-unavailable':
+      parts.push(`Database unavailable: ${body.database.error ?? 'unknown error'}`);
+      break;
+    case 'scan-failed':
+      parts.push(`Last scan failed: ${body.lastScan?.error ?? 'unknown error'}`);
+      break;
+    case 'scan-overdue':
+      parts.push('A scheduled scan is overdue');
+      break;
+  }
+  if (body.lastScan !== null) parts.push(`last scan ${at(body.lastScan.startedAt)} (${body.lastScan.result}, ${body.lastScan.durationSeconds.toFixed(1)} s)`);
+  if (body.nextScanAt !== null) parts.push(`next scan ${at(body.nextScanAt)}`);
+  return `${parts.join(' · ')} (${zone})`;
+}
