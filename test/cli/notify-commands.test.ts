@@ -324,6 +324,7 @@ describe('notify commands through the CLI', () => {
       const lines = result.stdout.split('\n');
       expect(lines[0]).toMatch(/^config\s+ok\s+zone Europe\/Paris, schedule "0 9 \* \* \*", thresholds 60,30,7$/);
       expect(lines).toContain('secrets   SMTP URL set, Slack token set');
+      expect(lines).toContain('sending   digest above 3 per recipient, any time, HTTP on 127.0.0.1:9412');
       expect(result.stdout).toMatch(/^database\s+ok\s+.*tokenwatch\.db \(1 tokens\)$/m);
       expect(result.stdout).toMatch(/^smtp\s+ok$/m);
       expect(result.stdout).toMatch(/^slack\s+ok$/m);
@@ -331,6 +332,12 @@ describe('notify commands through the CLI', () => {
       expect(result.stdout).not.toContain(SLACK_TOKEN);
       expect(slack.callsTo('auth.test')).toHaveLength(1);
       expect(smtp.messages).toHaveLength(0);
+    });
+
+    it('shows the send window, what bypasses it and a disabled HTTP server on its sending line', async () => {
+      Object.assign(cli.env, { TOKENWATCH_SEND_WINDOW: '08:00-18:00', TOKENWATCH_SEND_DAYS: 'mon-fri', TOKENWATCH_DIGEST_MIN: '0', TOKENWATCH_HTTP: 'off' });
+      const result = await cli.run('doctor');
+      expect(result.stdout).toMatch(/^sending   one message per token, window 08:00-18:00 mon,tue,wed,thu,fri \(at once: expired,smallest\), HTTP off$/m);
     });
 
     it('reports smtp failed and exits 1 when nothing listens at the SMTP URL', async () => {

@@ -1,6 +1,6 @@
 // `tokenwatch doctor`: one line per check (config, database, SMTP, Slack, outbox) with ok/failed and why.
 import type { Command } from 'commander';
-import { configuredChannels, describeConfig } from '../../config';
+import { configuredChannels, describeConfig, type Config } from '../../config';
 import { oneLine } from '../../errors';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
@@ -29,6 +29,7 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
       const shown = describeConfig(config);
       report('config', null, `zone ${config.zone}, schedule "${config.schedule}", thresholds ${config.thresholds.join(',')}`);
       ctx.io.out(`secrets   SMTP URL ${shown['smtpUrl'] === 'not set' ? 'not set' : 'set'}, Slack token ${String(shown['slackToken'])}`);
+      ctx.io.out(`sending   ${describeSending(config, shown)}`);
       let outbox: Outbox | null = null;
       try {
         const db = ctx.database;
@@ -67,4 +68,15 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
       }
       if (failures > 0) result.exitCode = 1;
     });
+}
+
+/** Digests, the send window and the HTTP address, as one line. */
+function describeSending(config: Config, shown: Record<string, unknown>): string {
+  const digests = config.digestMin === 0 ? 'one message per token' : `digest above ${config.digestMin} per recipient`;
+  const window =
+    config.sendWindow === null
+      ? 'any time'
+      : `window ${String(shown['sendWindow'])} ${String(shown['sendDays'])} (at once: ${String(shown['sendWindowBypass'])})`;
+  const http = config.httpAddress === null ? 'HTTP off' : `HTTP on ${config.httpAddress.host}:${config.httpAddress.port}`;
+  return `${digests}, ${window}, ${http}`;
 }
