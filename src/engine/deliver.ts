@@ -25,21 +25,46 @@ export interface DeliverOptions {
   readonly secrets: readonly string[];
   /** Asked before each send; true stops taking new work (shutdown). */
   readonly shouldStop?: () => boolean;
+  /** Outbox rows read at a time; the queue is drained batch after batch. 1000 by default. */
+  readonly batchSize?: number;
 }
 
+const DEFAULT_BATCH_SIZE = 1000;
+
+/**
+ * Delivers every due outbox row, reading the queue in batches so that memory stays bounded however much is due.
+ * Each row is tried at most once per call; a channel that was rate-limited is held back for the rest of the call.
+ * The loop ends when a batch brings no row it has not tried yet.
+ */
 export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
-  const byChannel = new Map<string, OutboxEntry[]>();
-  for (const entry of options.outbox.due(options.clock.now())) {
-    const list = byChannel.get(entry.channel) ?? [];
-    list.push(entry);
-    byChannel.set(entry.channel, list);
+  const heldBack = new Set<string>();
+  const tried = new Set<number>();
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  while (options.shouldStop?.() !== true) {
+    const batch = options.outbox.due(options.clock.now(), batchSize, [...heldBack]);
+    const byChannel = new Map<string, OutboxEntry[]>();
+    for (const entry of batch) {
+      if (tried.has(entry.id)) continue;
+      tried.add(entry.id);
+      const list = byChannel.get(entry.channel) ?? [];
+      list.push(entry);
+      byChannel.set(entry.channel, list);
+    }
+    if (byChannel.size === 0) break;
+    await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report, heldBack)));
+    if (batch.length < batchSize) break;
   }
-  await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report)));
   return report;
 }
 
-async function deliverChannel(name: string, entries: readonly OutboxEntry[], options: DeliverOptions, report: DeliveryReport): Promise<void> {
+async function deliverChannel(
+  name: string,
+  entries: readonly OutboxEntry[],
+  options: DeliverOptions,
+  report: DeliveryReport,
+  heldBack: Set<string>,
+): Promise<void> {
   const { outbox, clock, logger } = options;
   const channel = options.channels.get(name);
   for (const entry of entries) {
@@ -73,7 +98,10 @@ async function deliverChannel(name: string, entries: readonly OutboxEntry[], opt
         report.retrying += 1;
         logger.warn('delivery.retrying', { ...fields, error: message, attempt: entry.attempts + 1, retryAt: retryAt.toISO() });
         // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
-        if (isRateLimited) return;
+        if (isRateLimited) {
+          heldBack.add(name);
+          return;
+        }
       }
     }
   }

@@ -155,11 +155,12 @@ export class Outbox {
     );
   }
 
-  /** Pending deliveries whose next attempt has come, oldest first. */
-  due(now: DateTime, limit = 1000): OutboxEntry[] {
+  /** Pending deliveries whose next attempt has come, oldest first, leaving out the channels in `exceptChannels`. */
+  due(now: DateTime, limit = 1000, exceptChannels: readonly string[] = []): OutboxEntry[] {
+    const except = exceptChannels.length === 0 ? '' : ` AND channel NOT IN (${exceptChannels.map(() => '?').join(', ')})`;
     const rows = this.sql(
-      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-    ).all(now.toMillis(), limit) as OutboxRow[];
+      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?${except} ORDER BY next_attempt_at, id LIMIT ?`,
+    ).all(now.toMillis(), ...exceptChannels, limit) as OutboxRow[];
     return rows.map(toEntry);
   }
 
