@@ -1,0 +1,67 @@
+// Times a scan of one registry: `tokenwatch scan --dry-run --at …` as a whole process, the same dry run in-process,
+// then one real in-process scan that records the due reminders in the outbox and hands them to a channel.
+import path from 'node:path';
+import type { DateTime } from 'luxon';
+import { dryRun, scan } from '../src/engine/scan';
+import { acceptingChannel, openScanDeps } from './engine-deps';
+import { ZONE } from './registry';
+import { elapsedMs, median, runTimed } from './timing';
+
+export const CLI = path.resolve(__dirname, '../src/cli/main.js');
+
+export interface ScanTiming {
+  /** Median wall time of the whole `scan --dry-run` process. */
+  readonly processMs: number;
+  /** Median in-process dry run (decides what is due; records nothing). */
+  readonly dryRunMs: number;
+  /** One real scan in-process: decide, record in the outbox, deliver to an accepting channel. */
+  readonly scanMs: number;
+  readonly due: number;
+}
+
+/**
+ * Environment for the CLI on a bench registry, run in the registry's folder (so no config/tokenwatch.json of the
+ * developer's is read); logs silenced.
+ */
+export function cliEnv(file: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    TOKENWATCH_DB: file,
+    TOKENWATCH_TZ: ZONE,
+    TOKENWATCH_LOG_LEVEL: 'silent',
+    TOKENWATCH_PREVIEW_DIR: path.join(path.dirname(file), 'preview'),
+    TOKENWATCH_STEPS_DIR: path.join(path.dirname(file), 'steps'),
+    ...extra,
+  };
+}
+
+export async function timeScans(file: string, at: DateTime, runs: number): Promise<ScanTiming> {
+  const processTimes: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const result = await runTimed(process.execPath, [CLI, 'scan', '--dry-run', '--json', '--at', at.toISO() ?? ''], cliEnv(file), path.dirname(file));
+    if (result.code !== 0) throw new Error(`scan --dry-run exited ${String(result.code)}: ${result.stderr.trim()}`);
+    processTimes.push(result.ms);
+  }
+
+  const email = acceptingChannel('email');
+  const deps = openScanDeps(file, new Map([['email', email]]), at);
+  try {
+    const dryRunTimes: number[] = [];
+    let due = 0;
+    for (let run = 0; run < runs + 1; run += 1) {
+      const start = process.hrtime.bigint();
+      due = dryRun(deps, at).length;
+      if (run > 0) dryRunTimes.push(elapsedMs(start)); // the first run warms up the JIT and SQLite's page cache
+    }
+    const start = process.hrtime.bigint();
+    const report = await scan(deps, at);
+    const scanMs = elapsedMs(start);
+    if (report.planned.length !== due || email.accepted() !== due) {
+      throw new Error(`scan queued ${report.planned.length} and sent ${email.accepted()}, expected ${due}`);
+    }
+    return { processMs: median(processTimes), dryRunMs: median(dryRunTimes), scanMs, due };
+  } finally {
+    deps.db.close();
+  }
+}
