@@ -25,11 +25,11 @@ export interface DeliverOptions {
   readonly secrets: readonly string[];
   /** Asked before each send; true stops taking new work (shutdown). */
   readonly shouldStop?: () => boolean;
-  /** Outbox rows read at a time; the queue is drained batch after batch. 1000 by default. */
+  /** Outbox rows read (and their messages held) at a time; the queue is drained batch after batch. 100 by default. */
   readonly batchSize?: number;
 }
 
-const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_BATCH_SIZE = 100;
 
 /**
  * Delivers every due outbox row, reading the queue in batches so that memory stays bounded however much is due.

@@ -59,12 +59,19 @@ interface Plan {
 
 /** Decides what is due at `now` for every token that can be due. Reads only; records nothing. */
 export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): Plan[] {
+  return [...eachPlan(deps, now)];
+}
+
+/**
+ * The plans one at a time, each message rendered only when it is asked for: a scan records each plan before the
+ * next is made, so a thousand rendered reminders are never held at once (the daemon's memory stays small).
+ */
+function* eachPlan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): Generator<Plan> {
   const { policy, templates } = deps.settings;
-  const plans: Plan[] = [];
   for (const token of deps.tokens.dueCandidates(now, globalHorizon(now, policy.thresholds))) {
     const decided = deps.outbox.decidedAlerts(token.id, token.expiresAt);
     const renewal = planRenewal(token, decided, now, policy, templates);
-    if (renewal !== null) plans.push(renewal);
+    if (renewal !== null) yield renewal;
     const decision = whatIsDue(token, decided, now, policy);
     if (decision.send === null && decision.skip.length === 0) continue;
     const reminder: Reminder | null =
@@ -77,14 +84,13 @@ export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>,
             daysLeft: decision.send.daysLeft,
             zone: policy.zone,
           };
-    plans.push({
+    yield {
       token,
       alert: decision.send?.alert ?? null,
       message: reminder === null ? null : renderReminder(reminder, templates),
       skip: decision.skip,
-    });
+    };
   }
-  return plans;
 }
 
 function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy, templates?: StepTemplates): Plan | null {
@@ -133,7 +139,7 @@ function deliveriesFor(token: Token, message: RenderedReminder, settings: ScanSe
 
 /** Shows what a scan at `now` would send, recording nothing. */
 export function dryRun(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): PlannedReminder[] {
-  return planScan(deps, now).flatMap((plan) =>
+  return [...eachPlan(deps, now)].flatMap((plan) =>
     plan.alert === null || plan.message === null
       ? []
       : [
@@ -154,7 +160,7 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
   let skipped = 0;
   /** Reminders recorded as failed at once because they have no recipient at all. */
   let unroutable = 0;
-  for (const plan of planScan(deps, now)) {
+  for (const plan of eachPlan(deps, now)) {
     try {
       const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, settings);
       const isNew = outbox.record(
