@@ -93,4 +93,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'an index of failed deliveries, so doctor and retry do not read the whole outbox',
+    sql: `
+      -- The outbox keeps every reminder ever sent: after a year of a large registry it holds millions of rows, of
+      -- which a handful failed. doctor (permanentFailures) and retry (requeueFailed, unroutedFailures) read only those.
+      CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';
+    `,
+  },
 ];
