@@ -153,30 +153,75 @@ export function dryRun(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, n
   );
 }
 
+/** Plans recorded per write transaction: one commit per hundred tokens rather than per token. */
+const RECORD_BATCH = 100;
+
+/** What recording one plan did: its deliveries and whether its alert was new, or why it failed. */
+type Recorded =
+  | { readonly plan: Plan; readonly deliveries: readonly NewDelivery[]; readonly isNew: boolean }
+  | { readonly plan: Plan; readonly error: string };
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** Records one plan (its own savepoint inside the batch's transaction); a failure is returned, not thrown. */
+function recordPlan(deps: ScanDeps, plan: Plan, now: DateTime): Recorded {
+  try {
+    const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, deps.settings);
+    const isNew = deps.outbox.record(
+      {
+        tokenId: plan.token.id,
+        tokenName: plan.token.name,
+        expiresAt: plan.token.expiresAt,
+        queue: plan.alert === null ? null : { alert: plan.alert, deliveries },
+        skip: plan.skip,
+      },
+      now,
+    );
+    if (plan.alert === RENEWED_ALERT || plan.skip.includes(RENEWED_ALERT)) deps.tokens.clearRenewalPending(plan.token.id);
+    return { plan, deliveries, isNew };
+  } catch (error) {
+    return { plan, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** One scan: records every due reminder in the outbox before sending, then delivers what is due there. */
 export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Promise<ScanReport> {
-  const { outbox, tokens, logger, settings } = deps;
+  const { outbox, logger, settings } = deps;
   const planned: PlannedReminder[] = [];
   let skipped = 0;
   /** Reminders recorded as failed at once because they have no recipient at all. */
   let unroutable = 0;
-  for (const plan of eachPlan(deps, now)) {
+  for (const batch of chunks(eachPlan(deps, now), RECORD_BATCH)) {
+    let results: Recorded[];
     try {
-      const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, settings);
-      const isNew = outbox.record(
-        {
-          tokenId: plan.token.id,
-          tokenName: plan.token.name,
-          expiresAt: plan.token.expiresAt,
-          queue: plan.alert === null ? null : { alert: plan.alert, deliveries },
-          skip: plan.skip,
-        },
-        now,
-      );
-      if (plan.alert === RENEWED_ALERT || plan.skip.includes(RENEWED_ALERT)) tokens.clearRenewalPending(plan.token.id);
+      results = outbox.inTransaction(() => batch.map((plan) => recordPlan(deps, plan, now)));
+    } catch (error) {
+      // The batch could not be committed (e.g. the database stayed locked): nothing of it was recorded.
+      const message = error instanceof Error ? error.message : String(error);
+      results = batch.map((plan) => ({ plan, error: message }));
+    }
+    // Reported only once committed, so that the logs never tell of a decision that was rolled back.
+    for (const result of results) {
+      const { plan } = result;
+      if ('error' in result) {
+        // One token's failure never stops the scan.
+        logger.error('scan.token_failed', { token: plan.token.name, error: result.error });
+        continue;
+      }
       skipped += plan.skip.length;
       for (const alert of plan.skip) logger.info('reminder.skipped', { token: plan.token.name, alert, reason: 'superseded' });
-      if (plan.alert !== null && plan.message !== null && isNew) {
+      if (plan.alert !== null && plan.message !== null && result.isNew) {
+        const { deliveries } = result;
         planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.message.subject, routes: deliveries });
         logger.info('reminder.queued', {
           token: plan.token.name,
@@ -189,9 +234,6 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
           logger.error('delivery.failed', { token: plan.token.name, alert: plan.alert, channel: failed.channel, error: failed.failure });
         }
       }
-    } catch (error) {
-      // One token's failure never stops the scan.
-      logger.error('scan.token_failed', { token: plan.token.name, error: error instanceof Error ? error.message : String(error) });
     }
   }
   const delivery = await deliverDue({

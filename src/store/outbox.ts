@@ -97,6 +97,14 @@ export class Outbox {
     return statement;
   }
 
+  /**
+   * Runs `work` in one write transaction (BEGIN IMMEDIATE), so that a scan commits many decisions at once; each
+   * `record` inside it becomes a savepoint, so one failed record is rolled back alone.
+   */
+  inTransaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   /** Alerts already decided (queued or skipped) for a token's expiry cycle. */
   decidedAlerts(tokenId: number, expiresAt: DateTime): Set<AlertKey> {
     const rows = this.sql('SELECT alert FROM reminder_decisions WHERE token_id = ? AND expires_at = ?').all(
