@@ -9,6 +9,8 @@ import { median, residentMemory, runTimed, sleep } from './timing';
 
 export interface DaemonMemory {
   readonly tokens: number;
+  /** Node options the daemon ran with ('' for none). */
+  readonly nodeFlags: string;
   /** Reminders its start-up scan delivered (per channel). */
   readonly delivered: number;
   /** Resident memory once idle after the start-up scan. */
@@ -20,7 +22,7 @@ export interface DaemonMemory {
 const SETTLE_MS = 3000;
 const START_TIMEOUT_MS = 120_000;
 
-export async function measureDaemon(file: string, tokens: number): Promise<DaemonMemory> {
+export async function measureDaemon(file: string, tokens: number, nodeFlags: readonly string[] = []): Promise<DaemonMemory> {
   const smtp = await startSmtpSink();
   const slack = await startSlackSink();
   const env = cliEnv(file, {
@@ -29,7 +31,7 @@ export async function measureDaemon(file: string, tokens: number): Promise<Daemo
     SLACK_BOT_TOKEN: 'xoxb-bench',
     TOKENWATCH_SLACK_API_URL: slack.url,
   });
-  const child = spawn(process.execPath, [CLI, 'daemon'], { env, cwd: path.dirname(file), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, CLI, 'daemon'], { env, cwd: path.dirname(file), stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     const scanned = new Promise<void>((resolve, reject) => {
       let buffer = '';
@@ -48,7 +50,7 @@ export async function measureDaemon(file: string, tokens: number): Promise<Daemo
     await sleep(SETTLE_MS);
     const memory = residentMemory(child.pid ?? -1);
     if (memory === null) throw new Error('daemon memory: /proc/PID/status is not readable (Linux only)');
-    return { tokens, delivered: Math.min(smtp.count(), slack.count()), idleRssMb: memory.rssMb, peakRssMb: memory.peakMb };
+    return { tokens, nodeFlags: nodeFlags.join(' '), delivered: Math.min(smtp.count(), slack.count()), idleRssMb: memory.rssMb, peakRssMb: memory.peakMb };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));

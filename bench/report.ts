@@ -21,7 +21,8 @@ export interface BenchResults {
   /** Largest size's scan time over the smallest's (goal: under 1.5); null with fewer than two sizes. */
   readonly ratio: { readonly process: number; readonly dryRun: number; readonly scan: number } | null;
   readonly delivery: DeliveryResult | null;
-  readonly daemon: DaemonMemory | null;
+  /** The daemon as `node dist/src/cli/main.js daemon` runs it, then with --optimize-for-size (as `npm start`). */
+  readonly daemon: readonly DaemonMemory[];
   readonly listStartupMs: number | null;
 }
 
@@ -60,10 +61,11 @@ export function tableRows(results: BenchResults): string[][] {
     rows.push(['  email to local SMTP server', `${d.email.perSecond.toFixed(0)} msg/s`, '']);
     rows.push(['  Slack to local Web API server', `${d.slack.perSecond.toFixed(0)} msg/s`, '']);
   }
-  if (results.daemon !== null) {
-    const n = results.daemon.tokens.toLocaleString('en-US');
-    rows.push([`idle daemon RSS, ${n} tokens`, mb(results.daemon.idleRssMb), '< 80 MiB']);
-    rows.push([`peak daemon RSS (start-up scan), ${n} tokens`, mb(results.daemon.peakRssMb), '']);
+  for (const daemon of results.daemon) {
+    const n = daemon.tokens.toLocaleString('en-US');
+    const flags = daemon.nodeFlags === '' ? '' : ` (${daemon.nodeFlags})`;
+    rows.push([`idle daemon RSS, ${n} tokens${flags}`, mb(daemon.idleRssMb), '< 80 MiB']);
+    rows.push([`peak daemon RSS (start-up scan)${flags}`, mb(daemon.peakRssMb), '']);
   }
   if (results.listStartupMs !== null) rows.push(['tokenwatch list start-up (small registry)', ms(results.listStartupMs), '< 300 ms']);
   return rows;

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { measureDaemon, measureListStartup } from './daemon-memory';
+import { measureDaemon, measureListStartup, type DaemonMemory } from './daemon-memory';
 import { measureDelivery } from './delivery';
 import { buildRegistry, ZONE } from './registry';
 import { machine, printTable, writeJson, type BenchResults, type SizeResult } from './report';
@@ -80,15 +80,21 @@ async function main(): Promise<void> {
       delivery = await measureDelivery(dir, deliveries, at);
     }
 
-    let daemon: BenchResults['daemon'] = null;
+    const daemon: DaemonMemory[] = [];
     if (daemonTokens > 0) {
       if (daemonFile === null) {
         daemonFile = path.join(dir, 'daemon.db');
         log(`building a registry of ${daemonTokens} tokens for the daemon…`);
         buildRegistry(daemonFile, { size: daemonTokens, due: Math.min(due, daemonTokens), at });
       }
-      log(`measuring the daemon's memory with ${daemonTokens} tokens…`);
-      daemon = await measureDaemon(daemonFile, daemonTokens);
+      for (const flags of [[], ['--optimize-for-size']]) {
+        log(`measuring the daemon's memory with ${daemonTokens} tokens ${flags.join(' ')}…`);
+        // Each daemon gets an untouched copy: its start-up scan records what it sends.
+        const copy = path.join(dir, `daemon-${daemon.length}.db`);
+        fs.copyFileSync(daemonFile, copy);
+        daemon.push(await measureDaemon(copy, daemonTokens, flags));
+        fs.rmSync(copy, { force: true });
+      }
     }
 
     log('timing tokenwatch list on a small registry…');
