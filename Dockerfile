@@ -17,5 +17,5 @@ COPY config ./config
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "--optimize-for-size", "dist/src/cli/main.js"]
 CMD ["daemon"]
