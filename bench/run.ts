@@ -1,87 +1,124 @@
-// `npm run bench`: measures speed and memory of the hot paths on a temporary database. Prints, asserts nothing.
+// `npm run bench`: speed and memory of tokenwatch on temporary registries. Prints a table and writes the same figures
+// as JSON; asserts nothing (the test suite never times anything).
+//
+//   BENCH_SIZES=1000,100000,1000000   registry sizes (each with BENCH_DUE due tokens)
+//   BENCH_DUE=1000                    due tokens in every registry
+//   BENCH_DELIVERIES=10000            reminders delivered to local SMTP and Slack servers (0 skips)
+//   BENCH_DAEMON_TOKENS=100000        registry size for the daemon's memory (0 skips)
+//   BENCH_RUNS=5                      runs per timing (the median is reported)
+//   BENCH_OUT=bench/results/latest.json
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { fixedClock } from '../src/clock';
-import { parseTokenCsv } from '../src/domain/token-csv';
-import { scan } from '../src/engine/scan';
-import { healthReport } from '../src/http/health';
-import { createMetrics } from '../src/http/metrics';
-import { renderStatusPage } from '../src/http/status-page';
-import { PAGE_TOKEN_LIMIT, buildStatusView } from '../src/http/status-view';
-import { silentLogger } from '../src/log';
-import { createPreviewChannel } from '../src/notify/preview-channel';
-import { openDatabase } from '../src/store/database';
-import { Outbox } from '../src/store/outbox';
-import { RegistryStats } from '../src/store/registry-stats';
-import { TokenRepository } from '../src/store/token-repository';
+import { measureDaemon, measureListStartup, type DaemonMemory } from './daemon-memory';
+import { measureDelivery } from './delivery';
+import { timeHttp } from './http-timing';
+import { buildRegistry, ZONE } from './registry';
+import { machine, printTable, writeJson, type BenchResults, type SizeResult } from './report';
+import { timeScans } from './scan-timing';
 
-const ROWS = Number(process.env['BENCH_ROWS'] ?? 100_000);
-const ZONE = 'Europe/Paris';
+function numbers(name: string, fallback: string): number[] {
+  const text = process.env[name] ?? fallback;
+  const values = text.split(',').map((part) => Number(part.trim().replace(/_/g, '')));
+  if (values.some((value) => !Number.isInteger(value) || value < 0)) {
+    throw new Error(`${name}: ${JSON.stringify(text)} (expected whole numbers separated by commas)`);
+  }
+  return values;
+}
 
-function measure<T>(label: string, work: () => T): T {
-  const heapBefore = process.memoryUsage().heapUsed;
-  const start = process.hrtime.bigint();
-  const result = work();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-  console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(7)} ms   heap ${heapMb >= 0 ? '+' : ''}${heapMb.toFixed(1)} MiB`);
-  return result;
+function number(name: string, fallback: number): number {
+  const [value] = numbers(name, String(fallback));
+  return value ?? fallback;
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
 }
 
 async function main(): Promise<void> {
+  const sizes = numbers('BENCH_SIZES', '1000,100000,1000000').sort((a, b) => a - b);
+  const due = number('BENCH_DUE', 1000);
+  const deliveries = number('BENCH_DELIVERIES', 10_000);
+  const daemonTokens = number('BENCH_DAEMON_TOKENS', 100_000);
+  const runs = Math.max(1, number('BENCH_RUNS', 5));
+  const out = process.env['BENCH_OUT'] ?? path.join('bench', 'results', 'latest.json');
+  // The instant every registry is built for and scanned at: now, so that the daemon (on the real clock) sees it too.
+  const at = DateTime.now().setZone(ZONE).startOf('minute').toUTC();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenwatch-bench-'));
-  const now = DateTime.fromISO('2027-01-01T09:00:00', { zone: ZONE }).toUTC();
   try {
-    const lines = ['name,expires,apple_id,org_group,email,slack_channel,kind'];
-    for (let i = 0; i < ROWS; i += 1) {
-      const expires = now.plus({ days: 10 + (i % 3000) }).setZone(ZONE).toISODate();
-      lines.push(`Token ${i},${expires},admin${i}@example.com,Global / Org ${i % 50},ops@example.com,#mdm,vpp`);
+    const sizeResults: SizeResult[] = [];
+    let import100kMs: number | null = null;
+    let daemonFile: string | null = null;
+    for (const size of sizes) {
+      const file = path.join(dir, `registry-${size}.db`);
+      log(`building a registry of ${size} tokens (${Math.min(due, size)} due)…`);
+      const built = buildRegistry(file, { size, due: Math.min(due, size), at });
+      if (built.firstBatchRows >= 100_000 && import100kMs === null) import100kMs = built.firstBatchMs;
+      if (size === daemonTokens) {
+        // The scans below record what they send; the daemon gets an untouched copy.
+        daemonFile = path.join(dir, 'daemon.db');
+        fs.copyFileSync(file, daemonFile);
+      }
+      log(`timing scans of ${size} tokens…`);
+      sizeResults.push({ size, buildMs: built.buildMs, scan: await timeScans(file, at, runs) });
+      fs.rmSync(file, { force: true });
     }
-    const csv = `${lines.join('\n')}\n`;
-    console.log(`tokenwatch bench: ${ROWS} tokens, node ${process.version}, ${os.cpus().length} cpus`);
-    const inputs = measure(`parse CSV (${ROWS} rows)`, () => parseTokenCsv('bench.csv', csv, ZONE, now));
-    const db = openDatabase(path.join(dir, 'bench.db'));
-    const tokens = new TokenRepository(db);
-    measure(`import into SQLite (one transaction)`, () => tokens.addMany(inputs, now));
-    const outbox = new Outbox(db);
-    const channels = new Map([['preview', createPreviewChannel({ dir: path.join(dir, 'preview'), from: 'bench@example.com', emailTo: [], logger: silentLogger })]]);
-    const settings = {
-      policy: { zone: ZONE, thresholds: [60, 30, 7], expiredRepeatDays: 7 },
-      routing: { mailTo: [], slackChannel: null },
-      enabled: { email: false, slack: false, preview: true },
-      retry: { baseSeconds: 60, maxSeconds: 3600 },
-      secrets: [],
-      digestMin: 3,
-      sendWindow: null,
-    };
-    const deps = { tokens, outbox, channels, clock: fixedClock(now), logger: silentLogger, settings };
-    const candidates = measure('due candidates query', () => tokens.dueCandidates(now, now.plus({ days: 61 })).length);
-    console.log(`  ${candidates} of ${ROWS} tokens can be due`);
-    let start = process.hrtime.bigint();
-    const first = await scan(deps, now);
-    console.log(`${'first scan (queue + preview delivery)'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0).padStart(7)} ms   ${first.planned.length} queued, ${first.skipped} skipped`);
-    start = process.hrtime.bigint();
-    const second = await scan(deps, now);
-    console.log(`${'second scan (nothing new)'.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0).padStart(7)} ms   ${second.planned.length} queued`);
-    // What one /metrics scrape and one status page cost on this registry (and its outbox from the scans above).
-    const stats = new RegistryStats(db);
-    const metrics = createMetrics({ clock: fixedClock(now), zone: ZONE, thresholds: [60, 30, 7], stats: () => stats, daemonStatus: () => null });
-    for (const label of ['first /metrics scrape', 'second /metrics scrape']) {
-      start = process.hrtime.bigint();
-      const text = await metrics.render();
-      console.log(`${label.padEnd(44)} ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0).padStart(7)} ms   ${(text.length / 1024).toFixed(0)} KiB`);
+    const smallest = sizeResults[0];
+    const largest = sizeResults[sizeResults.length - 1];
+    const ratio =
+      smallest === undefined || largest === undefined || smallest === largest
+        ? null
+        : {
+            process: largest.scan.processMs / smallest.scan.processMs,
+            dryRun: largest.scan.dryRunMs / smallest.scan.dryRunMs,
+            scan: largest.scan.scanMs / smallest.scan.scanMs,
+          };
+
+    let delivery: BenchResults['delivery'] = null;
+    if (deliveries > 0) {
+      log(`delivering ${deliveries} reminders to local SMTP and Slack servers…`);
+      delivery = await measureDelivery(dir, deliveries, at);
     }
-    const health = healthReport({ daemon: null, database: { isOk: true }, now, zone: ZONE });
-    const page = measure(`status page (${PAGE_TOKEN_LIMIT} soonest of ${ROWS})`, () => renderStatusPage(buildStatusView(stats, health, now, settings.policy)));
-    console.log(`  ${(page.length / 1024).toFixed(0)} KiB of HTML`);
-    const rss = process.memoryUsage().rss / 1024 / 1024;
-    console.log(`peak-ish RSS ${rss.toFixed(0)} MiB; database ${(fs.statSync(path.join(dir, 'bench.db')).size / 1024 / 1024).toFixed(1)} MiB`);
-    db.close();
+
+    const daemon: DaemonMemory[] = [];
+    if (daemonTokens > 0) {
+      if (daemonFile === null) {
+        daemonFile = path.join(dir, 'daemon.db');
+        log(`building a registry of ${daemonTokens} tokens for the daemon…`);
+        buildRegistry(daemonFile, { size: daemonTokens, due: Math.min(due, daemonTokens), at });
+      }
+      for (const flags of [[], ['--optimize-for-size']]) {
+        log(`measuring the daemon's memory with ${daemonTokens} tokens ${flags.join(' ')}…`);
+        // Each daemon gets an untouched copy: its start-up scan records what it sends.
+        const copy = path.join(dir, `daemon-${daemon.length}.db`);
+        fs.copyFileSync(daemonFile, copy);
+        daemon.push(await measureDaemon(copy, daemonTokens, flags));
+        fs.rmSync(copy, { force: true });
+      }
+    }
+
+    let http: BenchResults['http'] = null;
+    if (daemonFile !== null) {
+      log(`timing a /metrics scrape and the status page with ${daemonTokens} tokens…`);
+      http = await timeHttp(daemonFile, daemonTokens, at);
+    }
+
+    log('timing tokenwatch list on a small registry…');
+    const small = path.join(dir, 'small.db');
+    buildRegistry(small, { size: 20, due: 5, at });
+    const listStartupMs = await measureListStartup(small, Math.max(runs, 7));
+
+    const results: BenchResults = { machine: machine(), due, sizes: sizeResults, import100kMs, ratio, delivery, daemon, http, listStartupMs };
+    printTable(results, (line) => process.stdout.write(`${line}\n`));
+    writeJson(results, out);
+    log(`figures written to ${out}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

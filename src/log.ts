@@ -1,5 +1,5 @@
 // Structured log lines (one JSON object per line on stderr) with secrets redacted.
-import pino from 'pino';
+import type pinoModule from 'pino';
 
 export type LogFields = Record<string, unknown>;
 
@@ -32,6 +32,9 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
+  // Loaded on first use: commands that log nothing (list, show…) start faster without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pino = require('pino') as typeof pinoModule;
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
   const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
   const base = pino(

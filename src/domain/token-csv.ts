@@ -61,12 +61,23 @@ export function parseTokenCsv(label: string, text: string, zone: string, addedAt
   if (rows.length > MAX_CSV_ROWS) throw new InputError(`${label}: ${rows.length} rows (expected at most ${MAX_CSV_ROWS})`);
 
   const seen = new Map<string, number>();
+  const indexOf = new Map<string, number>(columns.map((column, index) => [column, index]));
+  // A registry of many tokens has few distinct dates: each is parsed once (DateTimes are immutable, so sharing is safe).
+  const dates = new Map<string, DateTime>();
+  const parseDate = (text: string, what: string): DateTime => {
+    let parsed = dates.get(text);
+    if (parsed === undefined) {
+      parsed = parseDateInput(text, zone, what);
+      dates.set(text, parsed);
+    }
+    return parsed;
+  };
   return rows.map(({ record, info }) => {
     const line = info.lines;
     const where = (column: string): string => `${label} line ${line}: ${column}`;
     const cell = (column: Column): string | null => {
-      const index = columns.indexOf(column);
-      const value = index < 0 ? undefined : record[index];
+      const index = indexOf.get(column);
+      const value = index === undefined ? undefined : record[index];
       return value === undefined || value === '' ? null : value;
     };
     const optional = <T>(column: Column, parse: (value: string, what: string) => T): T | null => {
@@ -82,8 +93,8 @@ export function parseTokenCsv(label: string, text: string, zone: string, addedAt
     if ((expires === null) === (downloaded === null)) {
       throw new InputError(`${label} line ${line}: give exactly one of expires and downloaded`);
     }
-    const downloadedAt = downloaded === null ? null : parseDateInput(downloaded, zone, where('downloaded'));
-    const expiresAt = downloadedAt === null ? parseDateInput(expires ?? '', zone, where('expires')) : expiryFromDownload(downloadedAt, zone);
+    const downloadedAt = downloaded === null ? null : parseDate(downloaded, where('downloaded'));
+    const expiresAt = downloadedAt === null ? parseDate(expires ?? '', where('expires')) : expiryFromDownload(downloadedAt, zone);
     return {
       name,
       kind: optional('kind', parseKind) ?? 'vpp',

@@ -38,9 +38,17 @@ export interface DeliverOptions {
   readonly shouldStop?: () => boolean;
   /** After this many seconds the pass takes no new sends; the rest stays queued for the next pass. */
   readonly budgetSeconds?: number;
+  /** Outbox rows read (and their messages held) at a time; the queue is drained batch after batch. 1000 by default. */
+  readonly batchSize?: number;
 }
 
-/** Most reminders in one digest message per channel (the outbox hands out at most 1000 rows per pass anyway). */
+/**
+ * Rows read per batch. Digests are formed within a batch, so this is also the most reminders (of all channels) one
+ * digest round can carry; a recipient with more due at once gets one digest per batch.
+ */
+const DEFAULT_BATCH_SIZE = 1000;
+
+/** Most reminders in one digest message per channel (Slack's Block Kit limits). */
 const DIGEST_MAX_TOKENS: Readonly<Record<string, number>> = { slack: SLACK_DIGEST_MAX_TOKENS };
 
 /** One message to send: a reminder on its own, or a digest of several for the same recipient. */
@@ -48,16 +56,31 @@ type Unit =
   | { readonly kind: 'single'; readonly entry: OutboxEntry }
   | { readonly kind: 'digest'; readonly recipient: string; readonly entries: readonly OutboxEntry[]; readonly part: DigestPart };
 
+/**
+ * Delivers every due outbox row, reading the queue in batches so that memory stays bounded however much is due.
+ * Each row is tried at most once per call; a channel that was rate-limited is held back for the rest of the call,
+ * and once the budget is spent no new send starts. The loop ends when a batch brings no row it has not tried yet.
+ */
 export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
-  const byChannel = new Map<string, OutboxEntry[]>();
-  for (const entry of options.outbox.due(options.clock.now())) {
-    const list = byChannel.get(entry.channel) ?? [];
-    list.push(entry);
-    byChannel.set(entry.channel, list);
-  }
+  const heldBack = new Set<string>();
+  const tried = new Set<number>();
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const budget = startDeliveryBudget(options.budgetSeconds);
-  await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report, budget)));
+  while (options.shouldStop?.() !== true && !budget.isSpent()) {
+    const batch = options.outbox.due(options.clock.now(), batchSize, [...heldBack]);
+    const byChannel = new Map<string, OutboxEntry[]>();
+    for (const entry of batch) {
+      if (tried.has(entry.id)) continue;
+      tried.add(entry.id);
+      const list = byChannel.get(entry.channel) ?? [];
+      list.push(entry);
+      byChannel.set(entry.channel, list);
+    }
+    if (byChannel.size === 0) break;
+    await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report, budget, heldBack)));
+    if (batch.length < batchSize) break;
+  }
   if (budget.isSpent()) {
     const left = options.outbox.due(options.clock.now()).length;
     if (left > 0) options.logger.warn('delivery.budget_spent', { budgetSeconds: options.budgetSeconds, leftQueued: left });
@@ -101,6 +124,7 @@ async function deliverChannel(
   options: DeliverOptions,
   report: DeliveryReport,
   budget: DeliveryBudget,
+  heldBack: Set<string>,
 ): Promise<void> {
   const { outbox, clock, logger } = options;
   const channel = options.channels.get(name);
@@ -146,7 +170,10 @@ async function deliverChannel(
         const attempt = Math.max(...rows.map((row) => row.attempts)) + 1;
         logger.warn(unit.kind === 'single' ? 'delivery.retrying' : 'digest.retrying', { ...fields, error: text, attempt, retryAt: retryAt.toISO() });
         // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
-        if (error instanceof RetryLaterError) return;
+        if (error instanceof RetryLaterError) {
+          heldBack.add(name);
+          return;
+        }
       }
     }
   }

@@ -69,12 +69,19 @@ interface Plan {
 
 /** Decides what is due at `now` for every token that can be due. Reads only; records nothing. */
 export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): Plan[] {
+  return [...eachPlan(deps, now)];
+}
+
+/**
+ * The plans one at a time, each message rendered only when it is asked for: a scan records each plan before the
+ * next is made, so a thousand rendered reminders are never held at once (the daemon's memory stays small).
+ */
+function* eachPlan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): Generator<Plan> {
   const { policy, templates } = deps.settings;
-  const plans: Plan[] = [];
   for (const token of deps.tokens.dueCandidates(now, globalHorizon(now, policy.thresholds))) {
     const decided = deps.outbox.decidedAlerts(token.id, token.expiresAt);
     const renewal = planRenewal(token, decided, now, policy, templates);
-    if (renewal !== null) plans.push(renewal);
+    if (renewal !== null) yield renewal;
     const decision = whatIsDue(token, decided, now, policy);
     if (decision.send === null && decision.skip.length === 0) continue;
     const reminder: Reminder | null =
@@ -87,15 +94,14 @@ export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>,
             daysLeft: decision.send.daysLeft,
             zone: policy.zone,
           };
-    plans.push({
+    yield {
       token,
       alert: decision.send?.alert ?? null,
       reminder,
       message: reminder === null ? null : renderReminder(reminder, templates),
       skip: decision.skip,
-    });
+    };
   }
-  return plans;
 }
 
 function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy, templates?: StepTemplates): Plan | null {
@@ -154,7 +160,7 @@ function firstAttempt(plan: Plan, settings: ScanSettings, now: DateTime): DateTi
 
 /** Shows what a scan at `now` would send, recording nothing. */
 export function dryRun(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): PlannedReminder[] {
-  return planScan(deps, now).flatMap((plan) => {
+  return [...eachPlan(deps, now)].flatMap((plan) => {
     if (plan.alert === null || plan.message === null) return [];
     const at = firstAttempt(plan, deps.settings, now);
     return [
@@ -169,34 +175,79 @@ export function dryRun(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, n
   });
 }
 
+/** Plans recorded per write transaction: one commit per hundred tokens rather than per token. */
+const RECORD_BATCH = 100;
+
+/** What recording one plan did: its deliveries and whether its alert was new, or why it failed. */
+type Recorded =
+  | { readonly plan: Plan; readonly deliveries: readonly NewDelivery[]; readonly isNew: boolean; readonly notBefore: DateTime }
+  | { readonly plan: Plan; readonly error: string };
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** Records one plan (its own savepoint inside the batch's transaction); a failure is returned, not thrown. */
+function recordPlan(deps: ScanDeps, plan: Plan, now: DateTime): Recorded {
+  try {
+    const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, deps.settings);
+    const notBefore = firstAttempt(plan, deps.settings, now);
+    const isNew = deps.outbox.record(
+      {
+        tokenId: plan.token.id,
+        tokenName: plan.token.name,
+        expiresAt: plan.token.expiresAt,
+        queue:
+          plan.alert === null
+            ? null
+            : { alert: plan.alert, deliveries, notBefore, ...(plan.reminder === null ? {} : { reminder: plan.reminder }) },
+        skip: plan.skip,
+      },
+      now,
+    );
+    if (plan.alert === RENEWED_ALERT || plan.skip.includes(RENEWED_ALERT)) deps.tokens.clearRenewalPending(plan.token.id);
+    return { plan, deliveries, isNew, notBefore };
+  } catch (error) {
+    return { plan, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** One scan: records every due reminder in the outbox before sending, then delivers what is due there. */
 export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Promise<ScanReport> {
-  const { outbox, tokens, logger, settings } = deps;
+  const { outbox, logger, settings } = deps;
   const planned: PlannedReminder[] = [];
   let skipped = 0;
   /** Reminders recorded as failed at once because they have no recipient at all. */
   let unroutable = 0;
-  for (const plan of planScan(deps, now)) {
+  for (const batch of chunks(eachPlan(deps, now), RECORD_BATCH)) {
+    let results: Recorded[];
     try {
-      const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, settings);
-      const notBefore = firstAttempt(plan, settings, now);
-      const isNew = outbox.record(
-        {
-          tokenId: plan.token.id,
-          tokenName: plan.token.name,
-          expiresAt: plan.token.expiresAt,
-          queue:
-            plan.alert === null
-              ? null
-              : { alert: plan.alert, deliveries, notBefore, ...(plan.reminder === null ? {} : { reminder: plan.reminder }) },
-          skip: plan.skip,
-        },
-        now,
-      );
-      if (plan.alert === RENEWED_ALERT || plan.skip.includes(RENEWED_ALERT)) tokens.clearRenewalPending(plan.token.id);
+      results = outbox.inTransaction(() => batch.map((plan) => recordPlan(deps, plan, now)));
+    } catch (error) {
+      // The batch could not be committed (e.g. the database stayed locked): nothing of it was recorded.
+      const message = error instanceof Error ? error.message : String(error);
+      results = batch.map((plan) => ({ plan, error: message }));
+    }
+    // Reported only once committed, so that the logs never tell of a decision that was rolled back.
+    for (const result of results) {
+      const { plan } = result;
+      if ('error' in result) {
+        // One token's failure never stops the scan.
+        logger.error('scan.token_failed', { token: plan.token.name, error: result.error });
+        continue;
+      }
       skipped += plan.skip.length;
       for (const alert of plan.skip) logger.info('reminder.skipped', { token: plan.token.name, alert, reason: 'superseded' });
-      if (plan.alert !== null && plan.message !== null && isNew) {
+      if (plan.alert !== null && plan.message !== null && result.isNew) {
+        const { deliveries, notBefore } = result;
         const waitsUntil = notBefore > now ? notBefore : null;
         planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.message.subject, routes: deliveries, ...(waitsUntil === null ? {} : { waitsUntil }) });
         logger.info('reminder.queued', {
@@ -211,9 +262,6 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
           logger.error('delivery.failed', { token: plan.token.name, alert: plan.alert, channel: failed.channel, error: failed.failure });
         }
       }
-    } catch (error) {
-      // One token's failure never stops the scan.
-      logger.error('scan.token_failed', { token: plan.token.name, error: error instanceof Error ? error.message : String(error) });
     }
   }
   const delivery = await deliverDue({

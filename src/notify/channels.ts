@@ -2,9 +2,14 @@
 import { configuredChannels, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
-import { createEmailChannel } from './email-channel';
-import { createPreviewChannel } from './preview-channel';
-import { createSlackChannel } from './slack-channel';
+
+// Each channel module is loaded when its channel is created, not when the CLI starts: nodemailer and @slack/web-api
+// take a few hundred milliseconds to load, which commands such as `list` never need.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const emailChannels = (): typeof import('./email-channel') => require('./email-channel') as typeof import('./email-channel');
+const slackChannels = (): typeof import('./slack-channel') => require('./slack-channel') as typeof import('./slack-channel');
+const previewChannels = (): typeof import('./preview-channel') => require('./preview-channel') as typeof import('./preview-channel');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function createChannels(config: Config, logger: Logger): Map<string, Channel> {
   const enabled = configuredChannels(config);
@@ -13,13 +18,16 @@ export function createChannels(config: Config, logger: Logger): Map<string, Chan
   // socket wait); longer waits are left to the outbox's backoff.
   const timeoutMs = config.sendTimeoutSeconds * 1000;
   if (config.smtpUrl !== null) {
-    channels.set('email', createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom, pool: true, logger, timeoutMs }));
+    channels.set('email', emailChannels().createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom, pool: true, logger, timeoutMs }));
   }
   if (config.slackToken !== null) {
-    channels.set('slack', createSlackChannel({ token: config.slackToken, apiUrl: config.slackApiUrl, logger, timeoutMs }));
+    channels.set('slack', slackChannels().createSlackChannel({ token: config.slackToken, apiUrl: config.slackApiUrl, logger, timeoutMs }));
   }
   if (enabled.preview) {
-    channels.set('preview', createPreviewChannel({ dir: config.previewDir, from: config.mailFrom, emailTo: config.mailTo, logger }));
+    channels.set(
+      'preview',
+      previewChannels().createPreviewChannel({ dir: config.previewDir, from: config.mailFrom, emailTo: config.mailTo, logger }),
+    );
   }
   return channels;
 }

@@ -114,4 +114,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN digest_id INTEGER REFERENCES digests (id);
     `,
   },
+  {
+    version: 4,
+    description: 'an index of failed deliveries, so doctor and retry do not read the whole outbox',
+    sql: `
+      -- The outbox keeps every reminder ever sent: after a year of a large registry it holds millions of rows, of
+      -- which a handful failed. doctor (permanentFailures) and retry (requeueFailed, unroutedFailures) read only those.
+      CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';
+    `,
+  },
 ];

@@ -122,6 +122,14 @@ export class Outbox {
     return statement;
   }
 
+  /**
+   * Runs `work` in one write transaction (BEGIN IMMEDIATE), so that a scan commits many decisions at once; each
+   * `record` inside it becomes a savepoint, so one failed record is rolled back alone.
+   */
+  inTransaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   /** Alerts already decided (queued or skipped) for a token's expiry cycle. */
   decidedAlerts(tokenId: number, expiresAt: DateTime): Set<AlertKey> {
     const rows = this.sql('SELECT alert FROM reminder_decisions WHERE token_id = ? AND expires_at = ?').all(
@@ -182,11 +190,12 @@ export class Outbox {
     );
   }
 
-  /** Pending deliveries whose next attempt has come, oldest first. */
-  due(now: DateTime, limit = 1000): OutboxEntry[] {
+  /** Pending deliveries whose next attempt has come, oldest first, leaving out the channels in `exceptChannels`. */
+  due(now: DateTime, limit = 1000, exceptChannels: readonly string[] = []): OutboxEntry[] {
+    const except = exceptChannels.length === 0 ? '' : ` AND channel NOT IN (${exceptChannels.map(() => '?').join(', ')})`;
     const rows = this.sql(
-      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-    ).all(now.toMillis(), limit) as OutboxRow[];
+      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?${except} ORDER BY next_attempt_at, id LIMIT ?`,
+    ).all(now.toMillis(), ...exceptChannels, limit) as OutboxRow[];
     return rows.map(toEntry);
   }
 

@@ -138,23 +138,41 @@ export class TokenRepository {
         inputs.map((input, index) => {
           this.assertFree(input.name, input.fingerprint, inputs.length > 1 ? index : null);
           const expiresAt = input.expiresAt.toMillis();
-          const result = insert.run({
+          const row: Omit<TokenRow, 'id'> = {
             name: input.name,
             kind: input.kind,
-            orgName: input.orgName,
-            expiresAt,
-            addedAt: input.addedAt.toMillis(),
-            appleId: input.appleId,
-            orgGroup: input.orgGroup,
+            org_name: input.orgName,
+            expires_at: expiresAt,
+            added_at: input.addedAt.toMillis(),
+            apple_id: input.appleId,
+            org_group: input.orgGroup,
             email: input.email === null ? null : JSON.stringify(input.email),
-            slackChannel: input.slackChannel,
+            slack_channel: input.slackChannel,
             thresholds: input.thresholds === null ? null : JSON.stringify(input.thresholds),
-            watchFrom: watchFrom(expiresAt, input.thresholds),
             notes: input.notes,
             fingerprint: input.fingerprint,
+            muted_at: null,
+            muted_until: null,
+            renewal_pending: 0,
+          };
+          const result = insert.run({
+            name: row.name,
+            kind: row.kind,
+            orgName: row.org_name,
+            expiresAt,
+            addedAt: row.added_at,
+            appleId: row.apple_id,
+            orgGroup: row.org_group,
+            email: row.email,
+            slackChannel: row.slack_channel,
+            thresholds: row.thresholds,
+            watchFrom: watchFrom(expiresAt, input.thresholds),
+            notes: row.notes,
+            fingerprint: row.fingerprint,
             at: atMs,
           });
-          const token = this.getById(Number(result.lastInsertRowid));
+          // The row as inserted (a new token is never muted nor waiting for a renewal), without reading it back.
+          const token = toToken({ id: Number(result.lastInsertRowid), ...row });
           history.run(token.id, token.name, 'added', atMs, JSON.stringify(snapshot(token)));
           return token;
         }),
@@ -362,12 +380,12 @@ export class TokenRepository {
 
   private assertFree(name: string | null, fingerprint: string | null, index: number | null, exceptId?: number): void {
     const where = index === null ? '' : ` (entry ${index + 1})`;
-    if (name !== null && this.findByName(name) !== null) {
+    if (name !== null && this.sql('SELECT 1 FROM tokens WHERE name = ?').get(name) !== undefined) {
       throw new InputError(`token ${quoted(name)}${where}: a token with this name is already registered (expected a new name; see "tokenwatch list")`);
     }
     if (fingerprint !== null) {
-      const existing = this.findByFingerprint(fingerprint);
-      if (existing !== null && existing.id !== exceptId) {
+      const existing = this.sql('SELECT id, name FROM tokens WHERE fingerprint = ?').get(fingerprint) as { id: number; name: string } | undefined;
+      if (existing !== undefined && existing.id !== exceptId) {
         throw new InputError(`token file${where}: already registered as "${existing.name}" (same SHA-256 fingerprint ${fingerprint.slice(0, 12)}…)`);
       }
     }

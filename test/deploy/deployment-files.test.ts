@@ -87,8 +87,11 @@ describe('the Dockerfile', () => {
     expect(instructionsOf(runtime, 'USER')).toEqual(['node']);
     expect(instructionsOf(runtime, 'VOLUME')).toEqual(['["/app/data"]']);
     expect(instructionsOf(runtime, 'WORKDIR')).toEqual(['/app']);
-    expect(instructionsOf(runtime, 'ENTRYPOINT')).toEqual(['["node", "dist/src/cli/main.js"]']);
-    expect(instructionsOf(runtime, 'CMD')).toEqual(['["daemon"]']);
+    // ENTRYPOINT + CMD run exactly what `npm start` runs.
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const [entrypoint = '[]'] = instructionsOf(runtime, 'ENTRYPOINT');
+    const [cmd = '[]'] = instructionsOf(runtime, 'CMD');
+    expect([...(JSON.parse(entrypoint) as string[]), ...(JSON.parse(cmd) as string[])].join(' ')).toBe(pkg.scripts['start']);
     // The default registry path (data/tokenwatch.db, relative to /app) lies on that volume.
     expect(knownEnvironmentVariables()).toContain('TOKENWATCH_DB');
     expect(instructionsOf(runtime, 'ENV').join(' ')).not.toContain('TOKENWATCH_DB');

@@ -126,4 +126,44 @@ describe('the outbox under delivery failures', () => {
     engine.clock.advance({ minutes: 1 });
     expect((await retry()).sent).toBe(1);
   });
+
+  it('delivers everything due in one pass even when it spans several outbox batches', async () => {
+    for (let i = 0; i < 5; i += 1) engine.tokens.add(tokenInput(`T${i}`, `2027-01-${15 + i}T10:00`), engine.clock.now());
+    const report = await scan(engine.deps); // queues 5 reminders: 2 emails and 1 Slack post each
+    expect(report.delivery.sent).toBe(15);
+    expect(engine.outbox.countPending()).toBe(0);
+
+    for (let i = 0; i < 5; i += 1) engine.tokens.add(tokenInput(`U${i}`, `2027-01-${15 + i}T11:00`), engine.clock.now());
+    await scan({ ...engine.deps, channels: new Map() }); // no channel configured: all 15 wait for a retry
+    engine.clock.advance({ minutes: 1 });
+    const batched = await deliverDue({ ...retryOptions(), batchSize: 2 });
+    expect(batched).toEqual({ sent: 15, retrying: 0, failed: 0 });
+    expect(engine.outbox.countPending()).toBe(0);
+    expect(smtp.messages).toHaveLength(20);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(10);
+  });
+
+  it('holds back a rate-limited channel for the rest of the pass while the other channel drains batch after batch', async () => {
+    for (let i = 0; i < 4; i += 1) engine.tokens.add(tokenInput(`T${i}`, `2027-01-${15 + i}T10:00`), engine.clock.now());
+    slack.script({ method: 'chat.postMessage', status: 429, retryAfter: 30 });
+    await scan({ ...engine.deps, channels: new Map() });
+    engine.clock.advance({ minutes: 1 });
+    const report = await deliverDue({ ...retryOptions(), batchSize: 2 });
+    expect(report).toEqual({ sent: 8, retrying: 1, failed: 0 });
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(8);
+    engine.clock.advance({ seconds: 30 });
+    expect((await deliverDue({ ...retryOptions(), batchSize: 2 })).sent).toBe(4);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(5);
+  });
+
+  const retryOptions = () => ({
+    outbox: engine.outbox,
+    channels,
+    clock: engine.clock,
+    retry: engine.deps.settings.retry,
+    logger: silentLogger,
+    secrets: [],
+    digestMin: engine.deps.settings.digestMin,
+  });
 });

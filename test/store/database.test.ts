@@ -46,6 +46,40 @@ describe('the registry database', () => {
     db.close();
   });
 
+  it('upgrades a version 2 database with rows in it to the failed-deliveries index, keeping its rows', () => {
+    const file = path.join(dir, 'tokenwatch.db');
+    const v2 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 2) });
+    v2.prepare(
+      `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status, next_attempt_at, created_at)
+       VALUES (1, 'Acme', 0, 't30', 'email', 'a@acme.test', 's', '{}', 'failed', 0, 0)`,
+    ).run();
+    v2.close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'`).all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toContain('outbox_failed');
+    expect(db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'failed'`).get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('answers the outbox queries of scans, the daemon, doctor and retry through indexes, not a scan of the whole outbox', () => {
+    const db = openDatabase(path.join(dir, 'tokenwatch.db'));
+    const queries = [
+      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= 0 ORDER BY next_attempt_at, id LIMIT 100`,
+      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= 0 AND channel NOT IN ('slack') ORDER BY next_attempt_at, id LIMIT 100`,
+      `SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'pending'`,
+      `SELECT * FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT 20`,
+      `SELECT * FROM outbox WHERE status = 'failed' AND channel = 'none'`,
+      `UPDATE outbox SET status = 'pending' WHERE status = 'failed' AND channel IN ('email', 'slack', 'preview')`,
+      `SELECT alert FROM reminder_decisions WHERE token_id = 1 AND expires_at = 0`,
+    ];
+    for (const sql of queries) {
+      const details = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join('\n');
+      expect({ sql, details }).toEqual({ sql, details: expect.not.stringMatching(/SCAN (outbox|reminder_decisions)(?! USING)/) });
+    }
+    db.close();
+  });
+
   it('refuses a database written by a newer tokenwatch, naming the versions', () => {
     const file = path.join(dir, 'tokenwatch.db');
     const raw = new Database(file);

@@ -75,6 +75,27 @@ describe('the token repository', () => {
     expect(tokens.list().map((t) => t.name)).toEqual(['Taken']);
   });
 
+  it('returns from addMany each token exactly as the registry reads it back', () => {
+    const added = tokens.addMany(
+      [
+        input('Plain'),
+        input('Full', {
+          appleId: 'vpp@acme.test',
+          orgGroup: 'Global / Acme',
+          email: ['a@acme.test'],
+          slackChannel: '#mdm',
+          thresholds: [90, 14],
+          notes: 'n',
+          fingerprint: 'cd'.repeat(32),
+          expiresAt: DateTime.fromISO('2027-06-01T12:00:00+02:00', { setZone: true }),
+        }),
+      ],
+      at,
+    );
+    expect(added).toEqual([tokens.getByName('Plain'), tokens.getByName('Full')]);
+    expect(added[1]?.expiresAt.zoneName).toBe('UTC');
+  });
+
   it('names an unknown token in its error', () => {
     expect(() => tokens.getByName('Nope')).toThrow('unknown token "Nope"');
   });

@@ -1,0 +1,71 @@
+// Memory of the daemon process: start `tokenwatch daemon` on a registry, let it finish its start-up scan (which
+// delivers what is due to local SMTP and Slack servers), wait until it is idle, and read VmRSS and VmHWM from /proc.
+// Also the start-up time of `tokenwatch list` on a small registry.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { CLI, cliEnv } from './scan-timing';
+import { startSlackSink, startSmtpSink } from './sinks';
+import { median, residentMemory, runTimed, sleep } from './timing';
+
+export interface DaemonMemory {
+  readonly tokens: number;
+  /** Node options the daemon ran with ('' for none). */
+  readonly nodeFlags: string;
+  /** Reminders its start-up scan delivered (per channel). */
+  readonly delivered: number;
+  /** Resident memory once idle after the start-up scan. */
+  readonly idleRssMb: number;
+  /** Peak resident memory (VmHWM), reached during the start-up scan. */
+  readonly peakRssMb: number;
+}
+
+const SETTLE_MS = 3000;
+const START_TIMEOUT_MS = 120_000;
+
+export async function measureDaemon(file: string, tokens: number, nodeFlags: readonly string[] = []): Promise<DaemonMemory> {
+  const smtp = await startSmtpSink();
+  const slack = await startSlackSink();
+  const env = cliEnv(file, {
+    TOKENWATCH_LOG_LEVEL: 'info',
+    TOKENWATCH_SMTP_URL: smtp.url,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    TOKENWATCH_SLACK_API_URL: slack.url,
+  });
+  const child = spawn(process.execPath, [...nodeFlags, CLI, 'daemon'], { env, cwd: path.dirname(file), stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    const scanned = new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      const timer = setTimeout(() => reject(new Error('daemon: no scan.done within 120 s')), START_TIMEOUT_MS);
+      child.stderr.on('data', (chunk: Buffer) => {
+        buffer = (buffer + chunk.toString()).slice(-4096);
+        if (buffer.includes('"scan.done"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`daemon exited ${String(code)} before its first scan`)));
+    });
+    await scanned;
+    // Idle: no scan until the schedule (09:00), nothing pending; give timers and the GC a moment.
+    await sleep(SETTLE_MS);
+    const memory = residentMemory(child.pid ?? -1);
+    if (memory === null) throw new Error('daemon memory: /proc/PID/status is not readable (Linux only)');
+    return { tokens, nodeFlags: nodeFlags.join(' '), delivered: Math.min(smtp.count(), slack.count()), idleRssMb: memory.rssMb, peakRssMb: memory.peakMb };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+    await smtp.close();
+    await slack.close();
+  }
+}
+
+/** Median wall time of `tokenwatch list` (a whole process), after one warm-up run. */
+export async function measureListStartup(file: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run <= runs; run += 1) {
+    const result = await runTimed(process.execPath, [CLI, 'list'], cliEnv(file), path.dirname(file));
+    if (result.code !== 0) throw new Error(`list exited ${String(result.code)}: ${result.stderr.trim()}`);
+    if (run > 0) times.push(result.ms);
+  }
+  return median(times);
+}

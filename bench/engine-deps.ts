@@ -1,0 +1,54 @@
+// The scan's parts for an in-process bench run on a registry file: the same settings `tokenwatch scan` builds.
+import type { DateTime } from 'luxon';
+import { fixedClock } from '../src/clock';
+import type { ScanDeps, ScanSettings } from '../src/engine/scan';
+import { silentLogger } from '../src/log';
+import type { Channel } from '../src/notify/channel';
+import { openDatabase, type Db } from '../src/store/database';
+import { Outbox } from '../src/store/outbox';
+import { TokenRepository } from '../src/store/token-repository';
+import { ZONE } from './registry';
+
+/** `digestMin` 0 (the default here): one message per token, as the delivery figures count messages. */
+export function benchSettings(channels: ReadonlyMap<string, Channel>, digestMin = 0): ScanSettings {
+  return {
+    policy: { zone: ZONE, thresholds: [60, 30, 7], expiredRepeatDays: 7 },
+    routing: { mailTo: [], slackChannel: null },
+    enabled: { email: channels.has('email'), slack: channels.has('slack'), preview: channels.has('preview') },
+    retry: { baseSeconds: 60, maxSeconds: 3600 },
+    secrets: [],
+    digestMin,
+    sendWindow: null,
+  };
+}
+
+export function openScanDeps(file: string, channels: ReadonlyMap<string, Channel>, at: DateTime, digestMin = 0): ScanDeps & { db: Db } {
+  const db = openDatabase(file);
+  return {
+    db,
+    tokens: new TokenRepository(db),
+    outbox: new Outbox(db),
+    channels,
+    clock: fixedClock(at),
+    logger: silentLogger,
+    settings: benchSettings(channels, digestMin),
+  };
+}
+
+/**
+ * A channel that accepts every message at once, counting them: the in-process scan timing measures tokenwatch, not
+ * a mail server (delivery to real local servers is measured separately).
+ */
+export function acceptingChannel(name: 'email' | 'slack'): Channel & { readonly accepted: () => number } {
+  let accepted = 0;
+  return {
+    name,
+    send: () => {
+      accepted += 1;
+      return Promise.resolve();
+    },
+    verify: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+    accepted: () => accepted,
+  };
+}

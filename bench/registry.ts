@@ -1,0 +1,71 @@
+// Builds a benchmark registry in a temporary SQLite file through the same functions as `tokenwatch import --csv`
+// (parseTokenCsv, then TokenRepository.addMany), in batches of CSV rows so that a million rows need not be one string.
+import type { DateTime } from 'luxon';
+import { parseTokenCsv } from '../src/domain/token-csv';
+import { openDatabase } from '../src/store/database';
+import { TokenRepository } from '../src/store/token-repository';
+import { elapsedMs } from './timing';
+
+export const ZONE = 'Europe/Paris';
+/** Rows per CSV batch: one `import --csv` of this many rows each. */
+export const BATCH_ROWS = 100_000;
+/** Due tokens expire within this many days of the scan instant; the others later, up to 13 months. */
+const DUE_WITHIN_DAYS = 59;
+const FIRST_NOT_DUE_DAY = 62;
+const LAST_DAY = 395;
+
+export interface RegistrySpec {
+  readonly size: number;
+  /** How many tokens can be due at `at` (expiring within 59 days); the rest expire 62 to 395 days later. */
+  readonly due: number;
+  /** The instant the registry is built for (and scanned at). */
+  readonly at: DateTime;
+}
+
+export const CSV_HEADER = 'name,expires,apple_id,org_group,email,slack_channel,kind';
+
+/** CSV rows `from` to `to` (exclusive) of a registry: due tokens first, the rest spread over the 13 months. */
+export function csvRows(spec: RegistrySpec, from: number, to: number): string {
+  const lines = [CSV_HEADER];
+  const notDue = Math.max(1, spec.size - spec.due);
+  for (let i = from; i < to; i += 1) {
+    const day =
+      i < spec.due
+        ? 1 + (i % DUE_WITHIN_DAYS)
+        : FIRST_NOT_DUE_DAY + Math.floor(((i - spec.due) * (LAST_DAY - FIRST_NOT_DUE_DAY + 1)) / notDue);
+    const expires = spec.at.plus({ days: day }).setZone(ZONE).toISODate() ?? '';
+    lines.push(`Customer ${i} VPP,${expires},vpp${i}@customer${i % 500}.example,Global / Customer ${i % 500},mdm@customer${i % 500}.example,#mdm-${i % 500},vpp`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface BuiltRegistry {
+  readonly file: string;
+  readonly size: number;
+  readonly buildMs: number;
+  /** Time of the first batch alone (at most 100,000 rows: the import goal). */
+  readonly firstBatchMs: number;
+  readonly firstBatchRows: number;
+}
+
+/** Creates `file` with `spec.size` tokens; the timing covers parsing the CSV and inserting it, not generating it. */
+export function buildRegistry(file: string, spec: RegistrySpec): BuiltRegistry {
+  const db = openDatabase(file);
+  try {
+    const tokens = new TokenRepository(db);
+    let buildMs = 0;
+    let firstBatchMs = 0;
+    for (let from = 0; from < spec.size; from += BATCH_ROWS) {
+      const to = Math.min(spec.size, from + BATCH_ROWS);
+      const csv = csvRows(spec, from, to);
+      const start = process.hrtime.bigint();
+      tokens.addMany(parseTokenCsv(`batch-${from}.csv`, csv, ZONE, spec.at), spec.at);
+      const ms = elapsedMs(start);
+      if (from === 0) firstBatchMs = ms;
+      buildMs += ms;
+    }
+    return { file, size: spec.size, buildMs, firstBatchMs, firstBatchRows: Math.min(spec.size, BATCH_ROWS) };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,75 @@
+// Commands load the mail and Slack clients (and the logger) only when they need them, so that `tokenwatch list`
+// starts fast; commands that send still get every configured channel. Runs the built program in a child process,
+// whose module cache shows what was loaded.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { assertBuilt } from '../support/process';
+import { makeTempDir, removeDir } from '../support/temp-dir';
+
+const DIST = path.resolve(__dirname, '../../dist/src');
+const WATCHED = ['nodemailer', '@slack/web-api', 'pino'];
+
+interface Outcome {
+  code: number;
+  out: string[];
+  err: string[];
+  loaded: string[];
+}
+
+/** Runs `tokenwatch ARGS` in-process in a fresh Node process and reports which of WATCHED it loaded. */
+function runFresh(dir: string, args: readonly string[], env: Record<string, string> = {}): Outcome {
+  const script = `
+    const { runCli } = require(${JSON.stringify(path.join(DIST, 'cli/program.js'))});
+    const { systemClock } = require(${JSON.stringify(path.join(DIST, 'clock.js'))});
+    const out = [], err = [];
+    runCli(${JSON.stringify(args)}, { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, env: ${JSON.stringify({
+      TOKENWATCH_DB: path.join(dir, 'tokenwatch.db'),
+      TOKENWATCH_TZ: 'Europe/Paris',
+      TOKENWATCH_PREVIEW_DIR: path.join(dir, 'preview'),
+      TOKENWATCH_LOG_LEVEL: 'silent',
+      ...env,
+    })}, cwd: ${JSON.stringify(dir)}, clock: systemClock }).then((code) => {
+      const files = Object.keys(require.cache);
+      const loaded = ${JSON.stringify(WATCHED)}.filter((name) => files.some((f) => f.includes('/node_modules/' + name + '/')));
+      process.stdout.write(JSON.stringify({ code, out, err, loaded }));
+    });`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' })) as Outcome;
+}
+
+describe('loading the mail and Slack clients on demand', () => {
+  let dir: string;
+  beforeAll(() => assertBuilt());
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  it('lists tokens without loading nodemailer, @slack/web-api or pino', () => {
+    expect(runFresh(dir, ['add', '--name', 'Acme', '--expires', '2027-03-01']).code).toBe(0);
+    const list = runFresh(dir, ['list']);
+    expect(list.code).toBe(0);
+    expect(list.out.join('\n')).toContain('Acme');
+    expect(list.loaded).toEqual([]);
+  });
+
+  it('still builds the email and Slack channels when a command sends, loading their clients then', () => {
+    const doctor = runFresh(dir, ['doctor'], {
+      TOKENWATCH_SMTP_URL: 'smtp://127.0.0.1:9',
+      SLACK_BOT_TOKEN: 'xoxb-lazy-loading-test',
+      TOKENWATCH_SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    });
+    // Nothing listens on port 9: doctor reports both channels as unreachable, which proves both were built.
+    const report = [...doctor.out, ...doctor.err].join('\n');
+    expect(report).toMatch(/SMTP/i);
+    expect(report).toMatch(/Slack/i);
+    expect(doctor.loaded).toEqual(expect.arrayContaining(['nodemailer', '@slack/web-api']));
+  });
+
+  it('writes preview files through nodemailer when neither SMTP nor Slack is configured', () => {
+    expect(runFresh(dir, ['add', '--name', 'Soon', '--expires', '2027-03-01']).code).toBe(0);
+    const scan = runFresh(dir, ['scan', '--at', '2027-02-20']);
+    expect(scan.code).toBe(0);
+    expect(scan.out.join('\n')).toMatch(/1 sent/);
+    expect(scan.loaded).toContain('nodemailer');
+  });
+});
