@@ -20,7 +20,8 @@ describe('a scan with hundreds of tokens due', () => {
     dir = makeTempDir();
     smtp = await startSmtpReceiver();
     channels = new Map([['email', createEmailChannel({ smtpUrl: smtp.url, from: 'tokenwatch@example.test', pool: true, logger: silentLogger })]]);
-    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-01T09:00' });
+    // One message per token, so that every reminder is its own email (digests are tested in digests.test.ts).
+    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-01T09:00', digestMin: 0 });
     engine.tokens.addMany(
       Array.from({ length: DUE }, (_, i) => tokenInput(`Token ${String(i).padStart(3, '0')}`, `2027-01-${String(2 + (i % 25)).padStart(2, '0')}T10:00`)),
       engine.clock.now(),

@@ -129,14 +129,16 @@ describe('the outbox under delivery failures', () => {
 
   it('delivers everything due in one pass even when it spans several outbox batches', async () => {
     for (let i = 0; i < 5; i += 1) engine.tokens.add(tokenInput(`T${i}`, `2027-01-${15 + i}T10:00`), engine.clock.now());
-    const report = await scan(engine.deps); // queues 5 reminders: 2 emails and 1 Slack post each
+    // One message per token, so that messages count rows (digests are tested in digests.test.ts).
+    const perToken = { ...engine.deps, settings: { ...engine.deps.settings, digestMin: 0 } };
+    const report = await scan(perToken); // queues 5 reminders: 2 emails and 1 Slack post each
     expect(report.delivery.sent).toBe(15);
     expect(engine.outbox.countPending()).toBe(0);
 
     for (let i = 0; i < 5; i += 1) engine.tokens.add(tokenInput(`U${i}`, `2027-01-${15 + i}T11:00`), engine.clock.now());
-    await scan({ ...engine.deps, channels: new Map() }); // no channel configured: all 15 wait for a retry
+    await scan({ ...perToken, channels: new Map() }); // no channel configured: all 15 wait for a retry
     engine.clock.advance({ minutes: 1 });
-    const batched = await deliverDue({ ...retryOptions(), batchSize: 2 });
+    const batched = await deliverDue({ ...retryOptions(), digestMin: 0, batchSize: 2 });
     expect(batched).toEqual({ sent: 15, retrying: 0, failed: 0 });
     expect(engine.outbox.countPending()).toBe(0);
     expect(smtp.messages).toHaveLength(20);

@@ -46,7 +46,7 @@ describe('the registry database', () => {
     db.close();
   });
 
-  it('upgrades a version 2 database with rows in it to the failed-deliveries index, keeping its rows', () => {
+  it('upgrades a version 2 database with rows in it to digests and the failed-deliveries index, keeping its rows', () => {
     const file = path.join(dir, 'tokenwatch.db');
     const v2 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 2) });
     v2.prepare(
@@ -55,7 +55,10 @@ describe('the registry database', () => {
     ).run();
     v2.close();
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    const columns = (db.prepare(`SELECT name FROM pragma_table_info('outbox')`).all() as { name: string }[]).map((r) => r.name);
+    expect(columns).toEqual(expect.arrayContaining(['facts', 'digest_id']));
+    expect(db.prepare(`SELECT facts, digest_id FROM outbox`).get()).toEqual({ facts: null, digest_id: null });
     const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'`).all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toContain('outbox_failed');
     expect(db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'failed'`).get()).toEqual({ n: 1 });
