@@ -6,8 +6,10 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
 import { SLACK_DIGEST_MAX_TOKENS, renderDigest, type DigestPart } from '../domain/digest-content';
+import { daysLeft } from '../domain/dates';
 import { thresholdOf } from '../domain/due-reminders';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
+import { renderReminder } from '../domain/reminder-content';
 import type { StepTemplates } from '../domain/renewal-steps';
 import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
@@ -138,7 +140,7 @@ async function deliverChannel(
     if (unit.kind === 'single') {
       const { entry } = unit;
       fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdOf(entry.alert), channel: entry.channel, recipient: entry.recipient };
-      message = entry.message;
+      message = atSendTime(entry, clock.now(), options.templates);
       recipient = entry.recipient;
     } else {
       const digestId = outbox.startDigest(name, unit.recipient, ids, clock.now());
@@ -177,6 +179,16 @@ async function deliverChannel(
       }
     }
   }
+}
+
+/**
+ * The message as of now: rendered again from its stored facts, so that a reminder that waited (for the send window,
+ * or for a retry) counts the days left on the day it goes out. Rows queued before facts were stored keep their text.
+ */
+function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined): RenderedReminder {
+  if (entry.reminder === null) return entry.message;
+  const { reminder } = entry;
+  return renderReminder({ ...reminder, daysLeft: daysLeft(reminder.token.expiresAt, now, reminder.zone) }, templates);
 }
 
 /** One retry time for all the rows of a message: the server's Retry-After, else backoff from the most-tried row. */

@@ -90,6 +90,10 @@ describe('the send window', () => {
     expect((await retry()).sent).toBe(0);
     engine.clock.set('2027-01-11T08:00');
     expect((await retry()).sent).toBe(1);
+    // Recorded on Saturday with 47 days left; it counts the days on Monday, when it goes out.
+    expect(smtp.messages[0]?.subject).toContain('expires in 45 days');
+    expect(smtp.messages[0]?.text).toContain('in 45 days');
+    expect(smtp.messages[0]?.text).not.toContain('47 days');
   });
 
   it('holds even the expired alert when nothing bypasses the window', async () => {
