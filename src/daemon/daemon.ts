@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import { oneLine } from '../errors';
 import { redact, type Logger } from '../log';
 import { deliverDue } from '../engine/deliver';
-import { scan, type ScanDeps, type ScanReport } from '../engine/scan';
+import { deliveryOptions, scan, type ScanDeps, type ScanReport } from '../engine/scan';
 import { Lease } from './lease';
 import { cronSchedule, nextRunAfter, type CronSchedule } from './schedule';
 
@@ -244,18 +244,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const { scanDeps, logger } = this.options;
     const next = scanDeps.outbox.nextAttemptAt();
     if (next === null || next > scanDeps.clock.now()) return;
-    const work = deliverDue({
-      outbox: scanDeps.outbox,
-      channels: scanDeps.channels,
-      clock: scanDeps.clock,
-      retry: scanDeps.settings.retry,
-      logger,
-      secrets: scanDeps.settings.secrets,
-      digestMin: scanDeps.settings.digestMin,
-      ...(scanDeps.settings.templates === undefined ? {} : { templates: scanDeps.settings.templates }),
-      shouldStop: () => this.isStopping || !this.hasLease,
-      ...(scanDeps.settings.deliveryBudgetSeconds === undefined ? {} : { budgetSeconds: scanDeps.settings.deliveryBudgetSeconds }),
-    })
+    const work = deliverDue(deliveryOptions({ ...scanDeps, logger, shouldStop: () => this.isStopping || !this.hasLease }))
       .then((report) => {
         if (report.sent + report.retrying + report.failed > 0) logger.info('retry.done', { ...report });
         this.emit('retry:done', report.sent);

@@ -15,7 +15,7 @@ import type { Logger } from '../log';
 import type { Channel } from '../notify/channel';
 import type { NewDelivery, Outbox } from '../store/outbox';
 import type { TokenRepository } from '../store/token-repository';
-import { deliverDue, type DeliveryReport } from './deliver';
+import { deliverDue, type DeliverOptions, type DeliveryReport } from './deliver';
 
 export interface ScanSettings {
   readonly policy: DuePolicy;
@@ -222,7 +222,7 @@ function recordPlan(deps: ScanDeps, plan: Plan, now: DateTime): Recorded {
 
 /** One scan: records every due reminder in the outbox before sending, then delivers what is due there. */
 export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Promise<ScanReport> {
-  const { outbox, logger, settings } = deps;
+  const { outbox, logger } = deps;
   const planned: PlannedReminder[] = [];
   let skipped = 0;
   /** Reminders recorded as failed at once because they have no recipient at all. */
@@ -264,17 +264,23 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
       }
     }
   }
-  const delivery = await deliverDue({
-    outbox,
+  const delivery = await deliverDue(deliveryOptions(deps));
+  return { at: now, planned, skipped, delivery: { ...delivery, failed: delivery.failed + unroutable } };
+}
+
+/** What a delivery pass needs, from the scan's parts: a scan delivers with these, and so does the daemon's retry pass. */
+export function deliveryOptions(deps: ScanDeps): DeliverOptions {
+  const { settings } = deps;
+  return {
+    outbox: deps.outbox,
     channels: deps.channels,
     clock: deps.clock,
     retry: settings.retry,
-    logger,
+    logger: deps.logger,
     secrets: settings.secrets,
     digestMin: settings.digestMin,
     ...(settings.templates === undefined ? {} : { templates: settings.templates }),
     ...(deps.shouldStop === undefined ? {} : { shouldStop: deps.shouldStop }),
     ...(settings.deliveryBudgetSeconds === undefined ? {} : { budgetSeconds: settings.deliveryBudgetSeconds }),
-  });
-  return { at: now, planned, skipped, delivery: { ...delivery, failed: delivery.failed + unroutable } };
+  };
 }
