@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DateTime } from 'luxon';
 import { dryRun, scan } from '../src/engine/scan';
+import { openDatabase } from '../src/store/database';
 import { acceptingChannel, openScanDeps } from './engine-deps';
 import { ZONE } from './registry';
 import { elapsedMs, median, runTimed } from './timing';
@@ -18,7 +19,7 @@ export interface ScanTiming {
   readonly dryRunMs: number;
   /** One real scan in-process: decide, record in the outbox, deliver to an accepting channel, one message per token. */
   readonly scanMs: number;
-  /** The same scan with the default digest setting (more than 3 due for one recipient go as one message). */
+  /** The same scan with the default digest setting, every token routed to one team address: one digest message. */
   readonly digestScanMs: number;
   readonly due: number;
 }
@@ -85,6 +86,10 @@ export async function timeInProcess(file: string, at: DateTime, runs: number): P
   // Each real scan records what it sends, so each gets its own copy of the untouched registry.
   const digestCopy = `${file}.digest.db`;
   fs.copyFileSync(file, digestCopy);
+  // A service provider's case for digests: every token's reminders go to its own team's one address.
+  const copy = openDatabase(digestCopy);
+  copy.prepare(`UPDATE tokens SET email = '["mdm-team@provider.example"]', slack_channel = NULL`).run();
+  copy.close();
   try {
     const scanMs = await timeRealScan(file, at, due, 0);
     const digestScanMs = await timeRealScan(digestCopy, at, due, 3);

@@ -93,7 +93,8 @@ export function formatDateTimeCompact(instant: DateTime, zone: string): string {
  */
 export function formatDateTime(instant: DateTime, zone: string): string {
   const local = instant.setZone(zone);
-  return `${local.setLocale('en-GB').toFormat('cccc d LLLL yyyy, HH:mm')} ${zoneAbbreviation(local)} (${zone})`;
+  // en-US: Luxon spells English weekday and month names itself for it (no Intl call); the pattern fixes the order.
+  return `${local.setLocale('en-US').toFormat('cccc d LLLL yyyy, HH:mm')} ${zoneAbbreviation(local)} (${zone})`;
 }
 
 /**
@@ -101,14 +102,44 @@ export function formatDateTime(instant: DateTime, zone: string): string {
  * UTC), else the offset as `GMT+9` / `GMT-3:30`. Never "UTC" unless the offset is zero.
  */
 export function zoneAbbreviation(local: DateTime): string {
+  // The name depends only on the zone and its offset at that instant (CET, CEST): found once per pair.
+  const key = `${local.zoneName ?? 'UTC'} ${local.offset}`;
+  let name = abbreviations.get(key);
+  if (name === undefined) {
+    name = findZoneAbbreviation(local);
+    abbreviations.set(key, name);
+  }
+  return name;
+}
+
+const abbreviations = new Map<string, string>();
+
+function findZoneAbbreviation(local: DateTime): string {
+  const zone = local.zoneName ?? 'UTC';
+  const at = local.toJSDate();
   for (const locale of ['en-US', 'en-GB']) {
-    const name = local.setLocale(locale).toFormat('ZZZZ');
-    if (/^[A-Z]{2,5}$/.test(name) && (local.offset === 0 || !/^(UTC|GMT|UT|Z)$/.test(name))) return name;
+    const name = zoneNameFormat(locale, zone)
+      .formatToParts(at)
+      .find((part) => part.type === 'timeZoneName')?.value;
+    if (name !== undefined && /^[A-Z]{2,5}$/.test(name) && (local.offset === 0 || !/^(UTC|GMT|UT|Z)$/.test(name))) return name;
   }
   const sign = local.offset < 0 ? '-' : '+';
   const hours = Math.floor(Math.abs(local.offset) / 60);
   const minutes = Math.abs(local.offset) % 60;
   return local.offset === 0 ? 'GMT' : `GMT${sign}${hours}${minutes === 0 ? '' : `:${String(minutes).padStart(2, '0')}`}`;
+}
+
+/** Intl formatters are costly to build (a scan names a zone thousands of times): one per locale and zone. */
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+
+function zoneNameFormat(locale: string, zone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${zone}`;
+  let format = zoneNameFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+    zoneNameFormats.set(key, format);
+  }
+  return format;
 }
 
 /** `in 30 days`, `in 1 day`, `today`, `1 day ago`, `3 days ago`: calendar days, as `daysLeft` counts them. */

@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
 import type { AlertKey } from '../domain/due-reminders';
 import type { Db } from './database';
+import { StatementCache } from './statement-cache';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 
@@ -109,17 +110,14 @@ function parseFacts(json: string): Reminder {
 }
 
 export class Outbox {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.prepare(text);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { AlertKey } from '../domain/due-reminders';
 import type { TokenKind } from '../domain/token';
 import { stateBoundaries, type TokenState } from '../domain/token-state';
 import type { Db } from './database';
+import { StatementCache } from './statement-cache';
 import type { OutboxStatus } from './outbox';
 
 export type StateCounts = Record<TokenState, number>;
@@ -47,17 +48,14 @@ export interface DeliverySummary {
 const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
 
 export class RegistryStats {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.prepare(text);
   }
 
   /** Runs `read` in one read transaction, so that the figures it takes describe the same moment. */

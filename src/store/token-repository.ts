@@ -4,6 +4,7 @@ import { InputError, quoted } from '../errors';
 import type { Token, TokenInput, TokenKind } from '../domain/token';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
+import { StatementCache } from './statement-cache';
 
 interface TokenRow {
   id: number;
@@ -110,18 +111,15 @@ function snapshot(token: Token): Record<string, unknown> {
 }
 
 export class TokenRepository {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   /** Prepares each SQL text once: bulk imports run the same few statements 100,000 times. */
   private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.prepare(text);
   }
 
   /** Adds tokens in one transaction: all or none. */
