@@ -188,7 +188,10 @@ async function deliverChannel(
 function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined): RenderedReminder {
   if (entry.reminder === null) return entry.message;
   const { reminder } = entry;
-  return renderReminder({ ...reminder, daysLeft: daysLeft(reminder.token.expiresAt, now, reminder.zone) }, templates);
+  const left = daysLeft(reminder.token.expiresAt, now, reminder.zone);
+  // Sent the day it was recorded (the common case): the stored text is already right.
+  if (left === reminder.daysLeft) return entry.message;
+  return renderReminder({ ...reminder, daysLeft: left }, templates);
 }
 
 /** One retry time for all the rows of a message: the server's Retry-After, else backoff from the most-tried row. */

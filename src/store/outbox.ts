@@ -249,6 +249,8 @@ export class Outbox {
 
   /** Marks every reminder of a digest sent, together (one transaction). */
   markAllSent(ids: readonly number[], now: DateTime): void {
+    // One row is one statement, atomic on its own: no transaction to open around it.
+    if (ids.length === 1) return this.markSent(ids[0] as number, now);
     this.db.transaction(() => {
       for (const id of ids) this.markSent(id, now);
     })();
@@ -256,6 +258,7 @@ export class Outbox {
 
   /** Records a failed attempt for every reminder of a digest, together, with the same retry time. */
   markAllFailed(ids: readonly number[], error: string, retryAt: DateTime | null): void {
+    if (ids.length === 1) return this.markFailed(ids[0] as number, error, retryAt);
     this.db.transaction(() => {
       for (const id of ids) this.markFailed(id, error, retryAt);
     })();
