@@ -2,6 +2,7 @@
 // first, then fewest days left), then the renewal steps once. Email text + HTML and Slack Block Kit. Pure.
 import type { DateTime } from 'luxon';
 import { daysLeft as daysLeftAt, formatDateTime } from './dates';
+import { slackDate } from './slack-date';
 import type { Reminder, RenderedReminder, SlackBlock } from './reminder';
 import { cutEscaped, escapeHtml, escapeSlack, htmlLines, plural, urgencyOf, type Urgency } from './reminder-content';
 import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, type StepTemplates, type StepValues } from './renewal-steps';
@@ -48,6 +49,8 @@ interface Row {
   readonly orgGroup: string;
   readonly appleAccount: string;
   readonly expires: string;
+  /** Slack's `<!date…>` for the expiry: each reader's own zone, `expires` as the fallback. */
+  readonly expiresSlackDate: string;
   readonly daysLeft: number;
   readonly daysLeftText: string;
   readonly urgency: Urgency;
@@ -92,6 +95,7 @@ function rowOf(reminder: Reminder, now: DateTime): Row {
     orgGroup: value(token.orgGroup),
     appleAccount: value(token.appleId),
     expires: formatDateTime(token.expiresAt, zone),
+    expiresSlackDate: slackDate(token.expiresAt, zone),
     daysLeft: days,
     daysLeftText: daysLeftText(days, isExpired),
     urgency: isExpired ? 'expired' : urgencyOf(threshold),
@@ -180,7 +184,7 @@ function slackRow(row: Row): string {
   const cut = (value: string, max: number): string => cutEscaped(value, max, escapeSlack);
   return (
     `• *${cut(row.name, SLACK_ROW_LIMITS.name)}* (${escapeSlack(row.kind)}): *${URGENCY_LABELS[row.urgency]}*, ` +
-    `days left ${escapeSlack(row.daysLeftText)}, expires ${escapeSlack(row.expires)}\n` +
+    `days left ${escapeSlack(row.daysLeftText)}, expires ${escapeSlack(row.expires)} (your time: ${row.expiresSlackDate})\n` +
     `    Organization: ${cut(row.org, SLACK_ROW_LIMITS.org)} · Organization Group: ${cut(row.orgGroup, SLACK_ROW_LIMITS.orgGroup)} · ` +
     `Apple account: ${cut(row.appleAccount, SLACK_ROW_LIMITS.appleAccount)}`
   );

@@ -126,6 +126,14 @@ describe('digest content', () => {
     expect(digest.slack.text).toBe('tokenwatch: 5 tokens to renew: 2 expired, 1 urgent, 1 act now, 1 plan');
   });
 
+  it('shows each Slack reader the expiry in their own zone, with the configured-zone text as the fallback', () => {
+    const expiresAt = DateTime.fromISO('2027-01-20T10:00', { zone: ZONE });
+    const text = slackTexts(renderDigest([reminder('Act Co', '2027-01-20T10:00')], NOW).slack.blocks).join('\n');
+    const fallback = formatDateTime(expiresAt, ZONE);
+    expect(fallback).toBe('Wednesday 20 January 2027, 10:00 CET (Europe/Paris)');
+    expect(text).toContain(`expires ${fallback} (your time: <!date^${expiresAt.toSeconds()}^{date_long_pretty} at {time}|${fallback}>)`);
+  });
+
   it('escapes every user value: HTML in email, &, < and > in Slack', () => {
     const evil = renderDigest(
       [reminder('<b>x</b> & <!channel>', '2027-01-20T10:00', {}, { orgName: '<script>alert(1)</script>', orgGroup: '<https://evil.test|click>', appleId: '"q"@x' })],
@@ -133,7 +141,10 @@ describe('digest content', () => {
     );
     expect(evil.html).not.toMatch(/<b>|<script>|<!channel>|<https/);
     expect(evil.html).toContain('&lt;b&gt;x&lt;/b&gt; &amp; &lt;!channel&gt;');
-    for (const text of slackTexts(evil.slack.blocks)) expect(text).not.toMatch(/<[!@#h]|<script/);
+    // Our own Slack date tokens are the only `<!…>` left; no user value forms one.
+    const ownDates = /<!date\^\d+\^\{date_long_pretty\} at \{time\}\|[^<>|&]*>/g;
+    expect(slackTexts(evil.slack.blocks).join('\n').match(ownDates)?.length).toBeGreaterThan(0);
+    for (const text of slackTexts(evil.slack.blocks)) expect(text.replace(ownDates, '')).not.toMatch(/<[!@#h]|<script/);
     expect(slackTexts(evil.slack.blocks).join('\n')).toContain('&lt;!channel&gt;');
   });
 
