@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { formatDateTime } from '../../src/domain/dates';
 import { SLACK_DIGEST_MAX_TOKENS, renderDigest } from '../../src/domain/digest-content';
-import type { Reminder, ReminderToken, SlackBlock } from '../../src/domain/reminder';
+import type { Reminder, ReminderToken } from '../../src/domain/reminder';
 import { DEFAULT_STEP_TEMPLATES } from '../../src/domain/renewal-steps';
+import { slackTexts } from '../support/slack-blocks';
 
 const ZONE = 'Europe/Paris';
 const NOW = DateTime.fromISO('2027-01-01T09:00', { zone: ZONE });
@@ -20,20 +21,6 @@ function reminder(name: string, expires: string, overrides: Partial<Reminder> = 
   };
 }
 
-/** Every text value inside the blocks. */
-function slackTexts(blocks: readonly SlackBlock[]): string[] {
-  const found: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      if (typeof record['text'] === 'string') found.push(record['text']);
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(blocks);
-  return found;
-}
 
 const many = (count: number): Reminder[] =>
   Array.from({ length: count }, (_, i) => reminder(`Token ${String(i).padStart(3, '0')}`, NOW.plus({ days: 1 + (i % 60), hours: 3 }).toISO() ?? '', { threshold: 60 }));

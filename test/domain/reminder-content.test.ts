@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Reminder, ReminderToken, SlackBlock } from '../../src/domain/reminder';
 import { renderReminder } from '../../src/domain/reminder-content';
 import { DEFAULT_STEP_TEMPLATES, STEP_PLACEHOLDERS, fillStep } from '../../src/domain/renewal-steps';
+import { slackTextsWithType as slackTexts } from '../support/slack-blocks';
 
 const ZONE = 'Europe/Paris';
 
@@ -21,21 +22,6 @@ function reminder(overrides: Partial<Reminder> = {}, token: Partial<ReminderToke
 
 const threshold = (days: number, daysLeft = days): Reminder => reminder({ kind: 'threshold', threshold: days, daysLeft });
 
-/** Every text value anywhere inside the Slack blocks, with the type of the object that holds it. */
-function slackTexts(blocks: readonly SlackBlock[]): { type: string; text: string }[] {
-  const found: { type: string; text: string }[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      value.forEach(visit);
-    } else if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      if (typeof record['text'] === 'string') found.push({ type: String(record['type']), text: record['text'] });
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(blocks);
-  return found;
-}
 
 function header(blocks: readonly SlackBlock[]): string {
   const block = blocks.find((b) => b['type'] === 'header') as { text: { type: string; text: string } } | undefined;

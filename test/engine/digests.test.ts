@@ -10,21 +10,12 @@ import { createSlackChannel } from '../../src/notify/slack-channel';
 import { openEngine, tokenInput, type EngineOptions, type TestEngine } from '../support/engine';
 import { startFakeSlack, type FakeSlackServer, type SlackCall } from '../support/fake-slack-server';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
+import { slackTexts } from '../support/slack-blocks';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 /** Every text inside a Slack call's blocks, joined. */
 function slackText(call: SlackCall): string {
-  const found: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      if (typeof record['text'] === 'string') found.push(record['text']);
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(call.args['blocks']);
-  return found.join('\n');
+  return slackTexts((call.args['blocks'] ?? []) as unknown[]).join('\n');
 }
 
 const occurrences = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
