@@ -6,8 +6,9 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { fixedClock } from '../src/clock';
 import type { DaemonStatus } from '../src/daemon/daemon';
-import type { RenderedReminder } from '../src/domain/reminder';
-import type { TokenInput } from '../src/domain/token';
+import { daysLeft } from '../src/domain/dates';
+import type { Reminder } from '../src/domain/reminder';
+import type { Token, TokenInput } from '../src/domain/token';
 import { startStatusServer } from '../src/http/server';
 import { silentLogger } from '../src/log';
 import { openDatabase } from '../src/store/database';
@@ -39,7 +40,14 @@ function token(name: string, expires: string, fields: Partial<TokenInput> = {}):
   };
 }
 
-const message = (subject: string): RenderedReminder => ({ subject, text: subject, html: subject, slack: { text: subject, blocks: [] } });
+/** The facts a scan stores for a reminder of `t` (the page reads only the subject and the outcome). */
+const factsOf = (t: Token, time: DateTime): Reminder => ({
+  kind: 'threshold',
+  threshold: null,
+  token: { name: t.name, kind: t.kind, orgName: t.orgName, expiresAt: t.expiresAt, appleId: t.appleId, orgGroup: t.orgGroup },
+  daysLeft: daysLeft(t.expiresAt, time, ZONE),
+  zone: ZONE,
+});
 
 /** Records a reminder as `tokenwatch scan` would have at `when`, sent by email and Slack (or failed on Slack). */
 function sent(outbox: Outbox, tokens: TokenRepository, name: string, alert: string, when: string, slackError?: string): void {
@@ -52,9 +60,10 @@ function sent(outbox: Outbox, tokens: TokenRepository, name: string, alert: stri
       expiresAt: t.expiresAt,
       queue: {
         alert,
+        reminder: factsOf(t, time),
         deliveries: [
-          { channel: 'email', recipient: 'mdm-admins@acme.example', message: message(`${name} ${alert}`) },
-          { channel: 'slack', recipient: '#mdm-alerts', message: message(`${name} ${alert}`) },
+          { channel: 'email', recipient: 'mdm-admins@acme.example', subject: `${name} ${alert}` },
+          { channel: 'slack', recipient: '#mdm-alerts', subject: `${name} ${alert}` },
         ],
       },
       skip: [],

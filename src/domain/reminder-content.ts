@@ -43,6 +43,14 @@ interface Content {
   readonly steps: readonly { readonly title: string; readonly body: string }[];
 }
 
+/**
+ * The subject alone, as `renderReminder` gives it, without rendering the bodies: a scan records thousands of these
+ * and renders each message only when it is sent.
+ */
+export function reminderSubject(reminder: Reminder): string {
+  return headingOf(reminder).subject;
+}
+
 /** Renders `reminder` for every channel. Never throws for any string values. */
 export function renderReminder(reminder: Reminder, templates: StepTemplates = DEFAULT_STEP_TEMPLATES): RenderedReminder {
   const content = contentOf(reminder, templates);
@@ -54,12 +62,29 @@ export function renderReminder(reminder: Reminder, templates: StepTemplates = DE
   };
 }
 
+/** Subject and headline: they depend on the kind, the name, the expiry date and the days left only. */
+function headingOf(reminder: Reminder): { subject: string; headline: string } {
+  const { token, zone, daysLeft } = reminder;
+  const label = TOKEN_KIND_LABELS[token.kind] ?? String(token.kind);
+  const what = `${label} token "${cut(singleLine(token.name), SUBJECT_NAME_MAX)}"`;
+  const date = formatDate(token.expiresAt, zone);
+  if (reminder.kind === 'renewed') {
+    return { subject: `[tokenwatch] Renewed: ${what}, next expiry ${date}`, headline: `${what} was renewed; next expiry ${date}.` };
+  }
+  if (reminder.kind === 'expired') {
+    const headline = `${what} expired on ${date}`;
+    return { subject: `[tokenwatch] EXPIRED: ${headline}`, headline: `${headline}.` };
+  }
+  const headline = `${what} ${expiresPhrase(daysLeft)} (${date})`;
+  if (reminder.kind === 'test') return { subject: `[tokenwatch] TEST (no action needed): ${headline}`, headline: `Test: ${headline}.` };
+  return { subject: `[tokenwatch] ${headline}`, headline: `${headline}.` };
+}
+
 function contentOf(reminder: Reminder, templates: StepTemplates): Content {
   const { token, zone, daysLeft } = reminder;
   const name = singleLine(token.name);
   const label = TOKEN_KIND_LABELS[token.kind] ?? String(token.kind);
-  const what = `${label} token "${cut(name, SUBJECT_NAME_MAX)}"`;
-  const date = formatDate(token.expiresAt, zone);
+  const { subject, headline } = headingOf(reminder);
   const values = stepValues(token, zone);
   const facts: Fact[] = [
     { label: 'Token', value: `${name} (${label})` },
@@ -73,37 +98,14 @@ function contentOf(reminder: Reminder, templates: StepTemplates): Content {
     },
     { label: 'Days left', value: daysLeftValue(reminder) },
   ];
-  if (reminder.kind === 'renewed') {
-    return {
-      subject: `[tokenwatch] Renewed: ${what}, next expiry ${date}`,
-      headline: `${what} was renewed; next expiry ${date}.`,
-      notice: null,
-      facts,
-      urgency: null,
-      steps: [],
-    };
-  }
+  if (reminder.kind === 'renewed') return { subject, headline, notice: null, facts, urgency: null, steps: [] };
   facts.push({ label: 'Apple account', value: values.appleAccount }, { label: 'Organization Group', value: values.orgGroup });
   const steps = renewalSteps(templates, values);
-  if (reminder.kind === 'expired') {
-    const headline = `${what} expired on ${date}`;
-    return { subject: `[tokenwatch] EXPIRED: ${headline}`, headline: `${headline}.`, notice: null, facts, urgency: URGENCY_LINES.expired, steps };
-  }
-  const headline = `${what} ${expiresPhrase(daysLeft)} (${date})`;
+  if (reminder.kind === 'expired') return { subject, headline, notice: null, facts, urgency: URGENCY_LINES.expired, steps };
   // A test has no threshold: its urgency follows the days left, as a real reminder on that day would.
   const threshold = reminder.kind === 'threshold' && reminder.threshold !== null ? reminder.threshold : daysLeft;
   const urgency = URGENCY_LINES[daysLeft < 0 ? 'expired' : urgencyOf(threshold)];
-  if (reminder.kind === 'test') {
-    return {
-      subject: `[tokenwatch] TEST (no action needed): ${headline}`,
-      headline: `Test: ${headline}.`,
-      notice: TEST_NOTICE,
-      facts,
-      urgency,
-      steps,
-    };
-  }
-  return { subject: `[tokenwatch] ${headline}`, headline: `${headline}.`, notice: null, facts, urgency, steps };
+  return { subject, headline, notice: reminder.kind === 'test' ? TEST_NOTICE : null, facts, urgency, steps };
 }
 
 /** 60 days: plan; 30 down to 8: act; 7 or fewer: urgent. */

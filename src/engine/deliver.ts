@@ -182,16 +182,16 @@ async function deliverChannel(
 }
 
 /**
- * The message as of now: rendered again from its stored facts, so that a reminder that waited (for the send window,
- * or for a retry) counts the days left on the day it goes out. Rows queued before facts were stored keep their text.
+ * The message as of now: rendered from its stored facts, counting the days left on the day it goes out (a reminder
+ * may have waited for the send window or a retry). Rows queued before facts were stored keep their rendered text.
  */
 function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined): RenderedReminder {
-  if (entry.reminder === null) return entry.message;
   const { reminder } = entry;
-  const left = daysLeft(reminder.token.expiresAt, now, reminder.zone);
-  // Sent the day it was recorded (the common case): the stored text is already right.
-  if (left === reminder.daysLeft) return entry.message;
-  return renderReminder({ ...reminder, daysLeft: left }, templates);
+  if (reminder === null) {
+    if (entry.message === null) throw new Error('outbox row has neither facts nor a rendered message');
+    return entry.message;
+  }
+  return renderReminder({ ...reminder, daysLeft: daysLeft(reminder.token.expiresAt, now, reminder.zone) }, templates);
 }
 
 /** One retry time for all the rows of a message: the server's Retry-After, else backoff from the most-tried row. */

@@ -3,8 +3,8 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { daysLeft } from '../domain/dates';
 import { RENEWED_ALERT, globalHorizon, thresholdOf, whatIsDue, type AlertKey, type DuePolicy } from '../domain/due-reminders';
-import type { Reminder, RenderedReminder } from '../domain/reminder';
-import { renderReminder } from '../domain/reminder-content';
+import type { Reminder } from '../domain/reminder';
+import { reminderSubject } from '../domain/reminder-content';
 import type { StepTemplates } from '../domain/renewal-steps';
 import { routesFor, type EnabledChannels, type RoutingDefaults } from '../domain/routing';
 import type { RetryPolicy } from '../domain/retry-policy';
@@ -63,7 +63,8 @@ interface Plan {
   readonly token: Token;
   readonly alert: AlertKey | null;
   readonly reminder: Reminder | null;
-  readonly message: RenderedReminder | null;
+  /** The subject of the reminder to send; its bodies are rendered when it is sent. */
+  readonly subject: string | null;
   readonly skip: readonly AlertKey[];
 }
 
@@ -73,14 +74,14 @@ export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>,
 }
 
 /**
- * The plans one at a time, each message rendered only when it is asked for: a scan records each plan before the
- * next is made, so a thousand rendered reminders are never held at once (the daemon's memory stays small).
+ * The plans one at a time: a scan records each plan before the next is made. Only the subject is worked out here;
+ * messages are rendered from the stored facts when they are sent, so a scan never writes or holds rendered bodies.
  */
 function* eachPlan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): Generator<Plan> {
-  const { policy, templates } = deps.settings;
+  const { policy } = deps.settings;
   for (const token of deps.tokens.dueCandidates(now, globalHorizon(now, policy.thresholds))) {
     const decided = deps.outbox.decidedAlerts(token.id, token.expiresAt);
-    const renewal = planRenewal(token, decided, now, policy, templates);
+    const renewal = planRenewal(token, decided, now, policy);
     if (renewal !== null) yield renewal;
     const decision = whatIsDue(token, decided, now, policy);
     if (decision.send === null && decision.skip.length === 0) continue;
@@ -98,15 +99,15 @@ function* eachPlan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: 
       token,
       alert: decision.send?.alert ?? null,
       reminder,
-      message: reminder === null ? null : renderReminder(reminder, templates),
+      subject: reminder === null ? null : reminderSubject(reminder),
       skip: decision.skip,
     };
   }
 }
 
-function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy, templates?: StepTemplates): Plan | null {
+function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy): Plan | null {
   if (!isPendingRenewal(token, decided)) return null;
-  if (isMuted(token, now)) return { token, alert: null, reminder: null, message: null, skip: [RENEWED_ALERT] };
+  if (isMuted(token, now)) return { token, alert: null, reminder: null, subject: null, skip: [RENEWED_ALERT] };
   const reminder: Reminder = {
     kind: 'renewed',
     threshold: null,
@@ -114,7 +115,7 @@ function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime
     daysLeft: daysLeft(token.expiresAt, now, policy.zone),
     zone: policy.zone,
   };
-  return { token, alert: RENEWED_ALERT, reminder, message: renderReminder(reminder, templates), skip: [] };
+  return { token, alert: RENEWED_ALERT, reminder, subject: reminderSubject(reminder), skip: [] };
 }
 
 /** A renewal asks for one confirmation per new expiry; the decision table says whether it was handled. */
@@ -133,19 +134,19 @@ function reminderToken(token: Token): Reminder['token'] {
   };
 }
 
-function deliveriesFor(token: Token, message: RenderedReminder, settings: ScanSettings): NewDelivery[] {
+function deliveriesFor(token: Token, subject: string, settings: ScanSettings): NewDelivery[] {
   const routes = routesFor(token, settings.routing, settings.enabled);
   if (routes.length === 0) {
     return [
       {
         channel: 'none',
         recipient: '-',
-        message,
+        subject,
         failure: 'no recipient: set TOKENWATCH_MAIL_TO / TOKENWATCH_SLACK_CHANNEL or the token\'s --email / --slack-channel',
       },
     ];
   }
-  return routes.map((route) => ({ channel: route.channel, recipient: route.recipient, message }));
+  return routes.map((route) => ({ channel: route.channel, recipient: route.recipient, subject }));
 }
 
 /** When a planned reminder is first tried: at `now`, or at the send window's next opening. */
@@ -161,13 +162,13 @@ function firstAttempt(plan: Plan, settings: ScanSettings, now: DateTime): DateTi
 /** Shows what a scan at `now` would send, recording nothing. */
 export function dryRun(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): PlannedReminder[] {
   return [...eachPlan(deps, now)].flatMap((plan) => {
-    if (plan.alert === null || plan.message === null) return [];
+    if (plan.alert === null || plan.subject === null) return [];
     const at = firstAttempt(plan, deps.settings, now);
     return [
       {
         token: plan.token.name,
         alert: plan.alert,
-        subject: plan.message.subject,
+        subject: plan.subject,
         routes: routesFor(plan.token, deps.settings.routing, deps.settings.enabled),
         ...(at > now ? { waitsUntil: at } : {}),
       },
@@ -198,17 +199,14 @@ function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
 /** Records one plan (its own savepoint inside the batch's transaction); a failure is returned, not thrown. */
 function recordPlan(deps: ScanDeps, plan: Plan, now: DateTime): Recorded {
   try {
-    const deliveries = plan.message === null ? [] : deliveriesFor(plan.token, plan.message, deps.settings);
+    const deliveries = plan.subject === null ? [] : deliveriesFor(plan.token, plan.subject, deps.settings);
     const notBefore = firstAttempt(plan, deps.settings, now);
     const isNew = deps.outbox.record(
       {
         tokenId: plan.token.id,
         tokenName: plan.token.name,
         expiresAt: plan.token.expiresAt,
-        queue:
-          plan.alert === null
-            ? null
-            : { alert: plan.alert, deliveries, notBefore, ...(plan.reminder === null ? {} : { reminder: plan.reminder }) },
+        queue: plan.alert === null || plan.reminder === null ? null : { alert: plan.alert, deliveries, notBefore, reminder: plan.reminder },
         skip: plan.skip,
       },
       now,
@@ -246,10 +244,10 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
       }
       skipped += plan.skip.length;
       for (const alert of plan.skip) logger.info('reminder.skipped', { token: plan.token.name, alert, reason: 'superseded' });
-      if (plan.alert !== null && plan.message !== null && result.isNew) {
+      if (plan.alert !== null && plan.subject !== null && result.isNew) {
         const { deliveries, notBefore } = result;
         const waitsUntil = notBefore > now ? notBefore : null;
-        planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.message.subject, routes: deliveries, ...(waitsUntil === null ? {} : { waitsUntil }) });
+        planned.push({ token: plan.token.name, alert: plan.alert, subject: plan.subject, routes: deliveries, ...(waitsUntil === null ? {} : { waitsUntil }) });
         logger.info('reminder.queued', {
           token: plan.token.name,
           alert: plan.alert,

@@ -18,8 +18,12 @@ export interface OutboxEntry {
   readonly channel: string;
   readonly recipient: string;
   readonly subject: string;
-  readonly message: RenderedReminder;
-  /** The facts the message was rendered from, for digests; null for rows queued before digests existed. */
+  /**
+   * The message as rendered when it was queued; null when only its facts are stored (every reminder a scan queues:
+   * it is rendered when it is sent). Rows queued before facts existed have only this.
+   */
+  readonly message: RenderedReminder | null;
+  /** The facts the message is rendered from; null for rows queued before digests existed. */
   readonly reminder: Reminder | null;
   /** The digest that last carried (or tried to carry) this reminder; null when it went on its own. */
   readonly digestId: number | null;
@@ -34,7 +38,7 @@ export interface OutboxEntry {
 export interface NewDelivery {
   readonly channel: string;
   readonly recipient: string;
-  readonly message: RenderedReminder;
+  readonly subject: string;
   /** A delivery that can never go out (e.g. no recipient) is recorded as failed right away. */
   readonly failure?: string;
 }
@@ -47,8 +51,8 @@ export interface ReminderRecord {
   readonly queue: {
     readonly alert: AlertKey;
     readonly deliveries: readonly NewDelivery[];
-    /** The facts of the reminder, stored so that it can go in a digest. */
-    readonly reminder?: Reminder;
+    /** The facts of the reminder: its messages (alone or in a digest) are rendered from them when sent. */
+    readonly reminder: Reminder;
     /** First attempt no sooner than this (the send window's next opening); at once by default. */
     readonly notBefore?: DateTime;
   } | null;
@@ -87,7 +91,7 @@ function toEntry(row: OutboxRow): OutboxEntry {
     channel: row.channel,
     recipient: row.recipient,
     subject: row.subject,
-    message: JSON.parse(row.payload) as RenderedReminder,
+    message: row.payload === '' ? null : (JSON.parse(row.payload) as RenderedReminder),
     reminder: row.facts === null ? null : parseFacts(row.facts),
     digestId: row.digest_id,
     status: row.status,
@@ -163,9 +167,10 @@ export class Outbox {
             alert: record.queue.alert,
             channel: delivery.channel,
             recipient: delivery.recipient,
-            subject: delivery.message.subject,
-            payload: JSON.stringify(delivery.message),
-            facts: record.queue.reminder === undefined ? null : factsJson(record.queue.reminder),
+            subject: delivery.subject,
+            // Only the facts: the message is rendered when it is sent (a scan writes thousands of these).
+            payload: '',
+            facts: factsJson(record.queue.reminder),
             status: delivery.failure === undefined ? 'pending' : 'failed',
             error: delivery.failure ?? null,
             now: nowMs,
@@ -312,7 +317,7 @@ export class Outbox {
             channel: route.channel,
             recipient: route.recipient,
             subject: entry.subject,
-            payload: JSON.stringify(entry.message),
+            payload: entry.message === null ? '' : JSON.stringify(entry.message),
             facts: entry.reminder === null ? null : factsJson(entry.reminder),
             status: 'pending',
             error: null,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { Reminder, ReminderToken, SlackBlock } from '../../src/domain/reminder';
-import { renderReminder } from '../../src/domain/reminder-content';
+import { reminderSubject, renderReminder } from '../../src/domain/reminder-content';
 import { DEFAULT_STEP_TEMPLATES, STEP_PLACEHOLDERS, fillStep } from '../../src/domain/renewal-steps';
 import { slackTextsWithType as slackTexts } from '../support/slack-blocks';
 
@@ -398,5 +398,18 @@ describe('step templates', () => {
   it('quotes the name in the renew command so that a name with quotes or $ still gives a working command', () => {
     const message = renderReminder(reminder({ kind: 'threshold', threshold: 30, daysLeft: 30 }, { name: 'Acme "EU" $HOME' }));
     expect(message.text).toContain('tokenwatch renew "Acme \\"EU\\" \\$HOME" --file new.vpptoken');
+  });
+});
+
+describe('reminderSubject', () => {
+  it('gives the subject renderReminder gives, for every kind, without rendering the bodies', () => {
+    const expiresAt = DateTime.fromISO('2027-01-15T10:00', { zone: 'Europe/Paris' }).toUTC();
+    const token = { name: 'Acme "Main" <b>', kind: 'vpp' as const, orgName: null, expiresAt, appleId: null, orgGroup: null };
+    for (const kind of ['threshold', 'expired', 'renewed', 'test'] as const) {
+      for (const daysLeft of [-3, 0, 1, 30]) {
+        const reminder = { kind, threshold: kind === 'threshold' ? 30 : null, token, daysLeft, zone: 'Europe/Paris' };
+        expect([kind, daysLeft, reminderSubject(reminder)]).toEqual([kind, daysLeft, renderReminder(reminder).subject]);
+      }
+    }
   });
 });

@@ -36,6 +36,34 @@ describe('the outbox under delivery failures', () => {
     removeDir(dir);
   });
 
+  it('stores only the facts of a queued reminder and renders the message when it is sent', async () => {
+    engine.tokens.add(tokenInput('Facts', '2027-01-15T10:00'), engine.clock.now());
+    await scan({ ...engine.deps, channels: new Map() }); // nothing configured: every delivery waits in the outbox
+    const rows = engine.db.prepare(`SELECT subject, payload, facts FROM outbox`).all() as { subject: string; payload: string; facts: string }[];
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row.payload).toBe('');
+      expect(JSON.parse(row.facts)).toMatchObject({ kind: 'threshold', threshold: 7, token: { name: 'Facts' } });
+      expect(row.subject).toBe('[tokenwatch] VPP token "Facts" expires in 5 days (2027-01-15)');
+    }
+    engine.clock.advance({ minutes: 1 });
+    expect((await retry()).sent).toBe(3);
+    expect(smtp.messages.map((m) => m.subject)).toEqual(Array(2).fill(rows[0]?.subject));
+    expect(smtp.messages[0]?.text).toContain('Friday 15 January 2027, 10:00 CET (Europe/Paris), in 5 days');
+    expect(slack.callsTo('chat.postMessage')[0]?.args['text']).toContain('"Facts"');
+  });
+
+  it('still sends a row queued before facts were stored, with the message it was rendered with', async () => {
+    engine.db
+      .prepare(
+        `INSERT INTO outbox (token_id, token_name, expires_at, alert, channel, recipient, subject, payload, status, next_attempt_at, created_at)
+         VALUES (1, 'Old', 0, 't30', 'email', 'ops@example.test', 'Old subject', ?, 'pending', 0, 0)`,
+      )
+      .run(JSON.stringify({ subject: 'Old subject', text: 'Rendered long ago', html: '<p>Rendered long ago</p>', slack: { text: 'x', blocks: [] } }));
+    expect((await retry()).sent).toBe(1);
+    expect(smtp.messages.map((m) => [m.subject, m.text.trim()])).toEqual([['Old subject', 'Rendered long ago']]);
+  });
+
   const retry = () =>
     deliverDue({ outbox: engine.outbox, channels, clock: engine.clock, retry: engine.deps.settings.retry, logger: silentLogger, secrets: [], digestMin: engine.deps.settings.digestMin });
 
