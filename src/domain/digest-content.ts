@@ -4,7 +4,7 @@ import type { DateTime } from 'luxon';
 import { daysLeft as daysLeftAt, formatDateTime } from './dates';
 import { slackDate } from './slack-date';
 import type { Reminder, RenderedReminder, SlackBlock } from './reminder';
-import { cutEscaped, escapeHtml, escapeSlack, htmlLines, plural, urgencyOf, type Urgency } from './reminder-content';
+import { cutEscaped, escapeHtml, escapeSlack, htmlDocument, plural, stepsHtml, urgencyOf, type Urgency } from './reminder-content';
 import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, type StepTemplates, type StepValues } from './renewal-steps';
 import { TOKEN_KIND_LABELS } from './token';
 
@@ -152,14 +152,6 @@ const CELL = 'style="text-align: left; padding: 2px 12px 2px 0; vertical-align: 
 function renderHtml(subject: string, headline: string, rows: readonly Row[], steps: readonly Step[]): string {
   const header = ['Token', 'Organization', 'Organization Group', 'Apple account', 'Expires', 'Days left', 'Urgency'];
   const parts: string[] = [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(subject)}</title>`,
-    '</head>',
-    '<body style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; font-size: 14px; line-height: 1.5; color: #1f2328;">',
     `<h1 style="font-size: 18px;">${escapeHtml(headline)}</h1>`,
     '<table style="border-collapse: collapse;">',
     `<tr>${header.map((label) => `<th ${CELL}>${escapeHtml(label)}</th>`).join('')}</tr>`,
@@ -168,10 +160,8 @@ function renderHtml(subject: string, headline: string, rows: readonly Row[], ste
     const cells = [`${row.name} (${row.kind})`, row.org, row.orgGroup, row.appleAccount, row.expires, row.daysLeftText, URGENCY_LABELS[row.urgency]];
     parts.push(`<tr>${cells.map((cell) => `<td ${CELL}>${escapeHtml(cell)}</td>`).join('')}</tr>`);
   }
-  parts.push('</table>', `<p>${escapeHtml(STEPS_INTRO)}</p>`, '<ol>');
-  for (const step of steps) parts.push(`<li><p><strong>${escapeHtml(step.title)}</strong><br>\n${htmlLines(step.body)}</p></li>`);
-  parts.push('</ol>', '<p style="color: #656d76; font-size: 12px;">Sent by tokenwatch.</p>', '</body>', '</html>');
-  return `${parts.join('\n')}\n`;
+  parts.push('</table>', `<p>${escapeHtml(STEPS_INTRO)}</p>`, ...stepsHtml(steps));
+  return htmlDocument(subject, parts);
 }
 
 // ---- Slack ------------------------------------------------------------------------------------------------------

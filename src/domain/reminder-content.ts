@@ -175,21 +175,35 @@ export function escapeHtml(text: string): string {
 }
 
 /** Escaped text whose line breaks (from a multi-line template) become <br>. */
-export function htmlLines(text: string): string {
+function htmlLines(text: string): string {
   return text.split('\n').map(escapeHtml).join('<br>\n');
 }
 
-function renderHtml(content: Content): string {
-  const parts: string[] = [
+/** A whole HTML email: the head with `title`, then `body` lines inside the shared body style and footer. */
+export function htmlDocument(title: string, body: readonly string[]): string {
+  return `${[
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(content.subject)}</title>`,
+    `<title>${escapeHtml(title)}</title>`,
     '</head>',
     '<body style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; font-size: 14px; line-height: 1.5; color: #1f2328;">',
-  ];
+    ...body,
+    '<p style="color: #656d76; font-size: 12px;">Sent by tokenwatch.</p>',
+    '</body>',
+    '</html>',
+  ].join('\n')}\n`;
+}
+
+/** The renewal steps as an ordered list. */
+export function stepsHtml(steps: readonly { readonly title: string; readonly body: string }[]): string[] {
+  return ['<ol>', ...steps.map((step) => `<li><p><strong>${escapeHtml(step.title)}</strong><br>\n${htmlLines(step.body)}</p></li>`), '</ol>'];
+}
+
+function renderHtml(content: Content): string {
+  const parts: string[] = [];
   if (content.notice !== null) {
     parts.push(`<p style="padding: 8px; border: 2px dashed #9a6700; background: #fff8c5;"><strong>${escapeHtml(content.notice)}</strong></p>`);
   }
@@ -203,15 +217,8 @@ function renderHtml(content: Content): string {
   }
   parts.push('</table>');
   if (content.urgency !== null) parts.push(`<p><strong>${escapeHtml(content.urgency)}</strong></p>`);
-  if (content.steps.length > 0) {
-    parts.push('<ol>');
-    for (const step of content.steps) {
-      parts.push(`<li><p><strong>${escapeHtml(step.title)}</strong><br>\n${htmlLines(step.body)}</p></li>`);
-    }
-    parts.push('</ol>');
-  }
-  parts.push('<p style="color: #656d76; font-size: 12px;">Sent by tokenwatch.</p>', '</body>', '</html>');
-  return `${parts.join('\n')}\n`;
+  if (content.steps.length > 0) parts.push(...stepsHtml(content.steps));
+  return htmlDocument(content.subject, parts);
 }
 
 // ---- Slack ------------------------------------------------------------------------------------------------------
