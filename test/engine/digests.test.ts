@@ -5,12 +5,11 @@ import { deliverDue } from '../../src/engine/deliver';
 import { scan } from '../../src/engine/scan';
 import { silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
-import { createEmailChannel } from '../../src/notify/email-channel';
-import { createSlackChannel } from '../../src/notify/slack-channel';
 import { openEngine, tokenInput, type EngineOptions, type TestEngine } from '../support/engine';
 import { startFakeSlack, type FakeSlackServer, type SlackCall } from '../support/fake-slack-server';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { slackTexts } from '../support/slack-blocks';
+import { testChannels } from '../support/channels';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 /** Every text inside a Slack call's blocks, joined. */
@@ -32,10 +31,7 @@ describe('digests', () => {
     dir = makeTempDir();
     smtp = await startSmtpReceiver();
     slack = await startFakeSlack({ token: 'xoxb-test' });
-    channels = new Map<string, Channel>([
-      ['email', createEmailChannel({ smtpUrl: smtp.url, from: 'tokenwatch@example.test', pool: false, logger: silentLogger, timeoutMs: 2000 })],
-      ['slack', createSlackChannel({ token: 'xoxb-test', apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 2000 })],
-    ]);
+    channels = testChannels(smtp, slack);
   });
   afterEach(async () => {
     engine.close();

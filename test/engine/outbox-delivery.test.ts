@@ -4,11 +4,10 @@ import { scan } from '../../src/engine/scan';
 import { deliverDue } from '../../src/engine/deliver';
 import { silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
-import { createEmailChannel } from '../../src/notify/email-channel';
-import { createSlackChannel } from '../../src/notify/slack-channel';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startFakeSlack, type FakeSlackServer } from '../support/fake-slack-server';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
+import { testChannels } from '../support/channels';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 describe('the outbox under delivery failures', () => {
@@ -22,10 +21,7 @@ describe('the outbox under delivery failures', () => {
     dir = makeTempDir();
     smtp = await startSmtpReceiver();
     slack = await startFakeSlack({ token: 'xoxb-test' });
-    channels = new Map<string, Channel>([
-      ['email', createEmailChannel({ smtpUrl: smtp.url, from: 'tokenwatch@example.test', pool: false, logger: silentLogger, timeoutMs: 2000 })],
-      ['slack', createSlackChannel({ token: 'xoxb-test', apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 2000 })],
-    ]);
+    channels = testChannels(smtp, slack);
     engine = openEngine(dir, channels, { mailTo: ['ops@example.test', 'it@example.test'], slackChannel: '#mdm', start: '2027-01-10T09:00' });
   });
   afterEach(async () => {

@@ -9,9 +9,9 @@ import { scan } from '../../src/engine/scan';
 import { DEFAULT_BYPASS, parseBypass, parseDailyHours, parseWeekdays, type SendWindowPolicy } from '../../src/domain/send-window';
 import { silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
-import { createEmailChannel } from '../../src/notify/email-channel';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
+import { testChannels } from '../support/channels';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const office = (bypass = 'expired,smallest', days = 'mon-sun'): SendWindowPolicy => ({
@@ -28,9 +28,7 @@ describe('the send window', () => {
   beforeEach(async () => {
     dir = makeTempDir();
     smtp = await startSmtpReceiver();
-    channels = new Map<string, Channel>([
-      ['email', createEmailChannel({ smtpUrl: smtp.url, from: 'tokenwatch@example.test', pool: false, logger: silentLogger, timeoutMs: 2000 })],
-    ]);
+    channels = testChannels(smtp);
   });
   afterEach(async () => {
     engine.close();
