@@ -72,6 +72,11 @@ export interface ListenAddress {
   readonly port: number;
 }
 
+/** `127.0.0.1:9412` or `[::1]:9412`. */
+export function formatAddress(address: ListenAddress): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
 export const DEFAULT_CONFIG_FILE = 'config/tokenwatch.json';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -39,6 +39,11 @@ export function oneLine(error: unknown): string {
   return message.split(/\r?\n/)[0] ?? message;
 }
 
+/** The first line of a text, trimmed: what a server's or library's multi-line message says first. */
+export function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0]?.trim() ?? text;
+}
+
 /** A user-supplied value for an error message: quoted, control characters escaped, cut to `max` characters. */
 export function quoted(value: string, max = 60): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;

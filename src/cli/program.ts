@@ -1,7 +1,7 @@
 // The command-line program: parses arguments, runs one command, and maps failures to exit codes
 // (0 ok, 2 bad input, 1 anything else). Runs in-process so tests can drive it with their own clock and streams.
 import { Command, CommanderError } from 'commander';
-import { InputError, oneLine } from '../errors';
+import { InputError, errorCode, oneLine } from '../errors';
 import { redact } from '../log';
 import { describeOpenFailure } from '../store/database';
 import type { CommandResult } from './command-result';
@@ -61,8 +61,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
 
 /** One line for an unexpected failure; SQLite errors (locked, read-only…) name the database file. */
 function describeFailure(ctx: CliContext, error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+  const code = errorCode(error);
+  if (code?.startsWith('SQLITE_') === true) {
     try {
       return describeOpenFailure(ctx.config.dbPath, error);
     } catch {

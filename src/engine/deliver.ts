@@ -84,7 +84,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
     if (batch.length < batchSize) break;
   }
   if (budget.isSpent()) {
-    const left = options.outbox.due(options.clock.now()).length;
+    const left = options.outbox.countDue(options.clock.now());
     if (left > 0) options.logger.warn('delivery.budget_spent', { budgetSeconds: options.budgetSeconds, leftQueued: left });
   }
   return report;
@@ -166,10 +166,10 @@ async function deliverChannel(
         report.failed += rows.length;
         logger.error(unit.kind === 'single' ? 'delivery.failed' : 'digest.failed', { ...fields, error: text, willRetry: false });
       } else {
-        const retryAt = retryTime(error, rows, options.retry, clock.now());
+        const attempt = Math.max(...rows.map((row) => row.attempts)) + 1;
+        const retryAt = retryTime(error, attempt, options.retry, clock.now());
         outbox.markAllFailed(ids, text, retryAt);
         report.retrying += rows.length;
-        const attempt = Math.max(...rows.map((row) => row.attempts)) + 1;
         logger.warn(unit.kind === 'single' ? 'delivery.retrying' : 'digest.retrying', { ...fields, error: text, attempt, retryAt: retryAt.toISO() });
         // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
         if (error instanceof RetryLaterError) {
@@ -195,9 +195,8 @@ function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates 
 }
 
 /** One retry time for all the rows of a message: the server's Retry-After, else backoff from the most-tried row. */
-function retryTime(error: unknown, rows: readonly OutboxEntry[], policy: RetryPolicy, now: DateTime): DateTime {
+function retryTime(error: unknown, attempt: number, policy: RetryPolicy, now: DateTime): DateTime {
   // A server's Retry-After is authoritative: retry exactly then, not on our backoff.
   if (error instanceof RetryLaterError) return now.plus({ seconds: Math.max(1, error.retryAfterSeconds) });
-  const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
-  return now.plus({ seconds: retryDelaySeconds(attempts, policy) });
+  return now.plus({ seconds: retryDelaySeconds(attempt, policy) });
 }

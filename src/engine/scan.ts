@@ -1,6 +1,7 @@
 // One pass over the registry: decide what is due, record it in the outbox, then deliver what the outbox holds.
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
+import { coerceError } from '../errors';
 import { daysLeft } from '../domain/dates';
 import { RENEWED_ALERT, globalHorizon, thresholdOf, whatIsDue, type AlertKey, type DuePolicy } from '../domain/due-reminders';
 import type { Reminder } from '../domain/reminder';
@@ -66,11 +67,6 @@ interface Plan {
   /** The subject of the reminder to send; its bodies are rendered when it is sent. */
   readonly subject: string | null;
   readonly skip: readonly AlertKey[];
-}
-
-/** Decides what is due at `now` for every token that can be due. Reads only; records nothing. */
-export function planScan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: DateTime): Plan[] {
-  return [...eachPlan(deps, now)];
 }
 
 /**
@@ -214,7 +210,7 @@ function recordPlan(deps: ScanDeps, plan: Plan, now: DateTime): Recorded {
     if (plan.alert === RENEWED_ALERT || plan.skip.includes(RENEWED_ALERT)) deps.tokens.clearRenewalPending(plan.token.id);
     return { plan, deliveries, isNew, notBefore };
   } catch (error) {
-    return { plan, error: error instanceof Error ? error.message : String(error) };
+    return { plan, error: coerceError(error).message };
   }
 }
 
@@ -231,7 +227,7 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
       results = outbox.inTransaction(() => batch.map((plan) => recordPlan(deps, plan, now)));
     } catch (error) {
       // The batch could not be committed (e.g. the database stayed locked): nothing of it was recorded.
-      const message = error instanceof Error ? error.message : String(error);
+      const message = coerceError(error).message;
       results = batch.map((plan) => ({ plan, error: message }));
     }
     // Reported only once committed, so that the logs never tell of a decision that was rolled back.

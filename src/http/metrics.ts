@@ -35,6 +35,8 @@ export function createMetrics(sources: MetricsSources): Metrics {
 
   // The database is read once per scrape, before the collectors run, in one read transaction so figures agree.
   let snapshot: RegistrySnapshot | null = null;
+  // The daemon's status, likewise read once per scrape (it reads the lease row) for all the collectors below.
+  let daemon: DaemonStatus | null = null;
 
   new Gauge({
     name: 'tokenwatch_database_up',
@@ -127,8 +129,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
       registers,
       collect() {
         this.reset();
-        const status = sources.daemonStatus();
-        const v = status === null ? null : value(status);
+        const v = daemon === null ? null : value(daemon);
         if (v !== null) this.set(v);
       },
     });
@@ -158,7 +159,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers,
     collect() {
       this.reset();
-      const counts = sources.daemonStatus()?.scanCounts;
+      const counts = daemon?.scanCounts;
       if (counts === undefined) return;
       this.inc({ result: 'ok' }, counts.ok);
       this.inc({ result: 'failed' }, counts.failed);
@@ -171,6 +172,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     contentType: registry.contentType,
     render: () => {
       snapshot = readSnapshot(sources, limit);
+      daemon = sources.daemonStatus();
       return registry.metrics();
     },
   };

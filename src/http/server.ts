@@ -3,11 +3,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock';
-import type { ListenAddress } from '../config';
+import { formatAddress, type ListenAddress } from '../config';
 import type { DaemonStatus } from '../daemon/daemon';
 import type { DuePolicy } from '../domain/due-reminders';
 import { InputError, errorCode, oneLine } from '../errors';
-import type { Logger } from '../log';
+import { redact, type Logger } from '../log';
 import type { RegistryStats } from '../store/registry-stats';
 import { healthReport, type DatabaseCheck } from './health';
 import { createMetrics } from './metrics';
@@ -32,11 +32,6 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-/** `127.0.0.1:9412` or `[::1]:9412`. */
-export function formatAddress(address: ListenAddress): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
-}
-
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
@@ -55,8 +50,7 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
     stats: sources.stats,
     daemonStatus: sources.daemonStatus,
   });
-  const redactSecrets = (text: string): string =>
-    (sources.secrets ?? []).filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[redacted]'), text);
+  const redactSecrets = (text: string): string => redact(text, sources.secrets ?? []);
 
   const checkDatabase = (): DatabaseCheck => {
     try {
@@ -88,17 +82,14 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
     } else if (path === '/metrics') {
       send(res, isHead, 200, metrics.contentType, await metrics.render());
     } else if (path === '/') {
+      // health() has just checked the database: one check per request.
       const report = health();
-      let stats: RegistryStats;
-      try {
-        stats = sources.stats();
-        stats.ping();
-      } catch (error) {
-        const message = `tokenwatch: the registry database is unavailable (${redactSecrets(oneLine(error))})\n`;
-        send(res, isHead, 503, 'text/plain; charset=utf-8', message);
+      const { database } = report.body;
+      if (!database.ok) {
+        send(res, isHead, 503, 'text/plain; charset=utf-8', `tokenwatch: the registry database is unavailable (${database.error ?? 'unknown error'})\n`);
         return;
       }
-      const page = renderStatusPage(buildStatusView(stats, report, sources.clock.now(), sources.policy));
+      const page = renderStatusPage(buildStatusView(sources.stats(), report, sources.clock.now(), sources.policy));
       send(res, isHead, 200, 'text/html; charset=utf-8', redactSecrets(page));
     } else {
       send(res, isHead, 404, 'text/plain; charset=utf-8', 'not found (expected /, /healthz or /metrics)\n');

@@ -1,12 +1,8 @@
 // GET /: the read-only status page, rendered on the server as one HTML string with inline CSS. No script, no build
 // step, nothing loaded from elsewhere. Every value is escaped: token names and errors may hold markup.
+import { escapeHtml } from '../domain/reminder-content';
 import type { TokenState } from '../domain/token-state';
 import type { DeliveryView, StatusView, TokenRowView } from './status-view';
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 const STATE_LABELS: Record<TokenState, string> = { ok: 'OK', warning: 'Warning', critical: 'Critical', expired: 'Expired' };
 const STATES: readonly TokenState[] = ['expired', 'critical', 'warning', 'ok'];

@@ -2,7 +2,7 @@
 // data out: the HTML is rendered from it by status-page.ts.
 import type { DateTime } from 'luxon';
 import { daysLeft, formatDate } from '../domain/dates';
-import type { AlertKey, DuePolicy } from '../domain/due-reminders';
+import { thresholdOf, type AlertKey, type DuePolicy } from '../domain/due-reminders';
 import { nextReminder } from '../domain/next-reminder';
 import { TOKEN_KIND_LABELS } from '../domain/token';
 import { isMuted, tokenState, type TokenState } from '../domain/token-state';
@@ -47,8 +47,8 @@ export interface StatusView {
 
 /** `t30` → "30-day reminder", `expired+7` → "expired alert (+7 days)". */
 export function alertLabel(alert: AlertKey): string {
-  const threshold = /^t(\d+)$/.exec(alert);
-  if (threshold !== null) return `${threshold[1]}-day reminder`;
+  const threshold = thresholdOf(alert);
+  if (threshold !== null) return `${threshold}-day reminder`;
   if (alert === 'expired') return 'expired alert';
   const repeat = /^expired\+(\d+)$/.exec(alert);
   if (repeat !== null) return `expired alert (+${repeat[1]} days)`;

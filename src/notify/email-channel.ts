@@ -1,7 +1,7 @@
 // The email channel: one SMTP transport (pooled in the daemon) that sends each rendered reminder as text + HTML.
 // Decides which SMTP failures are permanent (the server refused the recipient) and keeps the password out of errors.
 import nodemailer from 'nodemailer';
-import { PermanentDeliveryError, quoted } from '../errors';
+import { PermanentDeliveryError, firstLine, quoted } from '../errors';
 import { redact, type Logger } from '../log';
 import type { RenderedReminder } from '../domain/reminder';
 import type { Channel } from './channel';
@@ -140,6 +140,3 @@ function safeDecode(text: string): string {
   }
 }
 
-function firstLine(text: string): string {
-  return text.split(/\r?\n/)[0]?.trim() ?? text;
-}

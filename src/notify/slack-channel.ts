@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, LogLevel, WebClient, type ChatPostMessageArguments, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
-import { PermanentDeliveryError, RetryLaterError, coerceError, quoted } from '../errors';
+import { PermanentDeliveryError, RetryLaterError, coerceError, firstLine, quoted } from '../errors';
 import { redact, type Logger } from '../log';
 import type { RenderedReminder } from '../domain/reminder';
 import type { Channel } from './channel';
@@ -192,9 +192,6 @@ function fetchWithReadableErrors(timeoutMs: number, deadline: () => number | und
   };
 }
 
-function firstLine(text: string): string {
-  return text.split(/\r?\n/)[0]?.trim() ?? text;
-}
 
 /** @slack/web-api logs to the console by default; forward its lines at debug level, token removed. */
 function debugLogger(logger: Logger, clean: (text: string) => string): SlackLogger {

@@ -159,6 +159,7 @@ export class Outbox {
         if (record.queue === null) return true;
         const isNew = decide.run(record.tokenId, expiresAt, record.queue.alert, 'queued', nowMs).changes === 1;
         if (!isNew) return false;
+        const facts = factsJson(record.queue.reminder);
         for (const delivery of record.queue.deliveries) {
           enqueue.run({
             tokenId: record.tokenId,
@@ -170,7 +171,7 @@ export class Outbox {
             subject: delivery.subject,
             // Only the facts: the message is rendered when it is sent (a scan writes thousands of these).
             payload: '',
-            facts: factsJson(record.queue.reminder),
+            facts,
             status: delivery.failure === undefined ? 'pending' : 'failed',
             error: delivery.failure ?? null,
             now: nowMs,
@@ -200,6 +201,11 @@ export class Outbox {
       `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?${except} ORDER BY next_attempt_at, id LIMIT ?`,
     ).all(now.toMillis(), ...exceptChannels, limit) as OutboxRow[];
     return rows.map(toEntry);
+  }
+
+  /** How many pending deliveries are due at `now`. */
+  countDue(now: DateTime): number {
+    return (this.sql(`SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?`).get(now.toMillis()) as { n: number }).n;
   }
 
   /** When the next pending delivery is to be tried, or null when none is pending. */

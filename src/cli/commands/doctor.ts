@@ -1,6 +1,6 @@
 // `tokenwatch doctor`: one line per check (config, database, SMTP, Slack, outbox) with ok/failed and why.
 import type { Command } from 'commander';
-import { configuredChannels, describeConfig, type Config } from '../../config';
+import { configuredChannels, describeConfig, formatAddress, type Config } from '../../config';
 import { oneLine } from '../../errors';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
@@ -77,6 +77,6 @@ function describeSending(config: Config, shown: Record<string, unknown>): string
     config.sendWindow === null
       ? 'any time'
       : `window ${String(shown['sendWindow'])} ${String(shown['sendDays'])} (at once: ${String(shown['sendWindowBypass'])})`;
-  const http = config.httpAddress === null ? 'HTTP off' : `HTTP on ${config.httpAddress.host}:${config.httpAddress.port}`;
+  const http = config.httpAddress === null ? 'HTTP off' : `HTTP on ${formatAddress(config.httpAddress)}`;
   return `${digests}, ${window}, ${http}`;
 }
