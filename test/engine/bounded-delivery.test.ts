@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { scanSettings } from '../../src/cli/engine-setup';
 import { loadConfig, type Config } from '../../src/config';
 import { deliverDue } from '../../src/engine/deliver';
-import { scan, type ScanDeps } from '../../src/engine/scan';
+import { deliveryOptions, scan, type ScanDeps } from '../../src/engine/scan';
 import { PermanentDeliveryError } from '../../src/errors';
 import type { Channel } from '../../src/notify/channel';
 import { closeChannels, createChannels } from '../../src/notify/channels';
@@ -51,10 +51,7 @@ describe('bounded delivery per scan (issue 8)', () => {
   }
 
   /** A delivery pass between scans, as the daemon's retry timer runs it, under the same budget. */
-  const retry = () => {
-    const budget = deps.settings.deliveryBudgetSeconds;
-    return deliverDue({ ...deps, retry: deps.settings.retry, secrets: [], digestMin: deps.settings.digestMin, ...(budget === undefined ? {} : { budgetSeconds: budget }) });
-  };
+  const retry = () => deliverDue(deliveryOptions(deps));
 
   async function timed<T>(work: Promise<T>): Promise<{ value: T; elapsedMs: number }> {
     const started = performance.now();

@@ -2,8 +2,7 @@
 // of Slack messages; a digest that fails is retried whole and delivered once; small batches still go one by one.
 import { DateTime } from 'luxon';
 import { deliverDue } from '../../src/engine/deliver';
-import { scan } from '../../src/engine/scan';
-import { silentLogger } from '../../src/log';
+import { deliveryOptions, scan } from '../../src/engine/scan';
 import type { Channel } from '../../src/notify/channel';
 import { openEngine, tokenInput, type EngineOptions, type TestEngine } from '../support/engine';
 import { startFakeSlack, type FakeSlackServer, type SlackCall } from '../support/fake-slack-server';
@@ -58,7 +57,7 @@ describe('digests', () => {
   }
 
   const retry = () =>
-    deliverDue({ outbox: engine.outbox, channels, clock: engine.clock, retry: engine.deps.settings.retry, logger: silentLogger, secrets: [], digestMin: engine.deps.settings.digestMin });
+    deliverDue(deliveryOptions(engine.deps));
 
   it('sends 200 due reminders for one recipient as one email and two Slack messages, each token listed once', async () => {
     open();

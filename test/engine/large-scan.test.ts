@@ -50,7 +50,7 @@ describe('a scan with hundreds of tokens due', () => {
       CREATE TRIGGER refuse_one BEFORE INSERT ON reminder_decisions
       WHEN NEW.token_id = (SELECT id FROM tokens WHERE name = 'Token 050')
       BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;`);
-    const report = await scan({ ...engine.deps, logger: engine.logger });
+    const report = await scan(engine.deps);
     expect(report.planned).toHaveLength(DUE - 1);
     expect(report.planned.map((p) => p.token)).not.toContain('Token 050');
     expect(engine.logger.lines.filter((l) => l.event === 'scan.token_failed').map((l) => l.fields['token'])).toEqual(['Token 050']);

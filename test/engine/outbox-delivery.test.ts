@@ -1,8 +1,7 @@
 // The outbox under failures, through real servers: an SMTP server that refuses for several scans, a Slack API that
 // rate-limits, errors and refuses. Every reminder is delivered exactly once once the servers are back.
-import { scan } from '../../src/engine/scan';
+import { deliveryOptions, scan } from '../../src/engine/scan';
 import { deliverDue } from '../../src/engine/deliver';
-import { silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startFakeSlack, type FakeSlackServer } from '../support/fake-slack-server';
@@ -61,7 +60,7 @@ describe('the outbox under delivery failures', () => {
   });
 
   const retry = () =>
-    deliverDue({ outbox: engine.outbox, channels, clock: engine.clock, retry: engine.deps.settings.retry, logger: silentLogger, secrets: [], digestMin: engine.deps.settings.digestMin });
+    deliverDue(deliveryOptions(engine.deps));
 
   it('retries email refused for several scans (hours apart) and then delivers each reminder exactly once', async () => {
     engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), engine.clock.now());
@@ -183,13 +182,5 @@ describe('the outbox under delivery failures', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(5);
   });
 
-  const retryOptions = () => ({
-    outbox: engine.outbox,
-    channels,
-    clock: engine.clock,
-    retry: engine.deps.settings.retry,
-    logger: silentLogger,
-    secrets: [],
-    digestMin: engine.deps.settings.digestMin,
-  });
+  const retryOptions = () => deliveryOptions(engine.deps);
 });

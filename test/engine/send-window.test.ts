@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { Daemon } from '../../src/daemon/daemon';
 import { Lease } from '../../src/daemon/lease';
 import { deliverDue } from '../../src/engine/deliver';
-import { scan } from '../../src/engine/scan';
+import { deliveryOptions, scan } from '../../src/engine/scan';
 import { DEFAULT_BYPASS, parseBypass, parseDailyHours, parseWeekdays, type SendWindowPolicy } from '../../src/domain/send-window';
 import { silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
@@ -38,7 +38,7 @@ describe('the send window', () => {
   });
 
   const retry = () =>
-    deliverDue({ outbox: engine.outbox, channels, clock: engine.clock, retry: engine.deps.settings.retry, logger: silentLogger, secrets: [], digestMin: engine.deps.settings.digestMin });
+    deliverDue(deliveryOptions(engine.deps));
   const subjects = (): string[] => smtp.messages.map((m) => m.subject).sort();
   /** The alert and token of each message received, in order: `EXPIRED Gone`, `30 Later`… (independent of wording). */
   const arrivals = (): string[] =>
