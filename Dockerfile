@@ -11,7 +11,6 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY bench ./bench
 # `npm ci` runs the `prepare` script, i.e. `npm run build`, exactly as on a fresh clone.
 RUN npm ci
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { knownEnvironmentVariables } from '../../src/config';
+import { knownEnvironmentVariables, loadConfig } from '../../src/config';
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
@@ -36,6 +36,7 @@ function parseDockerfile(text: string): { args: Map<string, string>; stages: Sta
 }
 
 const dockerfile = parseDockerfile(read('Dockerfile'));
+const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
 const runtime = dockerfile.stages.at(-1) as Stage;
 const instructionsOf = (stage: Stage, keyword: string): string[] =>
   stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
@@ -68,7 +69,6 @@ describe('the Dockerfile', () => {
   });
 
   test('builds with the same npm scripts as a fresh clone', () => {
-    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     const build = dockerfile.stages.find((s) => s.name === 'build') as Stage;
     expect(instructionsOf(build, 'RUN')).toContain('npm ci');
     expect(pkg.scripts['prepare']).toBe('npm run build');
@@ -88,13 +88,14 @@ describe('the Dockerfile', () => {
     expect(instructionsOf(runtime, 'VOLUME')).toEqual(['["/app/data"]']);
     expect(instructionsOf(runtime, 'WORKDIR')).toEqual(['/app']);
     // ENTRYPOINT + CMD run exactly what `npm start` runs.
-    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     const [entrypoint = '[]'] = instructionsOf(runtime, 'ENTRYPOINT');
     const [cmd = '[]'] = instructionsOf(runtime, 'CMD');
     expect([...(JSON.parse(entrypoint) as string[]), ...(JSON.parse(cmd) as string[])].join(' ')).toBe(pkg.scripts['start']);
-    // The default registry path (data/tokenwatch.db, relative to /app) lies on that volume.
-    expect(knownEnvironmentVariables()).toContain('TOKENWATCH_DB');
+    // The default registry path, resolved from the image's working directory, lies on that volume.
     expect(instructionsOf(runtime, 'ENV').join(' ')).not.toContain('TOKENWATCH_DB');
+    const config = loadConfig({ cwd: '/app', env: {} });
+    expect(config.dbPath.startsWith('/app/data/')).toBe(true);
+    expect(config.previewDir.startsWith('/app/data/')).toBe(true);
   });
 
   test('has a HEALTHCHECK on the daemon\'s /healthz at the address the image listens on', () => {
@@ -157,7 +158,6 @@ describe('the systemd unit example', () => {
     [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1] as string);
 
   test('starts what npm start starts, as an unprivileged user, with secrets from a root-only file', () => {
-    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     const started = pkg.scripts['start']?.replace(/^node /, '');
     expect(directive('ExecStart')).toEqual([`/usr/bin/node ${started}`]);
     expect(directive('User')).toEqual(['tokenwatch']);
