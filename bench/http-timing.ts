@@ -9,6 +9,7 @@ import { buildStatusView } from '../src/http/status-view';
 import { openDatabase } from '../src/store/database';
 import { RegistryStats } from '../src/store/registry-stats';
 import { ZONE } from './registry';
+import { elapsedMs } from './timing';
 
 export interface HttpTiming {
   readonly tokens: number;
@@ -24,7 +25,7 @@ const THRESHOLDS = [60, 30, 7];
 async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
   const start = process.hrtime.bigint();
   const value = await work();
-  return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+  return { value, ms: elapsedMs(start) };
 }
 
 export async function timeHttp(file: string, tokens: number, at: DateTime): Promise<HttpTiming> {
