@@ -4,17 +4,13 @@ import type { DateTime } from 'luxon';
 import { daysLeft as daysLeftAt, formatDateTime } from './dates';
 import { slackDate } from './slack-date';
 import type { Reminder, RenderedReminder, SlackBlock } from './reminder';
-import { cutEscaped, escapeHtml, escapeSlack, htmlDocument, plural, stepsHtml, urgencyOf, type Urgency } from './reminder-content';
+import { SLACK_BLOCKS_MAX, SLACK_HEADER_MAX, SLACK_TEXT_MAX, cutEscaped, daysLeftText, escapeHtml, escapeSlack, htmlDocument, plural, stepsHtml, urgencyOf, type Urgency } from './reminder-content';
 import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, type StepTemplates, type StepValues } from './renewal-steps';
 import { TOKEN_KIND_LABELS } from './token';
 
 /** At most this many tokens in one Slack digest message, so that it stays well within Block Kit's limits. */
 export const SLACK_DIGEST_MAX_TOKENS = 100;
 
-// Slack Block Kit limits: header text, section text, blocks per message.
-const SLACK_HEADER_MAX = 150;
-const SLACK_TEXT_MAX = 3000;
-const SLACK_BLOCKS_MAX = 50;
 // Each field of a Slack row is cut so that a row stays a few hundred characters and a section holds several.
 const SLACK_ROW_LIMITS = { name: 100, org: 80, orgGroup: 150, appleAccount: 120 } as const;
 
@@ -100,12 +96,6 @@ function rowOf(reminder: Reminder, now: DateTime): Row {
     daysLeftText: daysLeftText(days, isExpired),
     urgency: isExpired ? 'expired' : urgencyOf(threshold),
   };
-}
-
-function daysLeftText(days: number, isExpired: boolean): string {
-  if (days > 0) return String(days);
-  if (days === 0) return isExpired ? '0 (expired today)' : '0 (expires today)';
-  return `0 (expired ${plural(-days, 'day')} ago)`;
 }
 
 /** Expired first, then fewest days left, then by name. */

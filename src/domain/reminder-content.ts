@@ -7,10 +7,10 @@ import { TOKEN_KIND_LABELS } from './token';
 
 const SUBJECT_NAME_MAX = 80;
 // Slack Block Kit limits: header text, section text, section field text, blocks per message.
-const SLACK_HEADER_MAX = 150;
-const SLACK_TEXT_MAX = 3000;
+export const SLACK_HEADER_MAX = 150;
+export const SLACK_TEXT_MAX = 3000;
 const SLACK_FIELD_MAX = 2000;
-const SLACK_BLOCKS_MAX = 50;
+export const SLACK_BLOCKS_MAX = 50;
 // The fallback text is shown in notifications; keep it a readable size.
 const SLACK_FALLBACK_MAX = 3000;
 
@@ -122,10 +122,14 @@ function expiresPhrase(daysLeft: number): string {
 }
 
 function daysLeftValue(reminder: Reminder): string {
-  const { daysLeft } = reminder;
-  if (daysLeft > 0) return String(daysLeft);
-  if (daysLeft === 0) return reminder.kind === 'expired' ? '0 (expired today)' : '0 (expires today)';
-  return `0 (expired ${plural(-daysLeft, 'day')} ago)`;
+  return daysLeftText(reminder.daysLeft, reminder.kind === 'expired');
+}
+
+/** The "Days left" value: `30`, `0 (expires today)`, `0 (expired 3 days ago)`; never negative. */
+export function daysLeftText(days: number, isExpired: boolean): string {
+  if (days > 0) return String(days);
+  if (days === 0) return isExpired ? '0 (expired today)' : '0 (expires today)';
+  return `0 (expired ${plural(-days, 'day')} ago)`;
 }
 
 export function plural(count: number, unit: string): string {
