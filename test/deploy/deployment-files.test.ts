@@ -170,7 +170,7 @@ describe('the systemd unit example', () => {
     expect(directive('ReadWritePaths')).toEqual([`${directive('WorkingDirectory')[0]}/data`]);
   });
 
-  test('is the unit the README shows', () => {
-    expect(read('README.md')).toContain(unit.slice(unit.indexOf('[Unit]')).trim());
+  test('is the unit the operations guide shows', () => {
+    expect(read('docs/operations.md')).toContain(unit.slice(unit.indexOf('[Unit]')).trim());
   });
 });
