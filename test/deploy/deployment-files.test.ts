@@ -87,10 +87,10 @@ describe('the Dockerfile', () => {
     expect(instructionsOf(runtime, 'USER')).toEqual(['node']);
     expect(instructionsOf(runtime, 'VOLUME')).toEqual(['["/app/data"]']);
     expect(instructionsOf(runtime, 'WORKDIR')).toEqual(['/app']);
-    // ENTRYPOINT + CMD run exactly what `npm start` runs.
+    // ENTRYPOINT + CMD run exactly what `npm start` runs (which `exec`s node so that signals reach it).
     const [entrypoint = '[]'] = instructionsOf(runtime, 'ENTRYPOINT');
     const [cmd = '[]'] = instructionsOf(runtime, 'CMD');
-    expect([...(JSON.parse(entrypoint) as string[]), ...(JSON.parse(cmd) as string[])].join(' ')).toBe(pkg.scripts['start']);
+    expect([...(JSON.parse(entrypoint) as string[]), ...(JSON.parse(cmd) as string[])].join(' ')).toBe(pkg.scripts['start']?.replace(/^exec /, ''));
     // The default registry path, resolved from the image's working directory, lies on that volume.
     expect(instructionsOf(runtime, 'ENV').join(' ')).not.toContain('TOKENWATCH_DB');
     const config = loadConfig({ cwd: '/app', env: {} });
@@ -158,7 +158,7 @@ describe('the systemd unit example', () => {
     [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1] as string);
 
   test('starts what npm start starts, as an unprivileged user, with secrets from a root-only file', () => {
-    const started = pkg.scripts['start']?.replace(/^node /, '');
+    const started = pkg.scripts['start']?.replace(/^exec node /, '');
     expect(directive('ExecStart')).toEqual([`/usr/bin/node ${started}`]);
     expect(directive('User')).toEqual(['tokenwatch']);
     expect(directive('EnvironmentFile')).toEqual(['/etc/tokenwatch.env']);
