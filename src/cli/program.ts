@@ -6,6 +6,7 @@ import { redact } from '../log';
 import { describeOpenFailure } from '../store/database';
 import type { CommandResult } from './command-result';
 import { CliContext, type CliDeps } from './context';
+import { packageVersion } from './version';
 import { registerAdd } from './commands/add';
 import { registerEdit } from './commands/edit';
 import { registerImport } from './commands/import';
@@ -25,6 +26,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   const ctx = new CliContext(deps, () => program.opts<{ config?: string }>().config);
   program
     .description('Watches Apple VPP service tokens and reminds administrators before they expire.')
+    .version(packageVersion(), '-V, --version', 'print the version of tokenwatch')
     .option('--config <file>', 'config file (default config/tokenwatch.json, or TOKENWATCH_CONFIG)')
     .exitOverride()
     .configureOutput({

@@ -29,6 +29,20 @@ export const CSV_COLUMNS = [
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
+/** What each column holds, for `import --help` (docs/import.md documents the same columns; a test keeps them equal). */
+export const CSV_COLUMN_HELP: Readonly<Record<Column, string>> = {
+  name: 'token name (required, unique)',
+  expires: 'expiry date, YYYY-MM-DD or ISO 8601 (this or downloaded is required)',
+  downloaded: 'download date; the expiry is 12 months later (instead of expires)',
+  apple_id: 'the Apple account that created the token',
+  org_group: 'the console Organization Group where the token resides',
+  email: 'email recipients, comma-separated in quotes (instead of the default ones)',
+  slack_channel: 'Slack channel (instead of the default one)',
+  kind: 'vpp, apns or ade (default vpp)',
+  thresholds: 'reminder thresholds in days, e.g. "60,30,7" (instead of the default ones)',
+  notes: 'free-form notes',
+};
+
 export const MAX_CSV_ROWS = 1_000_000;
 
 interface CsvRecord {

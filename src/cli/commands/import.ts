@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, errorCode } from '../../errors';
-import { parseTokenCsv } from '../../domain/token-csv';
+import { CSV_COLUMNS, CSV_COLUMN_HELP, parseTokenCsv } from '../../domain/token-csv';
 import { parseTokenName } from '../../domain/token-fields';
 import type { TokenInput } from '../../domain/token';
 import { readTokenFile } from '../../store/token-file-reader';
@@ -21,13 +21,21 @@ export function registerImport(program: Command, ctx: CliContext): void {
       .description('add tokens from .vpptoken files, or from a CSV file with --csv')
       .argument('[files...]', '.vpptoken files downloaded from Apple')
       .option('--name <name>', 'name of the token (default: the orgName in the file)')
-      .option('--csv <file>', 'bulk-add from CSV: name,expires,apple_id,org_group,email,slack_channel,kind'),
+      .option('--csv <file>', `bulk-add from CSV with a header row: ${CSV_COLUMNS.join(',')}`)
+      .addHelpText('after', csvColumnsHelp()),
   ).action((files: string[], options: ImportOptions) => {
     const inputs = options.csv === undefined ? fromTokenFiles(ctx, files, options) : fromCsv(ctx, files, options);
     const added = ctx.tokens.addMany(inputs, ctx.clock.now());
     if (options.csv !== undefined) ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
     else for (const token of added) ctx.io.out(`Imported "${token.name}" (expires ${token.expiresAt.setZone(ctx.config.zone).toISODate()}).`);
   });
+}
+
+/** The CSV columns, one per line, as `import --help` lists them. */
+function csvColumnsHelp(): string {
+  const width = Math.max(...CSV_COLUMNS.map((column) => column.length));
+  const lines = CSV_COLUMNS.map((column) => `  ${column.padEnd(width)}  ${CSV_COLUMN_HELP[column]}`);
+  return `\nCSV columns (--csv; header row required, all rows or none):\n${lines.join('\n')}`;
 }
 
 function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptions): TokenInput[] {
