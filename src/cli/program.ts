@@ -8,6 +8,7 @@ import type { CommandResult } from './command-result';
 import { CliContext, type CliDeps } from './context';
 import { packageVersion } from './version';
 import { registerAdd } from './commands/add';
+import { registerBackup } from './commands/backup';
 import { registerEdit } from './commands/edit';
 import { registerImport } from './commands/import';
 import { registerList } from './commands/list';
@@ -33,7 +34,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       writeOut: (text) => deps.io.out(text.trimEnd()),
       writeErr: (text) => deps.io.err(text.trimEnd()),
     });
-  for (const register of [registerImport, registerAdd, registerList, registerEdit, registerRenew, registerMute]) {
+  for (const register of [registerImport, registerAdd, registerList, registerEdit, registerRenew, registerMute, registerBackup]) {
     register(program, ctx);
   }
   registerEngineCommands(program, ctx, result);
