@@ -1,4 +1,4 @@
-// `tokenwatch --version`, and `import --help`: it lists every CSV column the parser accepts, as docs/import.md does.
+// `tokenwatch --version`, and `import --help`: it lists every CSV column the parser accepts, as docs/ does.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CSV_COLUMNS } from '../../src/domain/token-csv';
@@ -40,6 +40,15 @@ describe('help and version', () => {
 
   it('documents in docs/import.md exactly the CSV columns the parser accepts', () => {
     expect(documentedColumns()).toEqual([...CSV_COLUMNS]);
+  });
+
+  it('shows every CSV header line in docs/ with exactly the columns the parser accepts', () => {
+    const docs = fs.readdirSync(path.join(root, 'docs')).filter((file) => file.endsWith('.md'));
+    const headers = docs.flatMap((file) =>
+      [...fs.readFileSync(path.join(root, 'docs', file), 'utf8').matchAll(/^[#\s]*(name,expires\S*)/gm)].map((m) => ({ file, header: m[1] })),
+    );
+    expect(headers.length).toBeGreaterThanOrEqual(2);
+    for (const { file, header } of headers) expect({ file, header }).toEqual({ file, header: CSV_COLUMNS.join(',') });
   });
 
   it('accepts the example CSV of docs/import.md', async () => {
