@@ -3,8 +3,14 @@
 import type { DateTime } from 'luxon';
 import { daysLeft as daysLeftAt, formatDateTime } from './dates';
 import { slackDate } from './slack-date';
-import type { Reminder, RenderedReminder, SlackBlock } from './reminder';
-import { SLACK_BLOCKS_MAX, SLACK_HEADER_MAX, SLACK_TEXT_MAX, cutEscaped, daysLeftText, escapeHtml, escapeSlack, htmlDocument, plural, stepsHtml, urgencyOf, type Urgency } from './reminder-content';
+import { cutEscaped, escapeHtml, escapeSlack, plural } from './message/escape';
+import { htmlDocument, stepsHtml } from './message/html';
+import { lazyMessage, renderAll, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
+import { SLACK_BLOCKS_MAX, SLACK_TEXT_MAX, header, section, signature } from './message/slack';
+import { textDocument, textSteps, type Step } from './message/text';
+import { URGENCY_LABELS, URGENCY_ORDER, urgencyOf, type Urgency } from './message/urgency';
+import type { Reminder } from './reminder';
+import { daysLeftText } from './reminder-content';
 import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, type StepTemplates, type StepValues } from './renewal-steps';
 import { TOKEN_KIND_LABELS } from './token';
 
@@ -13,9 +19,6 @@ export const SLACK_DIGEST_MAX_TOKENS = 100;
 
 // Each field of a Slack row is cut so that a row stays a few hundred characters and a section holds several.
 const SLACK_ROW_LIMITS = { name: 100, org: 80, orgGroup: 150, appleAccount: 120 } as const;
-
-const URGENCY_LABELS: Readonly<Record<Urgency, string>> = { expired: 'Expired', urgent: 'Urgent', act: 'Act now', plan: 'Plan' };
-const URGENCY_ORDER: readonly Urgency[] = ['expired', 'urgent', 'act', 'plan'];
 
 const NOT_RECORDED = 'not recorded';
 
@@ -53,26 +56,35 @@ interface Row {
 }
 
 /**
- * Renders `reminders` (threshold and expired reminders for one recipient) as one digest, days left counted at `now`.
- * Never throws for any string values.
+ * The digest of `reminders` (threshold and expired reminders for one recipient), days left counted at `now`; each
+ * format is rendered only when a channel asks for it. Never throws for any string values.
  */
-export function renderDigest(
+export function digestMessage(
   reminders: readonly Reminder[],
   now: DateTime,
   templates: StepTemplates = DEFAULT_STEP_TEMPLATES,
   part: DigestPart = { index: 1, count: 1 },
-): RenderedReminder {
+): Message {
   const rows = reminders.map((reminder) => rowOf(reminder, now)).sort(byUrgency);
   const summary = summaryOf(rows);
   const subject = `[tokenwatch] ${plural(rows.length, 'token')} to renew: ${summary}`;
   const steps = renewalSteps(templates, DIGEST_STEP_VALUES);
   const headline = `${plural(rows.length, 'token')} need${rows.length === 1 ? 's' : ''} renewal: ${summary}.`;
-  return {
-    subject,
-    text: renderText(headline, rows, steps),
-    html: renderHtml(subject, headline, rows, steps),
-    slack: renderSlack(headline, summary, rows, steps, part),
-  };
+  return lazyMessage(subject, {
+    text: () => renderText(headline, rows, steps),
+    html: () => renderHtml(subject, headline, rows, steps),
+    slack: () => renderSlack(headline, summary, rows, steps, part),
+  });
+}
+
+/** The digest rendered in every format at once (tests). */
+export function renderDigest(
+  reminders: readonly Reminder[],
+  now: DateTime,
+  templates: StepTemplates = DEFAULT_STEP_TEMPLATES,
+  part: DigestPart = { index: 1, count: 1 },
+): RenderedMessage {
+  return renderAll(digestMessage(reminders, now, templates, part));
 }
 
 function rowOf(reminder: Reminder, now: DateTime): Row {
@@ -114,8 +126,6 @@ function summaryOf(rows: readonly Row[]): string {
   }).join(', ');
 }
 
-type Step = { readonly title: string; readonly body: string };
-
 // ---- plain text -------------------------------------------------------------------------------------------------
 
 function renderText(headline: string, rows: readonly Row[], steps: readonly Step[]): string {
@@ -126,13 +136,8 @@ function renderText(headline: string, rows: readonly Row[], steps: readonly Step
       `   Organization: ${row.org} | Organization Group: ${row.orgGroup} | Apple account: ${row.appleAccount}`,
     );
   });
-  lines.push('', STEPS_INTRO);
-  steps.forEach((step, index) => {
-    lines.push('', `${index + 1}. ${step.title}`);
-    for (const line of step.body.split('\n')) lines.push(line === '' ? '' : `   ${line}`);
-  });
-  lines.push('', '-- ', 'Sent by tokenwatch.');
-  return `${lines.join('\n')}\n`;
+  lines.push('', STEPS_INTRO, ...textSteps(steps));
+  return textDocument(lines);
 }
 
 // ---- HTML -------------------------------------------------------------------------------------------------------
@@ -155,10 +160,6 @@ function renderHtml(subject: string, headline: string, rows: readonly Row[], ste
 }
 
 // ---- Slack ------------------------------------------------------------------------------------------------------
-
-function section(text: string): SlackBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
-}
 
 function slackRow(row: Row): string {
   const cut = (value: string, max: number): string => cutEscaped(value, max, escapeSlack);
@@ -185,11 +186,11 @@ function rowSections(rows: readonly Row[]): string[] {
   return sections;
 }
 
-function renderSlack(headline: string, summary: string, rows: readonly Row[], steps: readonly Step[], part: DigestPart): RenderedReminder['slack'] {
+function renderSlack(headline: string, summary: string, rows: readonly Row[], steps: readonly Step[], part: DigestPart): SlackPayload {
   const partNote = part.count > 1 ? ` (message ${part.index} of ${part.count})` : '';
   const title = `tokenwatch: ${plural(rows.length, 'token')} to renew${partNote}`;
   const head: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: cutEscaped(title, SLACK_HEADER_MAX, escapeSlack), emoji: true } },
+    header(title),
     section(`*${escapeSlack(headline)}*`),
   ];
   const tail: SlackBlock[] = [
@@ -198,7 +199,7 @@ function renderSlack(headline: string, summary: string, rows: readonly Row[], st
       const label = `*${escapeSlack(`${index + 1}. ${step.title}`)}*\n`;
       return section(label + cutEscaped(step.body, SLACK_TEXT_MAX - label.length, escapeSlack));
     }),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Sent by tokenwatch.', verbatim: true }] },
+    signature(),
   ];
   const room = SLACK_BLOCKS_MAX - head.length - tail.length;
   let sections = rowSections(rows);

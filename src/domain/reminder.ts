@@ -30,12 +30,5 @@ export interface Reminder {
   readonly zone: string;
 }
 
-/** A Slack Block Kit block, kept loose: the Slack channel posts it as is. */
-export type SlackBlock = Record<string, unknown>;
-
-export interface RenderedReminder {
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  readonly slack: { readonly text: string; readonly blocks: readonly SlackBlock[] };
-}
+/** A reminder rendered in every format: what outbox rows queued before messages were rendered when sent hold. */
+export type { RenderedMessage as RenderedReminder } from './message/message';

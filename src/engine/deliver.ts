@@ -5,11 +5,12 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
-import { SLACK_DIGEST_MAX_TOKENS, renderDigest, type DigestPart } from '../domain/digest-content';
+import { SLACK_DIGEST_MAX_TOKENS, digestMessage, type DigestPart } from '../domain/digest-content';
 import { daysLeft } from '../domain/dates';
 import { thresholdOf } from '../domain/due-reminders';
-import type { Reminder, RenderedReminder } from '../domain/reminder';
-import { renderReminder } from '../domain/reminder-content';
+import { renderedMessage, type Message } from '../domain/message/message';
+import type { Reminder } from '../domain/reminder';
+import { reminderMessage } from '../domain/reminder-content';
 import type { StepTemplates } from '../domain/renewal-steps';
 import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
@@ -135,7 +136,7 @@ async function deliverChannel(
     const rows = unit.kind === 'single' ? [unit.entry] : unit.entries;
     const ids = rows.map((row) => row.id);
     let fields: Record<string, unknown>;
-    let message: RenderedReminder;
+    let message: Message;
     let recipient: string;
     if (unit.kind === 'single') {
       const { entry } = unit;
@@ -145,7 +146,7 @@ async function deliverChannel(
     } else {
       const digestId = outbox.startDigest(name, unit.recipient, ids, clock.now());
       fields = { digest: digestId, reminders: rows.length, part: `${unit.part.index}/${unit.part.count}`, channel: name, recipient: unit.recipient };
-      message = renderDigest(
+      message = digestMessage(
         unit.entries.map((entry) => entry.reminder as Reminder),
         clock.now(),
         options.templates,
@@ -156,7 +157,8 @@ async function deliverChannel(
     try {
       if (channel === undefined) throw new Error(`channel "${name}" is not configured`);
       await channel.send(recipient, message);
-      outbox.markAllSent(ids, clock.now());
+      // The subject as sent, which may differ from the one stored at scan time (days left counted today).
+      outbox.markAllSent(ids, clock.now(), message.subject);
       report.sent += rows.length;
       logger.info(unit.kind === 'single' ? 'delivery.sent' : 'digest.sent', fields);
     } catch (error) {
@@ -185,13 +187,13 @@ async function deliverChannel(
  * The message as of now: rendered from its stored facts, counting the days left on the day it goes out (a reminder
  * may have waited for the send window or a retry). Rows queued before facts were stored keep their rendered text.
  */
-function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined): RenderedReminder {
+function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined): Message {
   const { reminder } = entry;
   if (reminder === null) {
     if (entry.message === null) throw new Error('outbox row has neither facts nor a rendered message');
-    return entry.message;
+    return renderedMessage(entry.message);
   }
-  return renderReminder({ ...reminder, daysLeft: daysLeft(reminder.token.expiresAt, now, reminder.zone) }, templates);
+  return reminderMessage({ ...reminder, daysLeft: daysLeft(reminder.token.expiresAt, now, reminder.zone) }, templates);
 }
 
 /** One retry time for all the rows of a message: the server's Retry-After, else backoff from the most-tried row. */

@@ -1,14 +1,14 @@
 // GET /: the read-only status page, rendered on the server as one HTML string with inline CSS. No script, no build
 // step, nothing loaded from elsewhere. Every value is escaped: token names and errors may hold markup.
-import { escapeHtml } from '../domain/reminder-content';
+import { escapeHtml } from '../domain/message/escape';
+import { STATE_COLOURS, STATE_LABELS } from '../domain/message/urgency';
 import type { TokenState } from '../domain/token-state';
 import type { DeliveryView, StatusView, TokenRowView } from './status-view';
 
-const STATE_LABELS: Record<TokenState, string> = { ok: 'OK', warning: 'Warning', critical: 'Critical', expired: 'Expired' };
 const STATES: readonly TokenState[] = ['expired', 'critical', 'warning', 'ok'];
 
 const CSS = `
-:root { color-scheme: light; --ok: #1a7f37; --warning: #b35900; --critical: #cf222e; --expired: #6e7781; --line: #d0d7de; --muted: #57606a; }
+:root { color-scheme: light; --ok: ${STATE_COLOURS.ok}; --warning: ${STATE_COLOURS.warning}; --critical: ${STATE_COLOURS.critical}; --expired: ${STATE_COLOURS.expired}; --line: #d0d7de; --muted: #57606a; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1f2328; background: #f6f8fa; }
 header { background: #24292f; color: #fff; padding: 16px 32px; display: flex; align-items: baseline; gap: 16px; flex-wrap: wrap; }

@@ -1,16 +1,17 @@
 // The one interface every delivery channel implements; a shared contract test runs against each.
-import type { RenderedReminder } from '../domain/reminder';
+import type { Message } from '../domain/message/message';
 
 export type ChannelName = 'email' | 'slack' | 'preview';
 
 export interface Channel {
   readonly name: ChannelName;
   /**
-   * Delivers one rendered reminder to one recipient (an address, a Slack channel, or for preview a label).
+   * Delivers one message to one recipient (an address, a Slack channel, or for preview a label), rendering only
+   * the formats this channel sends.
    * Resolves only once the server accepted it. Throws PermanentDeliveryError when retrying cannot help,
    * any other error when it may.
    */
-  send(recipient: string, message: RenderedReminder): Promise<void>;
+  send(recipient: string, message: Message): Promise<void>;
   /** Checks the channel can reach its server (SMTP verify, Slack auth.test). */
   verify(): Promise<void>;
   /** Releases pooled connections. */

@@ -3,7 +3,7 @@
 import nodemailer from 'nodemailer';
 import { PermanentDeliveryError, firstLine, quoted } from '../errors';
 import { redact, type Logger } from '../log';
-import type { RenderedReminder } from '../domain/reminder';
+import type { Message } from '../domain/message/message';
 import type { Channel } from './channel';
 
 export interface EmailChannelOptions {
@@ -50,10 +50,10 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
   return {
     name: 'email',
 
-    async send(recipient: string, message: RenderedReminder): Promise<void> {
+    async send(recipient: string, message: Message): Promise<void> {
       let info: { accepted?: unknown; rejected?: unknown; response?: unknown };
       try {
-        info = await transporter.sendMail({ from: options.from, to: recipient, subject: message.subject, text: message.text, html: message.html });
+        info = await transporter.sendMail({ from: options.from, to: recipient, subject: message.subject, text: message.text(), html: message.html() });
       } catch (error) {
         throw classify(error, recipient, server, clean);
       }

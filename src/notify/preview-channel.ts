@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { errorCode } from '../errors';
-import type { RenderedReminder } from '../domain/reminder';
+import type { Message } from '../domain/message/message';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
 
@@ -32,12 +32,13 @@ export function createPreviewChannel(options: PreviewChannelOptions): Channel {
     if (created !== undefined) await fs.promises.chmod(options.dir, 0o700);
   };
 
-  const write = async (message: RenderedReminder): Promise<void> => {
+  const write = async (message: Message): Promise<void> => {
     await ensureDir();
     const to = options.emailTo.length > 0 ? options.emailTo.join(', ') : PLACEHOLDER_TO;
-    const info = await transporter.sendMail({ from: options.from, to, subject: message.subject, text: message.text, html: message.html });
+    const info = await transporter.sendMail({ from: options.from, to, subject: message.subject, text: message.text(), html: message.html() });
     const eml = Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message));
-    const slack = `${JSON.stringify({ text: message.slack.text, blocks: message.slack.blocks }, null, 2)}\n`;
+    const payload = message.slack();
+    const slack = `${JSON.stringify({ text: payload.text, blocks: payload.blocks }, null, 2)}\n`;
 
     const prefix = `${timestamp(now())}-${slugify(message.subject)}`;
     // The counter makes names unique within this process; `wx` makes them unique against files already there.
@@ -59,7 +60,7 @@ export function createPreviewChannel(options: PreviewChannelOptions): Channel {
   return {
     name: 'preview',
 
-    async send(_recipient: string, message: RenderedReminder): Promise<void> {
+    async send(_recipient: string, message: Message): Promise<void> {
       try {
         await write(message);
       } catch (error) {

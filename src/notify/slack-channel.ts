@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, LogLevel, WebClient, type ChatPostMessageArguments, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
 import { PermanentDeliveryError, RetryLaterError, coerceError, firstLine, quoted } from '../errors';
 import { redact, type Logger } from '../log';
-import type { RenderedReminder } from '../domain/reminder';
+import type { Message } from '../domain/message/message';
 import type { Channel } from './channel';
 
 export interface SlackChannelOptions {
@@ -106,13 +106,14 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
   return {
     name: 'slack',
 
-    async send(recipient: string, message: RenderedReminder): Promise<void> {
+    async send(recipient: string, message: Message): Promise<void> {
+      const payload = message.slack();
       await bounded(`chat.postMessage to ${quoted(recipient)}`, () =>
         client.chat.postMessage({
           channel: recipient,
-          text: message.slack.text,
-          // Blocks come from reminder rendering and are posted as they are.
-          blocks: [...message.slack.blocks] as unknown as SlackBlocks,
+          text: payload.text,
+          // Blocks come from the message kit and are posted as they are.
+          blocks: [...payload.blocks] as unknown as SlackBlocks,
           unfurl_links: false,
           unfurl_media: false,
         }),

@@ -219,11 +219,18 @@ export class Outbox {
   }
 
   /** Marks a delivery sent; only a pending one changes (a cancelled one stays cancelled). */
-  markSent(id: number, now: DateTime): void {
-    this.sql(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ? AND status = 'pending'`).run(
-      now.toMillis(),
-      id,
-    );
+  /** Records that the row went out at `now`; `subject`, when given, is the subject as sent (shown by `history`). */
+  markSent(id: number, now: DateTime, subject?: string): void {
+    if (subject === undefined) {
+      this.sql(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ? AND status = 'pending'`).run(
+        now.toMillis(),
+        id,
+      );
+      return;
+    }
+    this.sql(
+      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, subject = ?, last_error = NULL WHERE id = ? AND status = 'pending'`,
+    ).run(now.toMillis(), subject, id);
   }
 
   /** Records a failed attempt: tried again at `retryAt`, or never when `retryAt` is null (a permanent failure). */
@@ -259,11 +266,11 @@ export class Outbox {
   }
 
   /** Marks every reminder of a digest sent, together (one transaction). */
-  markAllSent(ids: readonly number[], now: DateTime): void {
+  markAllSent(ids: readonly number[], now: DateTime, subject?: string): void {
     // One row is one statement, atomic on its own: no transaction to open around it.
-    if (ids.length === 1) return this.markSent(ids[0] as number, now);
+    if (ids.length === 1) return this.markSent(ids[0] as number, now, subject);
     this.db.transaction(() => {
-      for (const id of ids) this.markSent(id, now);
+      for (const id of ids) this.markSent(id, now, subject);
     })();
   }
 

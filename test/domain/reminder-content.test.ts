@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import type { Reminder, ReminderToken, SlackBlock } from '../../src/domain/reminder';
+import type { SlackBlock } from '../../src/domain/message/message';
+import type { Reminder, ReminderToken } from '../../src/domain/reminder';
 import { reminderSubject, renderReminder } from '../../src/domain/reminder-content';
 import { DEFAULT_STEP_TEMPLATES, STEP_PLACEHOLDERS, fillStep } from '../../src/domain/renewal-steps';
 import { slackTextsWithType as slackTexts } from '../support/slack-blocks';

@@ -13,7 +13,7 @@ import type { Channel } from '../../src/notify/channel';
 import { closeChannels, createChannels } from '../../src/notify/channels';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startFakeSlack, type FakeSlackServer } from '../support/fake-slack-server';
-import { sampleRendered } from '../support/messages';
+import { sampleMessage } from '../support/messages';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const SLACK_TOKEN = 'xoxb-bounded-test';
@@ -160,7 +160,7 @@ describe('bounded delivery per scan (issue 8)', () => {
       const email = channels.get('email');
       if (email === undefined) throw new Error('email channel not configured');
       const started = performance.now();
-      const outcome = await email.send('admin@example.test', sampleRendered()).then(
+      const outcome = await email.send('admin@example.test', sampleMessage()).then(
         () => null,
         (error: unknown) => error,
       );

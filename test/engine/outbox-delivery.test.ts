@@ -3,6 +3,7 @@
 import { deliveryOptions, scan } from '../../src/engine/scan';
 import { deliverDue } from '../../src/engine/deliver';
 import type { Channel } from '../../src/notify/channel';
+import { Outbox } from '../../src/store/outbox';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startFakeSlack, type FakeSlackServer } from '../support/fake-slack-server';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
@@ -46,6 +47,16 @@ describe('the outbox under delivery failures', () => {
     expect(smtp.messages.map((m) => m.subject)).toEqual(Array(2).fill(rows[0]?.subject));
     expect(smtp.messages[0]?.text).toContain('Friday 15 January 2027, 10:00 CET (Europe/Paris), in 5 days');
     expect(slack.callsTo('chat.postMessage')[0]?.args['text']).toContain('"Facts"');
+  });
+
+  it('shows in history the subject that was sent, not the one stored when the reminder was queued days earlier', async () => {
+    engine.tokens.add(tokenInput('Late', '2027-01-15T10:00'), engine.clock.now());
+    await scan({ ...engine.deps, channels: new Map() });
+    engine.clock.advance({ days: 2 });
+    expect((await retry()).sent).toBe(3);
+    const sent = '[tokenwatch] VPP token "Late" expires in 3 days (2027-01-15)';
+    expect(smtp.messages.map((m) => m.subject)).toEqual([sent, sent]);
+    expect(new Outbox(engine.db).history('Late').map((entry) => entry.subject)).toEqual([sent, sent, sent]);
   });
 
   it('still sends a row queued before facts were stored, with the message it was rendered with', async () => {

@@ -9,7 +9,8 @@ import { createPreviewChannel } from '../../src/notify/preview-channel';
 import { createSlackChannel } from '../../src/notify/slack-channel';
 import { simpleParser } from 'mailparser';
 import { startFakeSlack } from '../support/fake-slack-server';
-import { sampleRendered } from '../support/messages';
+import { renderedMessage } from '../../src/domain/message/message';
+import { sampleRendered, sampleMessage } from '../support/messages';
 import { unusedPort } from '../support/ports';
 import { startSmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
@@ -117,7 +118,7 @@ describe.each(harnesses)('the %s channel', (name, setup) => {
 
   it('resolves a send only once the receiving side has the subject and the text', async () => {
     const message = sampleRendered();
-    await harness.channel.send(harness.recipient, message);
+    await harness.channel.send(harness.recipient, renderedMessage(message));
     const delivered = await harness.delivered();
     expect(delivered.subject).toBe(message.subject);
     expect(delivered.text).toContain('Renew it in Apple School Manager before 2026-07-16.');
@@ -128,14 +129,14 @@ describe.each(harnesses)('the %s channel', (name, setup) => {
   });
 
   it('closes cleanly, even after sending', async () => {
-    await harness.channel.send(harness.recipient, sampleRendered());
+    await harness.channel.send(harness.recipient, sampleMessage());
     await expect(harness.channel.close()).resolves.toBeUndefined();
   });
 
   it('rejects a send it cannot deliver with an error that allows a retry', async () => {
     const channel = await harness.unreachable();
     try {
-      const error: unknown = await channel.send(harness.recipient, sampleRendered()).then(
+      const error: unknown = await channel.send(harness.recipient, sampleMessage()).then(
         () => null,
         (thrown: unknown) => thrown,
       );

@@ -4,7 +4,8 @@ import { PermanentDeliveryError } from '../../src/errors';
 import { createMemoryLogger, silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
 import { createEmailChannel } from '../../src/notify/email-channel';
-import { sampleRendered } from '../support/messages';
+import { renderedMessage } from '../../src/domain/message/message';
+import { sampleRendered, sampleMessage } from '../support/messages';
 import { unusedPort } from '../support/ports';
 import { startSmtpReceiver, type SmtpReceiver, type SmtpReceiverOptions } from '../support/smtp-receiver';
 
@@ -45,7 +46,7 @@ describe('the email channel', () => {
   it('sends one multipart message with the text and HTML parts, from the configured sender to the recipient', async () => {
     const server = await start();
     const message = sampleRendered();
-    await channelFor(server.url).send('admin@example.org', message);
+    await channelFor(server.url).send('admin@example.org', renderedMessage(message));
 
     const [mail] = await server.waitForMessages(1);
     expect(mail).toMatchObject({
@@ -63,7 +64,7 @@ describe('the email channel', () => {
   it('sends several messages over one pooled connection', async () => {
     const server = await start();
     const channel = channelFor(server.url, true);
-    for (const to of ['a@example.org', 'b@example.org', 'c@example.org']) await channel.send(to, sampleRendered());
+    for (const to of ['a@example.org', 'b@example.org', 'c@example.org']) await channel.send(to, sampleMessage());
 
     const mails = await server.waitForMessages(3);
     expect(mails.map((mail) => mail.envelopeTo)).toEqual([['a@example.org'], ['b@example.org'], ['c@example.org']]);
@@ -72,13 +73,13 @@ describe('the email channel', () => {
 
   it('logs in with the user and password of the SMTP URL', async () => {
     const server = await start({ auth: { user: 'mailer', password: PASSWORD } });
-    await channelFor(`smtp://mailer:${PASSWORD}@127.0.0.1:${server.port}`).send('admin@example.org', sampleRendered());
+    await channelFor(`smtp://mailer:${PASSWORD}@127.0.0.1:${server.port}`).send('admin@example.org', sampleMessage());
     await expect(server.waitForMessages(1)).resolves.toHaveLength(1);
   });
 
   it.each([550, 553])('fails for good when the server rejects the recipient with %i', async (code) => {
     const server = await start({ rejectRecipients: ['gone@example.org'], rejectCode: code });
-    const error = await failureOf(channelFor(server.url).send('gone@example.org', sampleRendered()));
+    const error = await failureOf(channelFor(server.url).send('gone@example.org', sampleMessage()));
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toContain('gone@example.org');
     expect(error.message).toContain(String(code));
@@ -87,7 +88,7 @@ describe('the email channel', () => {
 
   it('fails for good when the server refuses the message itself with a 5xx reply', async () => {
     const server = await start({ failFirst: { count: 1, failure: { code: 554, stage: 'data', message: 'Message rejected as spam' } } });
-    const error = await failureOf(channelFor(server.url).send('admin@example.org', sampleRendered()));
+    const error = await failureOf(channelFor(server.url).send('admin@example.org', sampleMessage()));
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toContain('554');
   });
@@ -101,15 +102,15 @@ describe('the email channel', () => {
     const server = await start({ failFirst: { count: 1, failure: { code, stage } } });
     const channel = channelFor(server.url);
 
-    const error = await failureOf(channel.send('admin@example.org', sampleRendered()));
+    const error = await failureOf(channel.send('admin@example.org', sampleMessage()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
 
-    await channel.send('admin@example.org', sampleRendered());
+    await channel.send('admin@example.org', sampleMessage());
     await expect(server.waitForMessages(1)).resolves.toHaveLength(1);
   });
 
   it('fails with a retryable error when nothing listens on the port', async () => {
-    const error = await failureOf(channelFor(`smtp://127.0.0.1:${await unusedPort()}`).send('admin@example.org', sampleRendered()));
+    const error = await failureOf(channelFor(`smtp://127.0.0.1:${await unusedPort()}`).send('admin@example.org', sampleMessage()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toMatch(/ECONNREFUSED|connect/i);
   });
@@ -122,7 +123,7 @@ describe('the email channel', () => {
       const { port } = silent.address() as net.AddressInfo;
       const channel = createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM, pool: false, logger: silentLogger, timeoutMs: 300 });
       channels.push(channel);
-      const error = await failureOf(channel.send('admin@example.org', sampleRendered()));
+      const error = await failureOf(channel.send('admin@example.org', sampleMessage()));
       expect(error).not.toBeInstanceOf(PermanentDeliveryError);
       expect(error.message).toMatch(/time/i);
     } finally {
@@ -133,7 +134,7 @@ describe('the email channel', () => {
 
   it('fails with a retryable error naming the login when the password is wrong (535), without showing the password', async () => {
     const server = await start({ auth: { user: 'mailer', password: 'the-right-one' } });
-    const error = await failureOf(channelFor(`smtp://mailer:${PASSWORD}@127.0.0.1:${server.port}`).send('admin@example.org', sampleRendered()));
+    const error = await failureOf(channelFor(`smtp://mailer:${PASSWORD}@127.0.0.1:${server.port}`).send('admin@example.org', sampleMessage()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toMatch(/login/);
     expect(error.message).not.toContain(PASSWORD);
@@ -146,8 +147,8 @@ describe('the email channel', () => {
     for (const url of urls) {
       const channel = channelFor(url);
       const errors = [
-        await failureOf(channel.send('gone@example.org', sampleRendered())),
-        await failureOf(channel.send('admin@example.org', sampleRendered())).catch((error: Error) => error),
+        await failureOf(channel.send('gone@example.org', sampleMessage())),
+        await failureOf(channel.send('admin@example.org', sampleMessage())).catch((error: Error) => error),
         await failureOf(channel.verify()).catch((error: Error) => error),
       ];
       for (const error of errors) {
@@ -174,7 +175,7 @@ describe('the email channel', () => {
     const logger = createMemoryLogger();
     const channel = createEmailChannel({ smtpUrl: server.url, from: FROM, pool: false, logger });
     channels.push(channel);
-    await channel.send('admin@example.org', sampleRendered());
+    await channel.send('admin@example.org', sampleMessage());
     expect(logger.lines.filter((line) => line.level !== 'debug')).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { simpleParser } from 'mailparser';
 import { createMemoryLogger, silentLogger } from '../../src/log';
 import { createPreviewChannel } from '../../src/notify/preview-channel';
 import { PREVIEW_RECIPIENT } from '../../src/domain/routing';
-import { sampleRendered } from '../support/messages';
+import { renderedMessage } from '../../src/domain/message/message';
+import { sampleRendered, sampleMessage } from '../support/messages';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const FROM = 'tokenwatch <tokenwatch@localhost>';
@@ -22,7 +23,7 @@ describe('the preview channel', () => {
   it('writes the email as an .eml that mailparser reads back with the subject, sender, recipients and both parts', async () => {
     const channel = createPreviewChannel({ dir: out, from: FROM, emailTo: ['a@example.org', 'b@example.org'], logger: silentLogger });
     const message = sampleRendered();
-    await channel.send(PREVIEW_RECIPIENT, message);
+    await channel.send(PREVIEW_RECIPIENT, renderedMessage(message));
     await channel.close();
 
     const emls = fs.readdirSync(out).filter((name) => name.endsWith('.eml'));
@@ -38,7 +39,7 @@ describe('the preview channel', () => {
   it('writes the Slack payload as pretty-printed JSON next to the .eml', async () => {
     const channel = createPreviewChannel({ dir: out, from: FROM, emailTo: [], logger: silentLogger });
     const message = sampleRendered();
-    await channel.send(PREVIEW_RECIPIENT, message);
+    await channel.send(PREVIEW_RECIPIENT, renderedMessage(message));
 
     const [json] = fs.readdirSync(out).filter((name) => name.endsWith('.slack.json'));
     const content = fs.readFileSync(path.join(out, json ?? ''), 'utf8');
@@ -48,7 +49,7 @@ describe('the preview channel', () => {
 
   it('shows a placeholder recipient when no email recipient is configured', async () => {
     const channel = createPreviewChannel({ dir: out, from: FROM, emailTo: [], logger: silentLogger });
-    await channel.send(PREVIEW_RECIPIENT, sampleRendered());
+    await channel.send(PREVIEW_RECIPIENT, sampleMessage());
     const [eml] = fs.readdirSync(out).filter((name) => name.endsWith('.eml'));
     const toLine = /^To: (.*)$/m.exec(fs.readFileSync(path.join(out, eml ?? ''), 'utf8'))?.[1] ?? '';
     expect(toLine).toContain('admin@localhost');
@@ -59,7 +60,7 @@ describe('the preview channel', () => {
     const previous = process.umask(0o022);
     try {
       const channel = createPreviewChannel({ dir: out, from: FROM, emailTo: [], logger: silentLogger });
-      await channel.send(PREVIEW_RECIPIENT, sampleRendered());
+      await channel.send(PREVIEW_RECIPIENT, sampleMessage());
     } finally {
       process.umask(previous);
     }
@@ -72,7 +73,7 @@ describe('the preview channel', () => {
   it('names the files after the time and the subject', async () => {
     const now = (): Date => new Date(2026, 5, 16, 9, 5, 7, 42);
     const channel = createPreviewChannel({ dir: out, from: FROM, emailTo: [], logger: silentLogger, now });
-    await channel.send(PREVIEW_RECIPIENT, sampleRendered({ subject: 'Urgent: VPP token "Lycée Jean Moulin" expires in 7 days!' }));
+    await channel.send(PREVIEW_RECIPIENT, sampleMessage({ subject: 'Urgent: VPP token "Lycée Jean Moulin" expires in 7 days!' }));
     expect(fs.readdirSync(out).sort()).toEqual([
       '20260616-090507-042-urgent-vpp-token-lycee-jean-moulin-expires-in-7-days-1.eml',
       '20260616-090507-042-urgent-vpp-token-lycee-jean-moulin-expires-in-7-days-1.slack.json',
@@ -82,9 +83,9 @@ describe('the preview channel', () => {
   it('gives every send its own files, even many in the same millisecond and across restarts', async () => {
     const now = (): Date => new Date(2026, 5, 16, 9, 0, 0, 0);
     const first = createPreviewChannel({ dir: out, from: FROM, emailTo: [], logger: silentLogger, now });
-    await Promise.all(Array.from({ length: 20 }, () => first.send(PREVIEW_RECIPIENT, sampleRendered())));
+    await Promise.all(Array.from({ length: 20 }, () => first.send(PREVIEW_RECIPIENT, sampleMessage())));
     const restarted = createPreviewChannel({ dir: out, from: FROM, emailTo: [], logger: silentLogger, now });
-    await restarted.send(PREVIEW_RECIPIENT, sampleRendered());
+    await restarted.send(PREVIEW_RECIPIENT, sampleMessage());
 
     const names = fs.readdirSync(out);
     expect(names.filter((name) => name.endsWith('.eml'))).toHaveLength(21);
@@ -94,7 +95,7 @@ describe('the preview channel', () => {
   it('logs preview.written with the paths of both files', async () => {
     const logger = createMemoryLogger();
     const channel = createPreviewChannel({ dir: out, from: FROM, emailTo: [], logger });
-    await channel.send(PREVIEW_RECIPIENT, sampleRendered());
+    await channel.send(PREVIEW_RECIPIENT, sampleMessage());
 
     const written = logger.lines.filter((line) => line.event === 'preview.written');
     expect(written).toHaveLength(1);

@@ -5,7 +5,8 @@ import { createMemoryLogger, silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
 import { createSlackChannel } from '../../src/notify/slack-channel';
 import { startFakeSlack, type FakeSlackServer } from '../support/fake-slack-server';
-import { sampleRendered } from '../support/messages';
+import { renderedMessage } from '../../src/domain/message/message';
+import { sampleRendered, sampleMessage } from '../support/messages';
 import { unusedPort } from '../support/ports';
 
 const TOKEN = 'xoxb-1234567890-secret-bot-token';
@@ -34,7 +35,7 @@ describe('the Slack channel', () => {
 
   it('posts the blocks and the fallback text to chat.postMessage with the bot token in the Authorization header', async () => {
     const message = sampleRendered();
-    await channel.send('#it-alerts', message);
+    await channel.send('#it-alerts', renderedMessage(message));
 
     const [call] = slack.callsTo('chat.postMessage');
     expect(slack.calls).toHaveLength(1);
@@ -51,14 +52,14 @@ describe('the Slack channel', () => {
 
   it('accepts an API URL without the trailing slash', async () => {
     const other = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl.replace(/\/$/, ''), logger: silentLogger });
-    await other.send('C0123456', sampleRendered());
+    await other.send('C0123456', sampleMessage());
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
   it('asks the outbox to retry after Retry-After when rate limited (429) for longer than the send bound, without waiting', async () => {
     slack.script({ status: 429, retryAfter: 60 });
     const started = performance.now();
-    const error = await failureOf(channel.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(channel.send('#it-alerts', sampleMessage()));
     expect(error).toBeInstanceOf(RetryLaterError);
     expect((error as RetryLaterError).retryAfterSeconds).toBe(60);
     expect(slack.calls).toHaveLength(1);
@@ -68,7 +69,7 @@ describe('the Slack channel', () => {
   it('waits a short Retry-After and posts again within the same send (issue 8)', async () => {
     slack.script({ status: 429, retryAfter: 1 });
     const started = performance.now();
-    await channel.send('#it-alerts', sampleRendered());
+    await channel.send('#it-alerts', sampleMessage());
     const elapsed = performance.now() - started;
     expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
     // Retry-After is honoured: the second post came no sooner than one second later.
@@ -79,7 +80,7 @@ describe('the Slack channel', () => {
     const bounded = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 3000 });
     slack.keepAnswering({ status: 429, retryAfter: 1 });
     const started = performance.now();
-    const error = await failureOf(bounded.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(bounded.send('#it-alerts', sampleMessage()));
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(RetryLaterError);
     expect((error as RetryLaterError).retryAfterSeconds).toBe(1);
@@ -93,7 +94,7 @@ describe('the Slack channel', () => {
   it('stops waiting for a quick retry when the channel is closed (shutdown) and leaves the message to the outbox', async () => {
     slack.keepAnswering({ status: 429, retryAfter: 20 });
     const started = performance.now();
-    const sending = failureOf(channel.send('#it-alerts', sampleRendered()));
+    const sending = failureOf(channel.send('#it-alerts', sampleMessage()));
     await slack.waitForCalls(1);
     await channel.close();
     const error = await sending;
@@ -105,21 +106,21 @@ describe('the Slack channel', () => {
   it('does not wait a Retry-After that would leave no time for the request within the bound', async () => {
     const bounded = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 2000 });
     slack.keepAnswering({ status: 429, retryAfter: 2 });
-    const error = await failureOf(bounded.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(bounded.send('#it-alerts', sampleMessage()));
     expect(error).toBeInstanceOf(RetryLaterError);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
   it('retries an HTTP 500 quickly and posts once the server answers (issue 8)', async () => {
     slack.script({ status: 500 }, { status: 503 });
-    await channel.send('#it-alerts', sampleRendered());
+    await channel.send('#it-alerts', sampleMessage());
     expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
   });
 
   it('fails with a retryable error on HTTP 500 after a bounded number of quick retries', async () => {
     slack.keepAnswering({ status: 500 });
     const started = performance.now();
-    const error = await failureOf(channel.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(channel.send('#it-alerts', sampleMessage()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error).not.toBeInstanceOf(RetryLaterError);
     expect(error.message).toContain('500');
@@ -130,9 +131,9 @@ describe('the Slack channel', () => {
   it('makes a single attempt when quick retries are turned off', async () => {
     const once = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, quickRetries: 0 });
     slack.script({ status: 500 });
-    expect(await failureOf(once.send('#it-alerts', sampleRendered()))).not.toBeInstanceOf(PermanentDeliveryError);
+    expect(await failureOf(once.send('#it-alerts', sampleMessage()))).not.toBeInstanceOf(PermanentDeliveryError);
     slack.script({ status: 429, retryAfter: 1 });
-    expect(await failureOf(once.send('#it-alerts', sampleRendered()))).toBeInstanceOf(RetryLaterError);
+    expect(await failureOf(once.send('#it-alerts', sampleMessage()))).toBeInstanceOf(RetryLaterError);
     expect(slack.calls).toHaveLength(2);
   });
 
@@ -140,7 +141,7 @@ describe('the Slack channel', () => {
     'fails for good, naming the code, when Slack answers ok:false with %s',
     async (code) => {
       slack.script({ ok: false, error: code });
-      const error = await failureOf(channel.send('#it-alerts', sampleRendered()));
+      const error = await failureOf(channel.send('#it-alerts', sampleMessage()));
       expect(error).toBeInstanceOf(PermanentDeliveryError);
       expect(error.message).toContain(code);
       expect(error.message).toContain('#it-alerts');
@@ -149,14 +150,14 @@ describe('the Slack channel', () => {
 
   it('fails with a retryable error on a platform error that may pass later', async () => {
     slack.script({ ok: false, error: 'internal_error' });
-    const error = await failureOf(channel.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(channel.send('#it-alerts', sampleMessage()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toContain('internal_error');
   });
 
   it('fails for good when the configured token is not the bot token Slack knows', async () => {
     const wrong = createSlackChannel({ token: 'xoxb-wrong-token-0000', apiUrl: slack.apiUrl, logger: silentLogger });
-    const error = await failureOf(wrong.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(wrong.send('#it-alerts', sampleMessage()));
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toContain('invalid_auth');
     expect(error.message).not.toContain('xoxb-wrong-token-0000');
@@ -166,7 +167,7 @@ describe('the Slack channel', () => {
     const impatient = createSlackChannel({ token: TOKEN, apiUrl: slack.apiUrl, logger: silentLogger, timeoutMs: 300 });
     slack.keepAnswering({ hang: true });
     const started = performance.now();
-    const error = await failureOf(impatient.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(impatient.send('#it-alerts', sampleMessage()));
     expect(performance.now() - started).toBeLessThan(300 + 2000);
     expect(slack.calls).toHaveLength(1);
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
@@ -175,7 +176,7 @@ describe('the Slack channel', () => {
 
   it('fails with a retryable error when nothing listens on the port', async () => {
     const offline = createSlackChannel({ token: TOKEN, apiUrl: `http://127.0.0.1:${await unusedPort()}/api/`, logger: silentLogger });
-    const error = await failureOf(offline.send('#it-alerts', sampleRendered()));
+    const error = await failureOf(offline.send('#it-alerts', sampleMessage()));
     expect(error).not.toBeInstanceOf(PermanentDeliveryError);
     expect(error.message).toMatch(/ECONNREFUSED/);
   });
@@ -191,7 +192,7 @@ describe('the Slack channel', () => {
       { hang: true },
     );
     const errors: Error[] = [];
-    for (let i = 0; i < 5; i += 1) errors.push(await failureOf(chatty.send('#it-alerts', sampleRendered())));
+    for (let i = 0; i < 5; i += 1) errors.push(await failureOf(chatty.send('#it-alerts', sampleMessage())));
     errors.push(await failureOf(createSlackChannel({ token: TOKEN, apiUrl: `http://127.0.0.1:${await unusedPort()}/api/`, logger }).verify()));
 
     for (const error of errors) expect(error.message).not.toContain(TOKEN);

@@ -1,7 +1,8 @@
-// Hand-built rendered reminders for channel tests (independent of the real reminder content).
-import type { RenderedReminder } from '../../src/domain/reminder';
+// Hand-built messages for channel tests (independent of the real reminder content).
+import { renderedMessage, type Message, type RenderedMessage } from '../../src/domain/message/message';
 
-export function sampleRendered(overrides: Partial<RenderedReminder> = {}): RenderedReminder {
+/** Every format of a sample message, as plain values to compare what a channel delivered against. */
+export function sampleRendered(overrides: Partial<RenderedMessage> = {}): RenderedMessage {
   const subject = overrides.subject ?? 'VPP token "Lycée Jean Moulin" expires in 30 days';
   return {
     subject,
@@ -16,4 +17,9 @@ export function sampleRendered(overrides: Partial<RenderedReminder> = {}): Rende
     },
     ...overrides,
   };
+}
+
+/** The sample as a message a channel sends. */
+export function sampleMessage(overrides: Partial<RenderedMessage> = {}): Message {
+  return renderedMessage(sampleRendered(overrides));
 }

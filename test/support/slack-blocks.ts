@@ -1,5 +1,5 @@
 // Reading Slack Block Kit payloads in tests: every text value, wherever it sits in the blocks.
-import type { SlackBlock } from '../../src/domain/reminder';
+import type { SlackBlock } from '../../src/domain/message/message';
 
 /** Every text value anywhere inside the blocks, with the type of the object that holds it. */
 export function slackTextsWithType(blocks: readonly unknown[]): { type: string; text: string }[] {

@@ -1,7 +1,7 @@
 // `tokenwatch test-notify [--email ADDR] [--slack-channel C]`: a clearly marked test through each channel.
 import type { Command } from 'commander';
 import { oneLine } from '../../errors';
-import { renderReminder } from '../../domain/reminder-content';
+import { reminderMessage } from '../../domain/reminder-content';
 import { parseEmailList, parseSlackChannel } from '../../domain/token-fields';
 import { PREVIEW_RECIPIENT } from '../../domain/routing';
 import { redact } from '../../log';
@@ -21,7 +21,7 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
       const emails = options.email === undefined ? config.mailTo : parseEmailList(options.email, '--email');
       const slackChannel = options.slackChannel === undefined ? config.slackChannel : parseSlackChannel(options.slackChannel, '--slack-channel');
       const now = ctx.clock.now();
-      const message = renderReminder(
+      const message = reminderMessage(
         {
           kind: 'test',
           threshold: null,
