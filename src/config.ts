@@ -6,6 +6,7 @@ import { validateDetailed } from 'node-cron';
 import { InputError, errorCode, quoted } from './errors';
 import { isValidZone } from './domain/dates';
 import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
+import { parsePasswordHash, type PasswordHash } from './http/password-hash';
 import {
   ALL_WEEKDAYS,
   formatBypass,
@@ -62,6 +63,16 @@ export interface Config {
   readonly leaseSeconds: number;
   /** Where the daemon serves /healthz, /metrics and the status page; null when turned off. */
   readonly httpAddress: ListenAddress | null;
+  /** Bearer token the page and /metrics accept; null for none. Secret (environment or secret file only). */
+  readonly httpToken: string | null;
+  /** HTTP Basic user name; set together with `httpPasswordHash`. */
+  readonly httpUser: string | null;
+  /** scrypt hash of the HTTP Basic password (environment or secret file only). */
+  readonly httpPasswordHash: PasswordHash | null;
+  /** Serve without authentication on a non-loopback address (a proxy in front authenticates). */
+  readonly httpPublic: boolean;
+  /** /healthz asks for the same authentication as the page (it is open by default: it says nothing about tokens). */
+  readonly httpAuthHealthz: boolean;
   /** Secret values to redact from every log line and error. */
   readonly secrets: readonly string[];
 }
@@ -153,6 +164,30 @@ export function parseListenAddress(value: string, where: string): ListenAddress 
   return { host, port };
 }
 
+function yesNo(value: string, where: string): boolean {
+  const text = value.trim().toLowerCase();
+  if (['yes', 'true', '1'].includes(text)) return true;
+  if (['no', 'false', '0'].includes(text)) return false;
+  throw new InputError(`${where}: ${quoted(value)} is not valid (expected yes or no)`);
+}
+
+function httpToken(value: string, where: string): string {
+  const token = value.trim();
+  // RFC 6750 §2.1 b64token characters, so that clients can send it as `Authorization: Bearer <token>` unchanged.
+  if (token.length < 16 || !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+    throw new InputError(`${where}: not a usable bearer token (expected at least 16 characters of A-Z a-z 0-9 - . _ ~ + /, e.g. from "openssl rand -hex 32")`);
+  }
+  return token;
+}
+
+function httpUser(value: string, where: string): string {
+  const user = value.trim();
+  if (user === '' || user.includes(':') || /[\u0000-\u001f]/.test(user)) {
+    throw new InputError(`${where}: ${quoted(value)} is not a usable user name (expected a non-empty name without ":")`);
+  }
+  return user;
+}
+
 const SETTINGS: readonly Setting<keyof Config>[] = [
   { key: 'dbPath', env: 'TOKENWATCH_DB', file: 'database', fallback: () => 'data/tokenwatch.db', parse: nonEmpty },
   {
@@ -222,6 +257,16 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   },
   { key: 'leaseSeconds', env: 'TOKENWATCH_LEASE_SECONDS', file: 'leaseSeconds', fallback: () => '60', parse: wholeNumber(2, 3600) },
   { key: 'httpAddress', env: 'TOKENWATCH_HTTP', file: 'http', fallback: () => '127.0.0.1:9412', parse: parseListenAddress },
+  { key: 'httpToken', env: 'TOKENWATCH_HTTP_TOKEN', fallback: (env) => readSecretFile(env, 'TOKENWATCH_HTTP_TOKEN_FILE'), parse: httpToken },
+  { key: 'httpUser', env: 'TOKENWATCH_HTTP_USER', fallback: () => null, parse: httpUser },
+  {
+    key: 'httpPasswordHash',
+    env: 'TOKENWATCH_HTTP_PASSWORD_HASH',
+    fallback: (env) => readSecretFile(env, 'TOKENWATCH_HTTP_PASSWORD_HASH_FILE'),
+    parse: parsePasswordHash,
+  },
+  { key: 'httpPublic', env: 'TOKENWATCH_HTTP_PUBLIC', file: 'httpPublic', fallback: () => 'no', parse: yesNo },
+  { key: 'httpAuthHealthz', env: 'TOKENWATCH_HTTP_AUTH_HEALTHZ', file: 'httpAuthHealthz', fallback: () => 'no', parse: yesNo },
 ];
 
 /** Reads a secret from the file named by `env[variable]`; null when the variable is unset. */
@@ -260,7 +305,7 @@ function readConfigFile(file: string, isExplicit: boolean): Map<string, string> 
   const problems: string[] = [];
   for (const [key, value] of Object.entries(parsed)) {
     if (!known.has(key)) {
-      const secret = ['smtpUrl', 'slackToken', 'slackBotToken', 'password'].includes(key);
+      const secret = ['smtpUrl', 'slackToken', 'slackBotToken', 'password', 'httpToken', 'httpPassword', 'httpPasswordHash'].includes(key);
       problems.push(
         secret
           ? `${file}: "${key}" is a secret and is not read from the config file (expected it in the environment or a secret file)`
@@ -321,12 +366,24 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (typeof base === 'number' && typeof max === 'number' && max < base) {
     problems.push(`TOKENWATCH_RETRY_MAX_SECONDS: ${max} is below TOKENWATCH_RETRY_BASE_SECONDS ${base} (expected max >= base)`);
   }
+  const hasUser = result['httpUser'] !== null && result['httpUser'] !== undefined;
+  const hasHash = result['httpPasswordHash'] !== null && result['httpPasswordHash'] !== undefined;
+  if (hasUser !== hasHash && !problems.some((p) => p.startsWith('TOKENWATCH_HTTP_'))) {
+    problems.push(
+      hasUser
+        ? 'TOKENWATCH_HTTP_USER: set without a password hash (expected TOKENWATCH_HTTP_PASSWORD_HASH or TOKENWATCH_HTTP_PASSWORD_HASH_FILE too)'
+        : 'TOKENWATCH_HTTP_PASSWORD_HASH: set without a user name (expected TOKENWATCH_HTTP_USER too)',
+    );
+  }
   if (problems.length > 0) throw new InputError(problems.join('\n'));
 
   for (const key of ['dbPath', 'previewDir', 'stepsDir'] as const) {
     result[key] = path.resolve(cwd, result[key] as string);
   }
-  result['secrets'] = collectSecrets(result['smtpUrl'] as string | null, result['slackToken'] as string | null);
+  result['secrets'] = [
+    ...collectSecrets(result['smtpUrl'] as string | null, result['slackToken'] as string | null),
+    ...(result['httpToken'] === null ? [] : [result['httpToken'] as string]),
+  ];
   return Object.freeze(result as unknown as Config);
 }
 
@@ -362,7 +419,7 @@ export function sendWindowPolicy(config: Config): SendWindowPolicy | null {
 
 /** The configuration as shown to an administrator: secrets only as set / not set. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { smtpUrl, slackToken, secrets: _secrets, ...rest } = config;
+  const { smtpUrl, slackToken, secrets: _secrets, httpToken, httpPasswordHash, ...rest } = config;
   return {
     ...rest,
     sendWindow: config.sendWindow === null ? 'any time' : formatDailyHours(config.sendWindow),
@@ -370,6 +427,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     sendWindowBypass: formatBypass(config.sendWindowBypass),
     smtpUrl: smtpUrl === null ? 'not set' : redactUrlPassword(smtpUrl),
     slackToken: slackToken === null ? 'not set' : 'set',
+    httpToken: httpToken === null ? 'not set' : 'set',
+    httpPasswordHash: httpPasswordHash === null ? 'not set' : 'set',
   };
 }
 
@@ -385,5 +444,12 @@ function redactUrlPassword(url: string): string {
 
 /** Every environment variable the configuration reads (settings, secret files, the config file's path). */
 export function knownEnvironmentVariables(): string[] {
-  return [...SETTINGS.map((s) => s.env), 'TOKENWATCH_SMTP_URL_FILE', 'SLACK_BOT_TOKEN_FILE', 'TOKENWATCH_CONFIG'];
+  return [
+    ...SETTINGS.map((s) => s.env),
+    'TOKENWATCH_SMTP_URL_FILE',
+    'SLACK_BOT_TOKEN_FILE',
+    'TOKENWATCH_HTTP_TOKEN_FILE',
+    'TOKENWATCH_HTTP_PASSWORD_HASH_FILE',
+    'TOKENWATCH_CONFIG',
+  ];
 }

@@ -10,6 +10,7 @@ import { packageVersion } from './version';
 import { registerAdd } from './commands/add';
 import { registerBackup } from './commands/backup';
 import { registerEdit } from './commands/edit';
+import { registerHashPassword } from './commands/hash-password';
 import { registerImport } from './commands/import';
 import { registerList } from './commands/list';
 import { registerMute } from './commands/mute';
@@ -34,7 +35,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       writeOut: (text) => deps.io.out(text.trimEnd()),
       writeErr: (text) => deps.io.err(text.trimEnd()),
     });
-  for (const register of [registerImport, registerAdd, registerList, registerEdit, registerRenew, registerMute, registerBackup]) {
+  for (const register of [registerImport, registerAdd, registerList, registerEdit, registerRenew, registerMute, registerBackup, registerHashPassword]) {
     register(program, ctx);
   }
   registerEngineCommands(program, ctx, result);

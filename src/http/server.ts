@@ -1,5 +1,6 @@
 // The daemon's HTTP edge on node:http (no framework): GET /healthz, GET /metrics and the status page at GET /.
 // Read-only: it never writes to the registry. Each request reads the database and the daemon's status afresh.
+// The page and /metrics ask for the configured authentication (auth.ts); /healthz is open unless asked otherwise.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock';
@@ -9,6 +10,8 @@ import type { DuePolicy } from '../domain/due-reminders';
 import { InputError, errorCode, oneLine } from '../errors';
 import { redact, type Logger } from '../log';
 import type { RegistryStats } from '../store/registry-stats';
+import { Authenticator, challenges, type AuthFailure } from './auth';
+import { assertExposureAllowed, OPEN_ACCESS, type HttpAccess } from './exposure';
 import { healthReport, type DatabaseCheck } from './health';
 import { createMetrics } from './metrics';
 import { renderStatusPage } from './status-page';
@@ -24,6 +27,8 @@ export interface StatusServerSources {
   readonly logger: Logger;
   /** Secret values to keep out of every response (errors are shown on the page and in /healthz). */
   readonly secrets?: readonly string[];
+  /** Who may read the page and /metrics; no authentication (loopback only) when absent. */
+  readonly access?: HttpAccess;
 }
 
 export interface StatusServer {
@@ -41,8 +46,17 @@ const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
-/** Starts listening; a taken or unusable address is an InputError naming it (the daemon exits 2). */
+/** At most one `http.unauthorized` line per this many milliseconds; the others are counted in the next line. */
+const UNAUTHORIZED_LOG_INTERVAL_MS = 1000;
+
+/**
+ * Starts listening; a taken or unusable address, or a non-loopback address without authentication (unless made
+ * public), is an InputError naming it (the daemon exits 2).
+ */
 export async function startStatusServer(address: ListenAddress, sources: StatusServerSources): Promise<StatusServer> {
+  const access = sources.access ?? OPEN_ACCESS;
+  assertExposureAllowed(address, access);
+  const authenticator = new Authenticator(access.auth);
   const metrics = createMetrics({
     clock: sources.clock,
     zone: sources.policy.zone,
@@ -68,6 +82,21 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
     res.end(isHead ? undefined : body);
   };
 
+  // Failed authentication is logged without the credential, at most once a second (a scan of the port must not
+  // flood the log); the lines in between are counted.
+  let lastUnauthorizedLogMs = Number.NEGATIVE_INFINITY;
+  let unlogged = 0;
+  const logUnauthorized = (req: http.IncomingMessage, path: string, reason: AuthFailure): void => {
+    const nowMs = sources.clock.now().toMillis();
+    if (nowMs - lastUnauthorizedLogMs < UNAUTHORIZED_LOG_INTERVAL_MS) {
+      unlogged += 1;
+      return;
+    }
+    lastUnauthorizedLogMs = nowMs;
+    sources.logger.warn('http.unauthorized', { path, reason, remote: req.socket.remoteAddress ?? 'unknown', notLoggedBefore: unlogged });
+    unlogged = 0;
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const isHead = req.method === 'HEAD';
@@ -75,6 +104,15 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
       res.setHeader('allow', 'GET, HEAD');
       send(res, false, 405, 'text/plain; charset=utf-8', 'method not allowed (expected GET or HEAD)\n');
       return;
+    }
+    if (authenticator.isRequired && (path !== '/healthz' || access.isHealthzProtected)) {
+      const result = await authenticator.check(req.headers.authorization);
+      if (!result.isAllowed) {
+        logUnauthorized(req, path, result.reason);
+        res.setHeader('www-authenticate', challenges(access.auth, result.reason));
+        send(res, isHead, 401, 'text/plain; charset=utf-8', 'authentication required (see docs/http.md)\n');
+        return;
+      }
     }
     if (path === '/healthz') {
       const report = health();

@@ -141,6 +141,8 @@ describe('docker-compose.yml', () => {
   test('publishes the status port on the host\'s loopback only', () => {
     expect(service.ports).toEqual(['127.0.0.1:9412:9412']);
     expect(service.environment?.['TOKENWATCH_HTTP']).toBe('0.0.0.0:9412');
+    // Only because the port is published on loopback may the daemon serve without authentication (docs/http.md).
+    expect(service.environment?.['TOKENWATCH_HTTP_PUBLIC']).toBe('yes');
   });
 
   test('offers mailpit only under the dev profile', () => {

@@ -3,8 +3,9 @@
 import { once } from 'node:events';
 import { Daemon } from '../../src/daemon/daemon';
 import { Lease } from '../../src/daemon/lease';
+import type { HttpAccess } from '../../src/http/exposure';
 import { startStatusServer, type StatusServer } from '../../src/http/server';
-import { silentLogger } from '../../src/log';
+import { silentLogger, type Logger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
 import { createEmailChannel } from '../../src/notify/email-channel';
 import { createSlackChannel } from '../../src/notify/slack-channel';
@@ -29,6 +30,10 @@ export interface RunningStatusServer {
 export interface StatusServerOptions extends EngineOptions {
   readonly holder?: string;
   readonly schedule?: string;
+  /** Who may read the page and /metrics (none asked by default). */
+  readonly access?: HttpAccess;
+  /** Where the server logs (silent by default). */
+  readonly logger?: Logger;
 }
 
 export async function startStatusServerOn(dir: string, options: StatusServerOptions = {}): Promise<RunningStatusServer> {
@@ -53,7 +58,14 @@ export async function startStatusServerOn(dir: string, options: StatusServerOpti
   const stats = new RegistryStats(engine.db);
   const server = await startStatusServer(
     { host: '127.0.0.1', port: 0 },
-    { clock: engine.clock, policy, stats: () => stats, daemonStatus: () => daemon.status(), logger: silentLogger },
+    {
+      clock: engine.clock,
+      policy,
+      stats: () => stats,
+      daemonStatus: () => daemon.status(),
+      logger: options.logger ?? silentLogger,
+      ...(options.access === undefined ? {} : { access: options.access }),
+    },
   );
   return {
     engine,

@@ -1,6 +1,7 @@
 // `tokenwatch daemon` (what `npm start` runs): scan at start-up and on the schedule until SIGINT or SIGTERM.
 import type { Command } from 'commander';
 import { Daemon } from '../../daemon/daemon';
+import { httpAccessOf } from '../../http/exposure';
 import { startStatusServer } from '../../http/server';
 import { DatabaseError } from '../../store/database';
 import { RegistryStats } from '../../store/registry-stats';
@@ -31,6 +32,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
           daemonStatus: () => daemon?.status() ?? null,
           logger,
           secrets: config.secrets,
+          access: httpAccessOf(config),
         });
         ctx.onClose(() => server.close());
         ctx.io.out(`tokenwatch daemon: status page, /healthz and /metrics on ${server.url}`);

@@ -1,6 +1,7 @@
 // `tokenwatch doctor`: one line per check (config, database, SMTP, Slack, outbox) with ok/failed and why.
 import type { Command } from 'commander';
 import { configuredChannels, describeConfig, formatAddress, type Config } from '../../config';
+import { describeExposure, httpAccessOf } from '../../http/exposure';
 import { oneLine } from '../../errors';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
@@ -30,6 +31,8 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
       report('config', null, `zone ${config.zone}, schedule "${config.schedule}", thresholds ${config.thresholds.join(',')}`);
       ctx.io.out(`secrets   SMTP URL ${shown['smtpUrl'] === 'not set' ? 'not set' : 'set'}, Slack token ${String(shown['slackToken'])}`);
       ctx.io.out(`sending   ${describeSending(config, shown)}`);
+      const exposure = describeExposure(config.httpAddress, httpAccessOf(config));
+      report('http', exposure.isRefused ? exposure.text : null, exposure.text);
       let outbox: Outbox | null = null;
       try {
         const db = ctx.database;
