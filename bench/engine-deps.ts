@@ -1,10 +1,12 @@
 // The scan's parts for an in-process bench run on a registry file: the same settings `tokenwatch scan` builds.
 import type { DateTime } from 'luxon';
-import { fixedClock } from '../src/clock';
+import { fixedClock, systemClock } from '../src/clock';
+import { leaseClaims } from '../src/engine/send-claims';
 import type { ScanDeps, ScanSettings } from '../src/engine/scan';
 import { silentLogger } from '../src/log';
 import type { Channel } from '../src/notify/channel';
 import { openDatabase, type Db } from '../src/store/database';
+import { Lease, newHolderId } from '../src/store/lease';
 import { Outbox } from '../src/store/outbox';
 import { TokenRepository } from '../src/store/token-repository';
 import { ZONE } from './registry';
@@ -24,10 +26,15 @@ export function benchSettings(channels: ReadonlyMap<string, Channel>, digestMin 
 
 export function openScanDeps(file: string, channels: ReadonlyMap<string, Channel>, at: DateTime, digestMin = 0): ScanDeps & { db: Db } {
   const db = openDatabase(file);
+  const outbox = new Outbox(db);
+  // Sends under the sending lease, as `tokenwatch scan` does (claims cost what they cost in production).
+  const lease = new Lease(db, newHolderId(), 600_000, { role: 'scan' });
+  if (!lease.tryAcquire(systemClock.now())) throw new Error(`another process is sending for ${file}`);
   return {
     db,
     tokens: new TokenRepository(db),
-    outbox: new Outbox(db),
+    outbox,
+    claims: leaseClaims(lease, outbox, systemClock),
     channels,
     clock: fixedClock(at),
     logger: silentLogger,

@@ -25,8 +25,8 @@ export function scanSettings(config: Config): ScanSettings {
   };
 }
 
-/** Everything a scan needs; the channels are closed when the command ends. */
-export function buildScanDeps(ctx: CliContext, clock: Clock): ScanDeps {
+/** Everything a scan needs but the claims (they come with the lease the command takes); channels close at the end. */
+export function buildScanDeps(ctx: CliContext, clock: Clock): Omit<ScanDeps, 'claims'> {
   const config = ctx.config;
   const settings = scanSettings(config);
   const channels = createChannels(config, ctx.logger);

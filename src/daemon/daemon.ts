@@ -1,5 +1,6 @@
-// The long-running service: holds the lease, scans at start-up and on the cron schedule (never overlapping),
-// retries the outbox between scans, and shuts down cleanly.
+// The long-running service: holds the lease, scans at start-up and on the cron schedule, retries the outbox between
+// scans, and shuts down cleanly. Scans and retry passes take turns, one at a time: a scan that falls due while other
+// work runs starts right after it (it is never skipped), and a retry pass never starts while a scan is running or due.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { DateTime } from 'luxon';
@@ -9,7 +10,8 @@ import { oneLine } from '../errors';
 import { redact, type Logger } from '../log';
 import { deliverDue } from '../engine/deliver';
 import { deliveryOptions, scan, type ScanDeps, type ScanReport } from '../engine/scan';
-import { Lease } from './lease';
+import { leaseClaims, type SendClaims } from '../engine/send-claims';
+import type { Lease } from '../store/lease';
 import { cronSchedule, nextRunAfter, type CronSchedule } from './schedule';
 
 /** How the last finished scan went. Delivery failures do not fail a scan: they stay queued and show in metrics. */
@@ -61,7 +63,8 @@ export interface DaemonEvents {
 }
 
 export interface DaemonOptions {
-  readonly scanDeps: Omit<ScanDeps, 'shouldStop'>;
+  /** What a scan needs; the daemon claims rows under its own lease. */
+  readonly scanDeps: Omit<ScanDeps, 'shouldStop' | 'claims'>;
   readonly lease: Lease;
   readonly schedule: string;
   readonly zone: string;
@@ -75,11 +78,17 @@ export interface DaemonOptions {
   readonly shutdownGraceMs?: number;
 }
 
+type ScanReason = 'startup' | 'schedule';
+
 export class Daemon extends EventEmitter<DaemonEvents> {
   private task: ScheduledTask | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  /** The scan or retry pass running now; they never overlap. */
+  private running: { readonly kind: 'scan' | 'retry'; readonly done: Promise<void> } | null = null;
+  /** A scan that fell due while other work ran: it starts as soon as that work ends. */
+  private queuedScan: { readonly reason: ScanReason; readonly done: Promise<void>; readonly start: () => void } | null = null;
+  private readonly claims: SendClaims;
   private isStopping = false;
   private hasLease = false;
   private hasAnnouncedWait = false;
@@ -96,6 +105,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   constructor(private readonly options: DaemonOptions) {
     super();
     this.cronSchedule = cronSchedule(options.schedule, options.zone);
+    this.claims = leaseClaims(options.lease, options.scanDeps.outbox, options.clock);
   }
 
   /** A snapshot for health and metrics; reads the lease row, never throws. */
@@ -168,7 +178,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   private beginWork(): void {
     const { schedule, zone, logger } = this.options;
-    this.task = cron.schedule(schedule, () => this.runScan('schedule'), { timezone: zone, noOverlap: true, name: 'tokenwatch-scan' });
+    // No noOverlap: a run that falls due while work is in progress is queued by runScan, never dropped.
+    this.task = cron.schedule(
+      schedule,
+      () => {
+        void this.runScan('schedule');
+      },
+      { timezone: zone, name: 'tokenwatch-scan' },
+    );
     this.retryTimer = setInterval(() => this.runRetries(), this.options.retryCheckMs);
     void this.runScan('startup');
     logger.info('daemon.scheduled', { schedule, zone, nextRun: this.nextRun()?.toISOString() ?? null });
@@ -185,16 +202,48 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return this.task?.getNextRun() ?? null;
   }
 
-  /** Runs one scan unless one is running (scans never overlap). */
-  runScan(reason: 'startup' | 'schedule'): Promise<unknown> {
+  /**
+   * Runs a scan now, or right after the scan or retry pass in progress (one queued scan stands for every run that
+   * falls due meanwhile: a scan reads the whole registry). Resolves when that scan has finished.
+   */
+  runScan(reason: ScanReason): Promise<void> {
     const { logger } = this.options;
     if (this.isStopping || !this.hasLease) return Promise.resolve();
-    if (this.running !== null) {
-      logger.info('scan.skipped', { reason: 'previous scan still running' });
-      return this.running;
+    if (this.running === null) return this.startScan(reason);
+    if (this.queuedScan !== null) {
+      logger.info('scan.queued', { reason, after: this.running.kind, message: 'a scan is already queued to start after the work in progress' });
+      return this.queuedScan.done;
     }
+    logger.info('scan.queued', {
+      reason,
+      after: this.running.kind,
+      message: this.running.kind === 'scan' ? 'previous scan still running; this one starts right after it' : 'starts when the retry pass ends',
+    });
+    let start = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
+      start = () => {
+        this.queuedScan = null;
+        if (this.isStopping || !this.hasLease) {
+          logger.info('scan.dropped', { reason, cause: this.isStopping ? 'stopping' : 'lease lost' });
+          resolve();
+          return;
+        }
+        void this.startScan(reason).then(resolve);
+      };
+    });
+    this.queuedScan = { reason, done, start };
+    return done;
+  }
+
+  /** Starts whatever waits once the work in progress is over: a queued scan. */
+  private workEnded(): void {
+    this.running = null;
+    this.queuedScan?.start();
+  }
+
+  private startScan(reason: ScanReason): Promise<void> {
+    const { logger, clock } = this.options;
     logger.info('scan.started', { reason });
-    const { clock } = this.options;
     const startedAt = clock.now();
     const startedMs = performance.now();
     const finish = (outcome: Omit<ScanOutcome, 'startedAt' | 'finishedAt' | 'durationSeconds'>): void => {
@@ -205,7 +254,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     };
     this.lastScanStartedAt = startedAt;
     this.isScanning = true;
-    const work = scan({ ...this.options.scanDeps, shouldStop: () => this.isStopping || !this.hasLease })
+    const work = scan({ ...this.options.scanDeps, claims: this.claims, shouldStop: () => this.isStopping || !this.hasLease })
       .then((report) => {
         finish({
           isOk: true,
@@ -216,13 +265,16 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           failed: report.delivery.failed,
         });
         logger.info('scan.done', {
+          reason,
           queued: report.planned.length,
           skipped: report.skipped,
           sent: report.delivery.sent,
           retrying: report.delivery.retrying,
           failed: report.delivery.failed,
+          ...(report.delivery.leaseLost === true ? { leaseLost: true } : {}),
           nextRun: this.nextRun()?.toISOString() ?? null,
         });
+        if (report.delivery.leaseLost === true) this.tick();
         this.emit('scan:done', report);
       })
       .catch((error: unknown) => {
@@ -231,29 +283,26 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         logger.error('scan.failed', { error: failure.message });
         this.emit('scan:failed', failure);
       })
-      .finally(() => {
-        this.running = null;
-      });
-    this.running = work;
+      .finally(() => this.workEnded());
+    this.running = { kind: 'scan', done: work };
     return work;
   }
 
-  /** Between scans: sends outbox rows whose retry time has come. */
+  /** Between scans: sends outbox rows whose retry time has come, unless a scan runs or waits (it delivers anyway). */
   private runRetries(): void {
-    if (this.running !== null || this.isStopping || !this.hasLease) return;
+    if (this.running !== null || this.queuedScan !== null || this.isStopping || !this.hasLease) return;
     const { scanDeps, logger } = this.options;
     const next = scanDeps.outbox.nextAttemptAt();
     if (next === null || next > scanDeps.clock.now()) return;
-    const work = deliverDue(deliveryOptions({ ...scanDeps, logger, shouldStop: () => this.isStopping || !this.hasLease }))
+    const work = deliverDue(deliveryOptions({ ...scanDeps, claims: this.claims, logger, shouldStop: () => this.isStopping || !this.hasLease }))
       .then((report) => {
-        if (report.sent + report.retrying + report.failed > 0) logger.info('retry.done', { ...report });
+        if (report.sent + report.retrying + report.failed > 0 || report.leaseLost === true) logger.info('retry.done', { ...report });
+        if (report.leaseLost === true) this.tick();
         this.emit('retry:done', report.sent);
       })
       .catch((error: unknown) => logger.error('retry.failed', { error: error instanceof Error ? error.message : String(error) }))
-      .finally(() => {
-        this.running = null;
-      });
-    this.running = work;
+      .finally(() => this.workEnded());
+    this.running = { kind: 'retry', done: work };
   }
 
   /**
@@ -266,7 +315,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.endWork();
-    const inFlight = this.running;
+    this.queuedScan?.start();
+    const inFlight = this.running?.done ?? null;
     if (inFlight !== null) {
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise((resolve) => {

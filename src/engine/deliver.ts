@@ -2,6 +2,8 @@
 // A row is marked sent only after the server accepted it; a failure is retried later with backoff, unless permanent.
 // More than `digestMin` reminders due at once for one channel and recipient go as one digest (several bounded messages
 // on Slack): its rows are marked sent together, or failed together with one retry time so that they retry together.
+// Every message's rows are claimed just before it is sent (SendClaims): a row another process holds or has tried is
+// left out, and once this process has lost the sending lease it stops before its next send and says so.
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
@@ -17,6 +19,7 @@ import { redact, type Logger } from '../log';
 import type { Channel } from '../notify/channel';
 import type { Outbox, OutboxEntry } from '../store/outbox';
 import { startDeliveryBudget, type DeliveryBudget } from './delivery-budget';
+import type { SendClaims } from './send-claims';
 
 export interface DeliveryReport {
   sent: number;
@@ -24,11 +27,15 @@ export interface DeliveryReport {
   retrying: number;
   /** Failures that will not be retried (recorded in history). */
   failed: number;
+  /** Present when the pass stopped because another process took the sending lease (the rest stays queued for it). */
+  leaseLost?: true;
 }
 
 export interface DeliverOptions {
   readonly outbox: Outbox;
   readonly channels: ReadonlyMap<string, Channel>;
+  /** Claims each message's rows under this process's lease just before it is sent. */
+  readonly claims: SendClaims;
   readonly clock: Clock;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
@@ -70,7 +77,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
   const tried = new Set<number>();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const budget = startDeliveryBudget(options.budgetSeconds);
-  while (options.shouldStop?.() !== true && !budget.isSpent()) {
+  while (options.shouldStop?.() !== true && !budget.isSpent() && report.leaseLost !== true) {
     const batch = options.outbox.due(options.clock.now(), batchSize, [...heldBack]);
     const byChannel = new Map<string, OutboxEntry[]>();
     for (const entry of batch) {
@@ -84,7 +91,13 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
     await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report, budget, heldBack)));
     if (batch.length < batchSize) break;
   }
-  if (budget.isSpent()) {
+  if (report.leaseLost === true) {
+    options.logger.warn('delivery.lease_lost', {
+      holder: options.claims.holder,
+      leftQueued: options.outbox.countDue(options.clock.now()),
+      message: 'another process took the sending lease; stopped before the next send, the rest is left to it',
+    });
+  } else if (budget.isSpent()) {
     const left = options.outbox.countDue(options.clock.now());
     if (left > 0) options.logger.warn('delivery.budget_spent', { budgetSeconds: options.budgetSeconds, leftQueued: left });
   }
@@ -131,8 +144,14 @@ async function deliverChannel(
 ): Promise<void> {
   const { outbox, clock, logger } = options;
   const channel = options.channels.get(name);
-  for (const unit of planUnits(name, entries, options.digestMin)) {
-    if (options.shouldStop?.() === true || budget.isSpent()) return;
+  for (const planned of planUnits(name, entries, options.digestMin)) {
+    if (options.shouldStop?.() === true || budget.isSpent() || report.leaseLost === true) return;
+    const unit = claimUnit(planned, options.claims);
+    if (unit === 'lost') {
+      report.leaseLost = true;
+      return;
+    }
+    if (unit === null) continue;
     const rows = unit.kind === 'single' ? [unit.entry] : unit.entries;
     const ids = rows.map((row) => row.id);
     let fields: Record<string, unknown>;
@@ -181,6 +200,20 @@ async function deliverChannel(
       }
     }
   }
+}
+
+/**
+ * Claims a message's rows: the message with only the rows claimed (null when none is: another process has them),
+ * or 'lost' when this process no longer holds the lease.
+ */
+function claimUnit(unit: Unit, claims: SendClaims): Unit | null | 'lost' {
+  const rows = unit.kind === 'single' ? [unit.entry] : unit.entries;
+  const claimed = claims.claim(rows);
+  if (claimed === null) return 'lost';
+  if (claimed.length === rows.length) return unit;
+  if (claimed.length === 0 || unit.kind === 'single') return null;
+  const ids = new Set(claimed);
+  return { ...unit, entries: unit.entries.filter((entry) => ids.has(entry.id)) };
 }
 
 /**

@@ -17,6 +17,7 @@ import type { Channel } from '../notify/channel';
 import type { NewDelivery, Outbox } from '../store/outbox';
 import type { TokenRepository } from '../store/token-repository';
 import { deliverDue, type DeliverOptions, type DeliveryReport } from './deliver';
+import type { SendClaims } from './send-claims';
 
 export interface ScanSettings {
   readonly policy: DuePolicy;
@@ -37,6 +38,8 @@ export interface ScanDeps {
   readonly tokens: TokenRepository;
   readonly outbox: Outbox;
   readonly channels: ReadonlyMap<string, Channel>;
+  /** Claims each message's rows under the sending lease this process holds. */
+  readonly claims: SendClaims;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: ScanSettings;
@@ -268,6 +271,7 @@ export function deliveryOptions(deps: ScanDeps): DeliverOptions {
   return {
     outbox: deps.outbox,
     channels: deps.channels,
+    claims: deps.claims,
     clock: deps.clock,
     retry: settings.retry,
     logger: deps.logger,

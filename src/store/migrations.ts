@@ -123,4 +123,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';
     `,
   },
+  {
+    version: 5,
+    description: 'one sender: who holds the lease and since when, its generation, and per-row claims in the outbox',
+    sql: `
+      -- The lease says what kind of process holds it (daemon or scan) and since when; each new holder takes the next
+      -- generation. A released lease keeps its row (expires_at = 0) so that generations only ever go up.
+      ALTER TABLE lease ADD COLUMN role TEXT NOT NULL DEFAULT 'daemon' CHECK (role IN ('daemon', 'scan'));
+      ALTER TABLE lease ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE lease ADD COLUMN acquired_at INTEGER;
+
+      -- A row is claimed by the lease holder just before it is sent: who claimed it, under which generation, and until
+      -- when the claim stands (null once the attempt is recorded). The claim is kept after the attempt: it says who sent.
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN claim_generation INTEGER;
+      ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
 import type { AlertKey } from '../domain/due-reminders';
 import type { Db } from './database';
+import { isDeadLocalHolder, isLiveLocalHolder } from './lease';
 import { StatementCache } from './statement-cache';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
@@ -43,6 +44,25 @@ export interface NewDelivery {
   readonly failure?: string;
 }
 
+/** Who claims outbox rows: the lease holder, under the generation it took, for as long as its lease runs. */
+export interface Claimant {
+  /** The lease row the claimant must hold (SENDING_LEASE). */
+  readonly lease: string;
+  readonly holder: string;
+  readonly generation: number;
+  /** Until when the claim stands if the claimant vanishes without recording the attempt (its lease's expiry). */
+  readonly until: DateTime;
+}
+
+/** A row to claim, with the attempts it had when it was read: a row tried by another process since is not claimed. */
+export interface ClaimRequest {
+  readonly id: number;
+  readonly attempts: number;
+}
+
+/** What a claim got: the lease was lost (claim nothing, send nothing), or the ids now claimed (maybe fewer than asked). */
+export type ClaimResult = { readonly isLeaseHeld: false } | { readonly isLeaseHeld: true; readonly claimed: readonly number[] };
+
 export interface ReminderRecord {
   readonly tokenId: number;
   readonly tokenName: string;
@@ -77,6 +97,13 @@ interface OutboxRow {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+}
+
+/** Whether a row's claim (if any) lets another claimant take it at `nowMs`; see Outbox.claim. */
+function isClaimFree(claimedBy: string | null, claimedUntil: number | null, nowMs: number): boolean {
+  if (claimedUntil === null || claimedBy === null) return true;
+  if (isDeadLocalHolder(claimedBy)) return true;
+  return claimedUntil <= nowMs && !isLiveLocalHolder(claimedBy);
 }
 
 const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
@@ -218,28 +245,65 @@ export class Outbox {
     return (this.sql(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }).n;
   }
 
-  /** Marks a delivery sent; only a pending one changes (a cancelled one stays cancelled). */
-  /** Records that the row went out at `now`; `subject`, when given, is the subject as sent (shown by `history`). */
+  /**
+   * Claims rows for one message just before it is sent, in one IMMEDIATE transaction: nothing when `claimant` no longer
+   * holds the lease (another process took it: a later generation), else every row that is still pending, was not tried
+   * since it was read, and is not claimed by someone else. A claim ends when the attempt is recorded; one left behind
+   * stands until its `until` has passed, except that a dead process on this host frees it at once and a live (perhaps
+   * paused) one on this host keeps it: it may still be waiting for the server's answer to that very message.
+   */
+  claim(rows: readonly ClaimRequest[], claimant: Claimant, now: DateTime): ClaimResult {
+    const nowMs = now.toMillis();
+    const read = this.sql(`SELECT status, attempts, claimed_by, claimed_until FROM outbox WHERE id = ?`);
+    const take = this.sql(`UPDATE outbox SET claimed_by = ?, claim_generation = ?, claimed_until = ? WHERE id = ? AND status = 'pending'`);
+    return this.db
+      .transaction((): ClaimResult => {
+        const lease = this.sql(`SELECT holder, generation, expires_at FROM lease WHERE name = ?`).get(claimant.lease) as
+          | { holder: string; generation: number; expires_at: number }
+          | undefined;
+        if (lease === undefined || lease.holder !== claimant.holder || lease.generation !== claimant.generation || lease.expires_at <= nowMs) {
+          return { isLeaseHeld: false };
+        }
+        const claimed: number[] = [];
+        for (const request of rows) {
+          const row = read.get(request.id) as
+            | { status: OutboxStatus; attempts: number; claimed_by: string | null; claimed_until: number | null }
+            | undefined;
+          if (row === undefined || row.status !== 'pending' || row.attempts !== request.attempts) continue;
+          if (!isClaimFree(row.claimed_by, row.claimed_until, nowMs)) continue;
+          take.run(claimant.holder, claimant.generation, claimant.until.toMillis(), request.id);
+          claimed.push(request.id);
+        }
+        return { isLeaseHeld: true, claimed };
+      })
+      .immediate();
+  }
+
+  /**
+   * Records that the row went out at `now` and ends its claim; `subject`, when given, is the subject as sent (shown by
+   * `history`). Only a pending row changes (a cancelled one stays cancelled).
+   */
   markSent(id: number, now: DateTime, subject?: string): void {
     if (subject === undefined) {
-      this.sql(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ? AND status = 'pending'`).run(
-        now.toMillis(),
-        id,
-      );
+      this.sql(
+        `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, claimed_until = NULL WHERE id = ? AND status = 'pending'`,
+      ).run(now.toMillis(), id);
       return;
     }
     this.sql(
-      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, subject = ?, last_error = NULL WHERE id = ? AND status = 'pending'`,
+      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, subject = ?, last_error = NULL, claimed_until = NULL WHERE id = ? AND status = 'pending'`,
     ).run(now.toMillis(), subject, id);
   }
 
   /** Records a failed attempt: tried again at `retryAt`, or never when `retryAt` is null (a permanent failure). */
   markFailed(id: number, error: string, retryAt: DateTime | null): void {
     if (retryAt === null) {
-      this.sql(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`).run(error, id);
+      this.sql(
+        `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_until = NULL WHERE id = ? AND status = 'pending'`,
+      ).run(error, id);
     } else {
       this.sql(
-        `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'`,
+        `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_until = NULL WHERE id = ? AND status = 'pending'`,
       ).run(retryAt.toMillis(), error, id);
     }
   }

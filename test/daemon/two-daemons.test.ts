@@ -2,7 +2,7 @@
 // first stops. Real SQLite connections, a real SMTP server, an injected clock.
 import { once } from 'node:events';
 import { Daemon } from '../../src/daemon/daemon';
-import { Lease } from '../../src/daemon/lease';
+import { Lease } from '../../src/store/lease';
 import { silentLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
 import { createEmailChannel } from '../../src/notify/email-channel';

@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { DateTime } from 'luxon';
 import { Daemon } from '../../src/daemon/daemon';
-import { Lease } from '../../src/daemon/lease';
+import { Lease } from '../../src/store/lease';
 import { deliverDue } from '../../src/engine/deliver';
 import { deliveryOptions, scan } from '../../src/engine/scan';
 import { DEFAULT_BYPASS, parseBypass, parseDailyHours, parseWeekdays, type SendWindowPolicy } from '../../src/domain/send-window';

@@ -55,7 +55,7 @@ describe('the registry database', () => {
     ).run();
     v2.close();
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const columns = (db.prepare(`SELECT name FROM pragma_table_info('outbox')`).all() as { name: string }[]).map((r) => r.name);
     expect(columns).toEqual(expect.arrayContaining(['facts', 'digest_id']));
     expect(db.prepare(`SELECT facts, digest_id FROM outbox`).get()).toEqual({ facts: null, digest_id: null });

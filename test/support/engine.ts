@@ -2,12 +2,14 @@
 // moves by hand.
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import type { Clock } from '../../src/clock';
+import { systemClock, type Clock } from '../../src/clock';
+import { leaseClaims } from '../../src/engine/send-claims';
 import type { ScanDeps, ScanSettings } from '../../src/engine/scan';
 import type { Logger } from '../../src/log';
 import { createMemoryLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
 import { openDatabase, type Db } from '../../src/store/database';
+import { Lease, newHolderId } from '../../src/store/lease';
 import { Outbox } from '../../src/store/outbox';
 import { TokenRepository } from '../../src/store/token-repository';
 import type { TokenInput } from '../../src/domain/token';
@@ -65,6 +67,14 @@ export function defaultSettings(channels: ReadonlyMap<string, Channel>, options:
   };
 }
 
+/**
+ * The engine's scans send under their own lease row (not the daemons' one, so that a test can run daemons on the same
+ * file), kept on the real clock for an hour: the test moves its own clock by days. One holder for the whole test
+ * process, so that opening the engine again (a restart) takes the lease again.
+ */
+const ENGINE_LEASE = 'test-engine';
+const ENGINE_HOLDER = newHolderId();
+
 /** A real engine on `dir`/tokenwatch.db; open it again on the same dir to simulate a restart. */
 export function openEngine(dir: string, channels: ReadonlyMap<string, Channel>, options: EngineOptions = {}): TestEngine {
   const db = openDatabase(path.join(dir, 'tokenwatch.db'));
@@ -72,7 +82,10 @@ export function openEngine(dir: string, channels: ReadonlyMap<string, Channel>, 
   const outbox = new Outbox(db);
   const clock = manualClock(options.start ?? '2027-01-01T09:00', options.zone ?? 'Europe/Paris');
   const logger = createMemoryLogger();
-  const deps: ScanDeps = { tokens, outbox, channels, clock, logger, settings: defaultSettings(channels, options) };
+  const lease = new Lease(db, ENGINE_HOLDER, 3_600_000, { name: ENGINE_LEASE, role: 'scan' });
+  if (!lease.tryAcquire(systemClock.now())) throw new Error('the test engine could not take its lease');
+  const claims = leaseClaims(lease, outbox, systemClock);
+  const deps: ScanDeps = { tokens, outbox, channels, claims, clock, logger, settings: defaultSettings(channels, options) };
   return { db, tokens, outbox, clock, logger, deps, close: () => db.close() };
 }
 

@@ -2,7 +2,7 @@
 // local Slack-compatible server, with a clock the test moves by hand. The server listens on a free port.
 import { once } from 'node:events';
 import { Daemon } from '../../src/daemon/daemon';
-import { Lease } from '../../src/daemon/lease';
+import { Lease } from '../../src/store/lease';
 import type { HttpAccess } from '../../src/http/exposure';
 import { startStatusServer, type StatusServer } from '../../src/http/server';
 import { silentLogger, type Logger } from '../../src/log';

@@ -5,7 +5,7 @@ import { httpAccessOf } from '../../http/exposure';
 import { startStatusServer } from '../../http/server';
 import { DatabaseError } from '../../store/database';
 import { RegistryStats } from '../../store/registry-stats';
-import { Lease, newHolderId } from '../../daemon/lease';
+import { Lease, newHolderId } from '../../store/lease';
 import type { CliContext } from '../context';
 import { buildScanDeps, describeDelivery } from '../engine-setup';
 

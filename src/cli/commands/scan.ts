@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { fixedClock } from '../../clock';
 import { parseDateInput } from '../../domain/dates';
 import { dryRun, scan } from '../../engine/scan';
-import { Lease, newHolderId } from '../../daemon/lease';
+import { leaseClaims } from '../../engine/send-claims';
+import { describeHolder, Lease, newHolderId } from '../../store/lease';
 import { Outbox } from '../../store/outbox';
 import type { CliContext } from '../context';
 import { buildScanDeps, scanSettings } from '../engine-setup';
@@ -40,17 +41,36 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
         }
         return;
       }
-      // Only one process sends for a database at a time; the lease is taken on the real clock, not --at.
-      const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, 'daemon');
+      // Only one process sends for a database at a time; the lease is kept on the real clock, not --at.
+      const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, { role: 'scan' });
       if (!lease.tryAcquire(ctx.clock.now())) {
-        ctx.io.err(
-          `tokenwatch: a daemon (${lease.current()?.holder ?? 'unknown'}) is sending for ${config.dbPath}; it will scan on its schedule (use --dry-run to preview)`,
-        );
+        const holder = lease.current();
+        const then = holder?.role === 'scan' ? 'run "tokenwatch scan" again once it has finished' : 'it will scan on its schedule';
+        ctx.io.err(`tokenwatch: ${describeHolder(holder)} is sending for ${config.dbPath}; ${then} (use --dry-run to preview)`);
         result.exitCode = 1;
         return;
       }
-      ctx.onClose(() => lease.release());
-      const report = await scan(buildScanDeps(ctx, clock), now);
+      // Renewed every third of its time to live while the scan works (and before each send, by the claims).
+      const renewal = setInterval(() => {
+        try {
+          lease.renew(ctx.clock.now());
+        } catch (error) {
+          ctx.logger.warn('lease.renew_failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }, lease.ttlMs / 3);
+      renewal.unref();
+      ctx.onClose(() => {
+        clearInterval(renewal);
+        lease.release();
+      });
+      const deps = buildScanDeps(ctx, clock);
+      const report = await scan({ ...deps, claims: leaseClaims(lease, deps.outbox, ctx.clock) }, now);
+      if (report.delivery.leaseLost === true) {
+        ctx.io.err(
+          `tokenwatch: lost the sending lease to ${describeHolder(lease.latest())}; stopped before the next send (what is left stays queued for the sender)`,
+        );
+        result.exitCode = 1;
+      }
       const { sent, retrying, failed } = report.delivery;
       if (options.json === true) {
         ctx.io.out(JSON.stringify({ at: now.toISO(), queued: report.planned, skipped: report.skipped, sent, retrying, failed }, null, 2));

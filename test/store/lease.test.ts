@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { isDeadLocalHolder, Lease, newHolderId } from '../../src/daemon/lease';
+import { isDeadLocalHolder, Lease, newHolderId } from '../../src/store/lease';
 import { openDatabase, type Db } from '../../src/store/database';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
