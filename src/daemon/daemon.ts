@@ -110,7 +110,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** A snapshot for health and metrics; reads the lease row, never throws. */
   status(): DaemonStatus {
-    let leaseHolder: string | null = null;
+    let leaseHolder: string | null;
     try {
       leaseHolder = this.options.lease.current()?.holder ?? null;
     } catch {

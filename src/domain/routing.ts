@@ -1,5 +1,5 @@
 // Where a token's reminders go: its own recipients or the defaults, on each configured channel. Pure.
-import type { ChannelName } from '../notify/channel';
+import type { ChannelName } from './channel-name';
 
 export interface Route {
   readonly channel: ChannelName;

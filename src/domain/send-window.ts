@@ -81,7 +81,7 @@ export function parseWeekdays(text: string, where: string): Weekday[] {
     const first = indexOf(from ?? '');
     const last = to === undefined ? first : indexOf(to);
     if (last < first) throw new InputError(`${where}: ${quoted(part.trim())} runs backwards ${expected}`);
-    for (let day = first; day <= last; day += 1) days.add(day as Weekday);
+    for (let day = first; day <= last; day += 1) days.add(day);
   }
   return [...days].sort((a, b) => a - b);
 }

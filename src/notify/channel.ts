@@ -1,7 +1,8 @@
 // The one interface every delivery channel implements; a shared contract test runs against each.
+import type { ChannelName } from '../domain/channel-name';
 import type { Message } from '../domain/message/message';
 
-export type ChannelName = 'email' | 'slack' | 'preview';
+export type { ChannelName };
 
 export interface Channel {
   readonly name: ChannelName;

@@ -109,6 +109,7 @@ function classify(thrown: unknown, recipient: string, server: string, clean: (te
 function fieldsOf(thrown: unknown): SmtpErrorFields {
   if (typeof thrown !== 'object' || thrown === null) return { message: String(thrown) };
   const fields = thrown as Partial<SmtpErrorFields>;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an error of another realm has its own toString
   return { ...fields, message: typeof fields.message === 'string' ? fields.message : String(thrown) };
 }
 

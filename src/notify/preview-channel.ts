@@ -36,6 +36,7 @@ export function createPreviewChannel(options: PreviewChannelOptions): Channel {
     await ensureDir();
     const to = options.emailTo.length > 0 ? options.emailTo.join(', ') : PLACEHOLDER_TO;
     const info = await transporter.sendMail({ from: options.from, to, subject: message.subject, text: message.text(), html: message.html() });
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- with streamTransport + buffer, the message is a Buffer or a string
     const eml = Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message));
     const payload = message.slack();
     const slack = `${JSON.stringify({ text: payload.text, blocks: payload.blocks }, null, 2)}\n`;

@@ -337,7 +337,7 @@ describe('notify commands through the CLI', () => {
     it('shows the send window, what bypasses it and a disabled HTTP server on its sending line', async () => {
       Object.assign(cli.env, { TOKENWATCH_SEND_WINDOW: '08:00-18:00', TOKENWATCH_SEND_DAYS: 'mon-fri', TOKENWATCH_DIGEST_MIN: '0', TOKENWATCH_HTTP: 'off' });
       const result = await cli.run('doctor');
-      expect(result.stdout).toMatch(/^sending   one message per token, window 08:00-18:00 mon,tue,wed,thu,fri \(at once: expired,smallest\), HTTP off$/m);
+      expect(result.stdout).toMatch(/^sending {3}one message per token, window 08:00-18:00 mon,tue,wed,thu,fri \(at once: expired,smallest\), HTTP off$/m);
     });
 
     it('reports smtp failed and exits 1 when nothing listens at the SMTP URL', async () => {

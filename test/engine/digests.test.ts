@@ -141,7 +141,7 @@ describe('digests', () => {
     open();
     addDue(names('Shop', 5));
     // The first attempt and the channel's two quick retries all get a 500; the outbox retries later.
-    slack.script(...Array(3).fill({ method: 'chat.postMessage', status: 500 }));
+    slack.script(...Array.from({ length: 3 }, () => ({ method: 'chat.postMessage', status: 500 })));
     expect((await scan(engine.deps)).delivery).toEqual({ sent: 5, retrying: 5, failed: 0 });
     engine.clock.advance({ seconds: 59 });
     expect((await retry()).sent).toBe(0);
@@ -173,7 +173,7 @@ describe('digests', () => {
     const tokens = names('Shop', 250);
     addDue(tokens);
     // Message 2 of 3 gets a 500 on its first attempt and on the channel's two quick retries.
-    slack.script({ method: 'chat.postMessage' }, ...Array(3).fill({ method: 'chat.postMessage', status: 500 }));
+    slack.script({ method: 'chat.postMessage' }, ...Array.from({ length: 3 }, () => ({ method: 'chat.postMessage', status: 500 })));
     expect((await scan(engine.deps)).delivery).toEqual({ sent: 150, retrying: 100, failed: 0 });
     expect(slack.callsTo('chat.postMessage')).toHaveLength(5);
     engine.clock.advance({ minutes: 1 });

@@ -20,10 +20,11 @@ describe('GET /healthz', () => {
     removeDir(dir);
   });
 
+  type HealthBody = Record<string, unknown> & { lastScan: { durationSeconds: number; error: string | null } };
   const health = async (s: RunningStatusServer) => {
     const response = await s.get('/healthz');
     expect(response.type).toBe('application/json; charset=utf-8');
-    return { status: response.status, body: JSON.parse(response.body) as Record<string, any> };
+    return { status: response.status, body: JSON.parse(response.body) as HealthBody };
   };
 
   it('answers 200 with the database ok, the lease held, the last scan time and result, and the next scan time', async () => {
@@ -44,7 +45,7 @@ describe('GET /healthz', () => {
       nextScanAt: '2027-01-11T09:00:00.000+01:00',
       overdue: false,
     });
-    expect(body['lastScan'].durationSeconds).toBeGreaterThanOrEqual(0);
+    expect(body.lastScan.durationSeconds).toBeGreaterThanOrEqual(0);
   });
 
   it('answers 503 once a scheduled scan is more than five minutes late, and 200 again after a scan', async () => {
@@ -75,7 +76,7 @@ describe('GET /healthz', () => {
     const { status, body } = await health(s);
     expect(status).toBe(503);
     expect(body).toMatchObject({ status: 'scan-failed', database: { ok: true }, lastScan: { result: 'failed' } });
-    expect(body['lastScan'].error).toMatch(/no such table: tokens/);
+    expect(body.lastScan.error).toMatch(/no such table: tokens/);
     expect(body['lastSuccessfulScanAt']).toBe('2027-01-10T10:00:00.000+01:00');
 
     s.engine.db.exec('ALTER TABLE tokens_away RENAME TO tokens');

@@ -103,7 +103,7 @@ if (!hasChromium()) {
       (rows as unknown as Row[]).map((row) => {
         const bar = row.querySelector('.bar');
         const fill = row.querySelector('.bar .fill');
-        const getComputedStyle = (globalThis as unknown as { getComputedStyle(element: Box): { backgroundColor: string } }).getComputedStyle;
+        const getComputedStyle = (globalThis as unknown as { getComputedStyle: (element: Box) => { backgroundColor: string } }).getComputedStyle;
         return {
           ratio: Math.round((fill.getBoundingClientRect().width / bar.getBoundingClientRect().width) * 1000) / 1000,
           barWidth: bar.getBoundingClientRect().width,
@@ -122,7 +122,7 @@ if (!hasChromium()) {
       '47.1% of 12 months left',
       '89.0% of 12 months left',
     ]);
-    expect(bars.map((b) => b.ratio)).toEqual([0, 0.011, 0.112, 0.389, 0.471, 0.89].map((r) => expect.closeTo(r, 2)));
+    expect(bars.map((b) => b.ratio)).toEqual([0, 0.011, 0.112, 0.389, 0.471, 0.89].map((r): unknown => expect.closeTo(r, 2)));
     expect(bars.slice(1).every((b) => b.height > 0)).toBe(true);
     expect(bars.map((b) => b.colour)).toEqual([
       'rgb(110, 119, 129)', // expired: grey

@@ -63,7 +63,7 @@ const harnesses: [string, () => Promise<Harness>][] = [
         delivered: async () => {
           const [call] = await slack.waitForCalls(1, { method: 'chat.postMessage' });
           const header = (call?.args['blocks'] as { text?: { text?: string } }[] | undefined)?.[0]?.text?.text ?? '';
-          return { subject: header, text: String(call?.args['text'] ?? '') };
+          return { subject: header, text: typeof call?.args['text'] === 'string' ? call.args['text'] : '' };
         },
         unreachable: async () =>
           createSlackChannel({ token: 'xoxb-contract-token', apiUrl: `http://127.0.0.1:${await unusedPort()}/api/`, logger: silentLogger }),
