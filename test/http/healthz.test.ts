@@ -20,7 +20,10 @@ describe('GET /healthz', () => {
     removeDir(dir);
   });
 
-  type HealthBody = Record<string, unknown> & { lastScan: { durationSeconds: number; error: string | null } };
+  type HealthBody = Record<string, unknown> & {
+    lastScan: { durationSeconds: number; error: string | null };
+    database: { error?: string };
+  };
   const health = async (s: RunningStatusServer) => {
     const response = await s.get('/healthz');
     expect(response.type).toBe('application/json; charset=utf-8');
@@ -113,6 +116,6 @@ describe('GET /healthz', () => {
     const { status, body } = await health(s);
     expect(status).toBe(503);
     expect(body).toMatchObject({ status: 'database-unavailable', database: { ok: false } });
-    expect(body['database'].error).toMatch(/database connection is not open/);
+    expect(body.database.error).toMatch(/database connection is not open/);
   });
 });
