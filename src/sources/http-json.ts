@@ -120,6 +120,7 @@ export async function requestJson(request: HttpJsonRequest, options: HttpJsonOpt
       if (options.signal?.aborted === true) throw thrown;
       failure = thrown instanceof Error ? thrown : new Error(String(thrown));
       if (failure.name === 'TimeoutError' || Date.now() >= deadline) {
+        // eslint-disable-next-line preserve-caught-error -- the cause is the caught value, as an Error
         throw new Error(`no answer within ${Math.round(options.timeoutMs / 1000)} s`, { cause: failure });
       }
       waitMs = QUICK_BACKOFF_MS[attempt] ?? 500;

@@ -82,7 +82,7 @@ describe('a database written by a newer tokenwatch', () => {
   it('is refused by this build with one line and exit 2, by commands and by the daemon, and left as it was', async () => {
     expect((await runTokenwatch(['add', '--name', 'Acme', '--expires', '2099-01-01'], env, dir)).code).toBe(0);
     const newer = MIGRATIONS.length + 1;
-    const db = new Database(env['TOKENWATCH_DB'] as string);
+    const db = new Database(env['TOKENWATCH_DB']);
     db.pragma(`user_version = ${newer}`);
     db.close();
     const line = `tokenwatch: database ${env['TOKENWATCH_DB']}: schema version ${newer} is newer than this tokenwatch knows (${MIGRATIONS.length}); upgrade tokenwatch\n`;
@@ -92,7 +92,7 @@ describe('a database written by a newer tokenwatch', () => {
       // The daemon logs its start (JSON lines) before it opens the database; the failure itself is one plain line.
       expect(run.stderr.split('\n').filter((text) => !text.startsWith('{'))).toEqual([line.trimEnd(), '']);
     }
-    const after = new Database(env['TOKENWATCH_DB'] as string, { readonly: true });
+    const after = new Database(env['TOKENWATCH_DB'], { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(newer);
     after.close();
   });
