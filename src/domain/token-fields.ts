@@ -3,7 +3,6 @@
 import { InputError, quoted } from '../errors';
 import { TOKEN_KINDS, type TokenKind } from './token';
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+$/;
 // A channel name (#ops-mdm or ops-mdm) or a channel / user ID (C0123ABCD, G…, D…, U…).
