@@ -9,9 +9,12 @@ import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const ZONE = 'Europe/Paris';
-const TOKEN_COUNT = 16;
-/** How long the server holds each message: 16 of them take ~3.5 s, against a lease of 2 s. */
-const SMTP_DELAY_MS = 200;
+const TOKEN_COUNT = 24;
+/**
+ * How long the server holds each message: 24 of them take over 8 s, against a lease of 2 s, which leaves the second
+ * process several seconds to start while the first one still sends, even on a loaded machine.
+ */
+const SMTP_DELAY_MS = 350;
 const LEASE_SECONDS = 2;
 /** Past the lease: had the first process not renewed it, the second would take it over. */
 const PAST_THE_LEASE_MS = LEASE_SECONDS * 1000 + 700;
