@@ -46,6 +46,8 @@ export interface Config {
   readonly slackToken: string | null;
   readonly slackChannel: string | null;
   readonly slackApiUrl: string;
+  /** The MDM console's address, offered as a button in reminders; null when not set. */
+  readonly consoleUrl: string | null;
   readonly previewDir: string;
   readonly stepsDir: string;
   readonly logLevel: LogLevel;
@@ -231,6 +233,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   { key: 'slackToken', env: 'SLACK_BOT_TOKEN', fallback: (env) => readSecretFile(env, 'SLACK_BOT_TOKEN_FILE'), parse: nonEmpty },
   { key: 'slackChannel', env: 'TOKENWATCH_SLACK_CHANNEL', file: 'slackChannel', fallback: () => null, parse: (v, w) => parseSlackChannel(v, w) },
   { key: 'slackApiUrl', env: 'TOKENWATCH_SLACK_API_URL', file: 'slackApiUrl', fallback: () => 'https://slack.com/api/', parse: httpUrl },
+  { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: httpUrl },
   { key: 'previewDir', env: 'TOKENWATCH_PREVIEW_DIR', file: 'previewDir', fallback: () => 'data/outbox-preview', parse: nonEmpty },
   { key: 'stepsDir', env: 'TOKENWATCH_STEPS_DIR', file: 'stepsDir', fallback: () => 'config/steps', parse: nonEmpty },
   {

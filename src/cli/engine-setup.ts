@@ -18,6 +18,7 @@ export function scanSettings(config: Config): ScanSettings {
     ...routingSettings(config),
     retry: { baseSeconds: config.retryBaseSeconds, maxSeconds: config.retryMaxSeconds },
     templates: loadStepTemplates(config.stepsDir),
+    links: { consoleUrl: config.consoleUrl },
     secrets: config.secrets,
     deliveryBudgetSeconds: config.deliveryBudgetSeconds,
     digestMin: config.digestMin,

@@ -94,7 +94,10 @@ export function formatDateTimeCompact(instant: DateTime, zone: string): string {
 export function formatDateTime(instant: DateTime, zone: string): string {
   const local = instant.setZone(zone);
   // en-US: Luxon spells English weekday and month names itself for it (no Intl call); the pattern fixes the order.
-  return `${local.setLocale('en-US').toFormat('cccc d LLLL yyyy, HH:mm')} ${zoneAbbreviation(local)} (${zone})`;
+  const abbreviation = zoneAbbreviation(local);
+  // "UTC (UTC)" would say the same thing twice.
+  const name = abbreviation === zone ? '' : ` (${zone})`;
+  return `${local.setLocale('en-US').toFormat('cccc d LLLL yyyy, HH:mm')} ${abbreviation}${name}`;
 }
 
 /**

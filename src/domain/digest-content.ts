@@ -1,28 +1,30 @@
-// What a digest says: many reminders for one recipient as one message. A summary table sorted by urgency (expired
-// first, then fewest days left), then the renewal steps once. Email text + HTML and Slack Block Kit. Pure.
+// What a digest says: many reminders for one recipient as one message. A band with the most urgent state, one
+// entry per token sorted by urgency (expired first, then fewest days left), links to the Apple portals of the kinds
+// listed, then the renewal steps once. Written out per format by the message kit. Pure.
 import type { DateTime } from 'luxon';
 import { daysLeft as daysLeftAt, formatDateTime } from './dates';
-import { slackDate } from './slack-date';
-import { cutEscaped, escapeHtml, escapeSlack, plural } from './message/escape';
-import { htmlDocument, stepsHtml } from './message/html';
-import { lazyMessage, renderAll, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
-import { SLACK_BLOCKS_MAX, SLACK_TEXT_MAX, header, section, signature } from './message/slack';
-import { textDocument, textSteps, type Step } from './message/text';
-import { URGENCY_LABELS, URGENCY_ORDER, urgencyOf, type Urgency } from './message/urgency';
+import { kindWords } from './kind-words';
+import { cutEscaped, escapeSlack, plural } from './message/escape';
+import { buttonsHtml, headlineHtml, htmlDocument, itemHtml, stepsHtml } from './message/html';
+import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
+import { SLACK_BLOCKS_MAX, SLACK_TEXT_MAX, header, linkButtons, section, signature } from './message/slack';
+import { linksText, stepBodyText, textDocument, wrap, type Step } from './message/text';
+import { paragraphsOf } from './message/rich-text';
+import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_ORDER, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
-import { daysLeftText } from './reminder-content';
+import type { MessageLinks } from './reminder-content';
 import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, type StepTemplates, type StepValues } from './renewal-steps';
-import { TOKEN_KIND_LABELS } from './token';
+import { slackDate } from './slack-date';
 
 /** At most this many tokens in one Slack digest message, so that it stays well within Block Kit's limits. */
 export const SLACK_DIGEST_MAX_TOKENS = 100;
 
-// Each field of a Slack row is cut so that a row stays a few hundred characters and a section holds several.
-const SLACK_ROW_LIMITS = { name: 100, org: 80, orgGroup: 150, appleAccount: 120 } as const;
+// Each field of a Slack line is cut so that a line stays a few hundred characters and a section holds several.
+const SLACK_ROW_LIMITS = { name: 100, orgGroup: 150, appleAccount: 120 } as const;
 
 const NOT_RECORDED = 'not recorded';
 
-/** The placeholder values of the steps shown once for every token: they point at the table instead of one token. */
+/** The placeholder values of the steps shown once for every token: they point at the list instead of one token. */
 const DIGEST_STEP_VALUES: StepValues = Object.freeze({
   tokenName: 'NAME',
   tokenNameQuoted: '"NAME"',
@@ -32,7 +34,7 @@ const DIGEST_STEP_VALUES: StepValues = Object.freeze({
   expiryDate: 'its expiry date',
 });
 
-const STEPS_INTRO = "Renewal steps, the same for every token: use each token's Apple account and Organization Group listed above, and its name in step 4.";
+const STEPS_INTRO = "The same for every token: use each token's Apple account and Organization Group listed above, and its name in the last step.";
 
 /** Which message of a digest split across several (Slack), 1-based. */
 export interface DigestPart {
@@ -40,18 +42,21 @@ export interface DigestPart {
   readonly count: number;
 }
 
-/** One row of the summary table, as plain text before any channel's escaping. */
+/** One token of the digest, as plain text before any format's escaping; null where nothing was recorded. */
 interface Row {
   readonly name: string;
   readonly kind: string;
-  readonly org: string;
-  readonly orgGroup: string;
-  readonly appleAccount: string;
+  readonly portals: readonly Link[];
+  readonly org: string | null;
+  readonly orgGroup: string | null;
+  readonly appleAccount: string | null;
   readonly expires: string;
   /** Slack's `<!date…>` for the expiry: each reader's own zone, `expires` as the fallback. */
   readonly expiresSlackDate: string;
   readonly daysLeft: number;
-  readonly daysLeftText: string;
+  /** `4 days left`, `expired 7 days ago`. */
+  readonly days: string;
+  readonly isExpired: boolean;
   readonly urgency: Urgency;
 }
 
@@ -64,27 +69,36 @@ export function digestMessage(
   now: DateTime,
   templates: StepTemplates = DEFAULT_STEP_TEMPLATES,
   part: DigestPart = { index: 1, count: 1 },
+  links: MessageLinks = {},
 ): Message {
   const rows = reminders.map((reminder) => rowOf(reminder, now)).sort(byUrgency);
   const summary = summaryOf(rows);
   const subject = `[tokenwatch] ${plural(rows.length, 'token')} to renew: ${summary}`;
   const steps = renewalSteps(templates, DIGEST_STEP_VALUES);
   const headline = `${plural(rows.length, 'token')} need${rows.length === 1 ? 's' : ''} renewal: ${summary}.`;
-  return lazyMessage(subject, {
-    text: () => renderText(headline, rows, steps),
-    html: () => renderHtml(subject, headline, rows, steps),
-    slack: () => renderSlack(headline, summary, rows, steps, part),
-  });
+  const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows, links), part };
+  return lazyMessage(subject, { text: () => renderText(digest), html: () => renderHtml(digest), slack: () => renderSlack(digest) });
 }
 
-/** The digest rendered in every format at once (tests). */
+/** The digest rendered in every format at once (tests, previews). */
 export function renderDigest(
   reminders: readonly Reminder[],
   now: DateTime,
   templates: StepTemplates = DEFAULT_STEP_TEMPLATES,
   part: DigestPart = { index: 1, count: 1 },
+  links: MessageLinks = {},
 ): RenderedMessage {
-  return renderAll(digestMessage(reminders, now, templates, part));
+  return renderAll(digestMessage(reminders, now, templates, part, links));
+}
+
+interface Digest {
+  readonly subject: string;
+  readonly headline: string;
+  readonly summary: string;
+  readonly rows: readonly Row[];
+  readonly steps: readonly Step[];
+  readonly links: readonly Link[];
+  readonly part: DigestPart;
 }
 
 function rowOf(reminder: Reminder, now: DateTime): Row {
@@ -92,22 +106,33 @@ function rowOf(reminder: Reminder, now: DateTime): Row {
   const days = daysLeftAt(token.expiresAt, now, zone);
   const isExpired = reminder.kind === 'expired' || token.expiresAt <= now;
   const threshold = reminder.kind === 'threshold' && reminder.threshold !== null ? reminder.threshold : days;
-  const value = (text: string | null): string => {
+  const value = (text: string | null): string | null => {
     const line = text === null ? '' : singleLine(text);
-    return line === '' ? NOT_RECORDED : line;
+    return line === '' ? null : line;
   };
+  const words = kindWords(token.kind);
   return {
-    name: value(token.name),
-    kind: TOKEN_KIND_LABELS[token.kind] ?? String(token.kind),
+    name: value(token.name) ?? NOT_RECORDED,
+    kind: words.label,
+    portals: words.portals,
     org: value(token.orgName),
     orgGroup: value(token.orgGroup),
     appleAccount: value(token.appleId),
     expires: formatDateTime(token.expiresAt, zone),
     expiresSlackDate: slackDate(token.expiresAt, zone),
     daysLeft: days,
-    daysLeftText: daysLeftText(days, isExpired),
+    days: daysPhrase(days, isExpired),
+    isExpired,
     urgency: isExpired ? 'expired' : urgencyOf(threshold),
   };
+}
+
+/** The Apple portals of every kind listed, each once, then the console. */
+function linksOf(rows: readonly Row[], links: MessageLinks): Link[] {
+  const seen = new Map<string, Link>();
+  for (const row of rows) for (const portal of row.portals) if (!seen.has(portal.url)) seen.set(portal.url, { label: `Open ${portal.label}`, url: portal.url });
+  const consoleLink = links.consoleUrl === undefined || links.consoleUrl === null ? [] : [{ label: 'Open the console', url: links.consoleUrl }];
+  return [...seen.values(), ...consoleLink];
 }
 
 /** Expired first, then fewest days left, then by name. */
@@ -126,88 +151,117 @@ function summaryOf(rows: readonly Row[]): string {
   }).join(', ');
 }
 
+/** The most urgent of the rows: the band's colour. */
+function topUrgency(rows: readonly Row[]): Urgency {
+  return URGENCY_ORDER.find((urgency) => rows.some((row) => row.urgency === urgency)) ?? 'plan';
+}
+
+/** `Urgent, 4 days left`, `Expired 7 days ago`. */
+function statusOf(row: Row): string {
+  return row.isExpired ? capitalised(row.days) : `${URGENCY_LABELS[row.urgency]}, ${row.days}`;
+}
+
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/** The facts under a token's name: the expiry, then the organization, group and account (or "not recorded"). */
+function detailLines(row: Row): string[] {
+  return [
+    `${row.isExpired ? 'Expired' : 'Expires'}: ${row.expires}`,
+    `Organization: ${row.org ?? NOT_RECORDED}`,
+    `Organization Group: ${row.orgGroup ?? NOT_RECORDED}`,
+    `Apple account: ${row.appleAccount ?? NOT_RECORDED}`,
+  ];
+}
+
 // ---- plain text -------------------------------------------------------------------------------------------------
 
-function renderText(headline: string, rows: readonly Row[], steps: readonly Step[]): string {
-  const lines: string[] = [headline, ''];
-  rows.forEach((row, index) => {
-    lines.push(
-      `${index + 1}. ${row.name} (${row.kind}): ${URGENCY_LABELS[row.urgency]}, days left ${row.daysLeftText}, expires ${row.expires}`,
-      `   Organization: ${row.org} | Organization Group: ${row.orgGroup} | Apple account: ${row.appleAccount}`,
-    );
+function renderText(digest: Digest): string {
+  const lines: string[] = [...wrap(digest.headline), ''];
+  digest.rows.forEach((row, index) => {
+    const number = `${index + 1}. `;
+    const indent = ' '.repeat(number.length);
+    lines.push(...wrap(`${row.name} (${row.kind}): ${statusOf(row)}`, number, indent));
+    for (const detail of detailLines(row)) lines.push(...wrap(detail, indent, `${indent}    `));
   });
-  lines.push('', STEPS_INTRO, ...textSteps(steps));
+  if (digest.links.length > 0) lines.push('', ...linksText(digest.links));
+  lines.push('', 'How to renew:', ...wrap(STEPS_INTRO));
+  digest.steps.forEach((step, index) => lines.push('', ...wrap(`${index + 1}. ${step.title}`, '', '   '), ...stepBodyText(step.body)));
   return textDocument(lines);
 }
 
 // ---- HTML -------------------------------------------------------------------------------------------------------
 
-const CELL = 'style="text-align: left; padding: 2px 12px 2px 0; vertical-align: top; border-bottom: 1px solid #d0d7de;"';
-
-function renderHtml(subject: string, headline: string, rows: readonly Row[], steps: readonly Step[]): string {
-  const header = ['Token', 'Organization', 'Organization Group', 'Apple account', 'Expires', 'Days left', 'Urgency'];
-  const parts: string[] = [
-    `<h1 style="font-size: 18px;">${escapeHtml(headline)}</h1>`,
-    '<table style="border-collapse: collapse;">',
-    `<tr>${header.map((label) => `<th ${CELL}>${escapeHtml(label)}</th>`).join('')}</tr>`,
-  ];
-  for (const row of rows) {
-    const cells = [`${row.name} (${row.kind})`, row.org, row.orgGroup, row.appleAccount, row.expires, row.daysLeftText, URGENCY_LABELS[row.urgency]];
-    parts.push(`<tr>${cells.map((cell) => `<td ${CELL}>${escapeHtml(cell)}</td>`).join('')}</tr>`);
+function renderHtml(digest: Digest): string {
+  const top = topUrgency(digest.rows);
+  // The band already gives the counts per urgency.
+  const parts: string[] = [headlineHtml(`${plural(digest.rows.length, 'token')} need${digest.rows.length === 1 ? 's' : ''} renewal.`)];
+  for (const row of digest.rows) {
+    const badge = { state: URGENCY_STATES[row.urgency], text: URGENCY_LABELS[row.urgency] };
+    parts.push(itemHtml(badge, `${row.name} (${row.kind})`, [`${capitalised(row.days)}: ${row.expires}`, ...detailLines(row).slice(1)]));
   }
-  parts.push('</table>', `<p>${escapeHtml(STEPS_INTRO)}</p>`, ...stepsHtml(steps));
-  return htmlDocument(subject, parts);
+  parts.push('<div style="height: 16px;"></div>', ...buttonsHtml(digest.links), ...stepsHtml(digest.steps, STEPS_INTRO));
+  return htmlDocument(digest.subject, { state: URGENCY_STATES[top], text: digest.summary }, parts);
 }
 
 // ---- Slack ------------------------------------------------------------------------------------------------------
 
-function slackRow(row: Row): string {
+/** One compact line: urgency, name, days left, the date once in the reader's zone, then only what was recorded. */
+function slackLine(row: Row): string {
   const cut = (value: string, max: number): string => cutEscaped(value, max, escapeSlack);
-  return (
-    `• *${cut(row.name, SLACK_ROW_LIMITS.name)}* (${escapeSlack(row.kind)}): *${URGENCY_LABELS[row.urgency]}*, ` +
-    `days left ${escapeSlack(row.daysLeftText)}, expires ${escapeSlack(row.expires)} (your time: ${row.expiresSlackDate})\n` +
-    `    Organization: ${cut(row.org, SLACK_ROW_LIMITS.org)} · Organization Group: ${cut(row.orgGroup, SLACK_ROW_LIMITS.orgGroup)} · ` +
-    `Apple account: ${cut(row.appleAccount, SLACK_ROW_LIMITS.appleAccount)}`
-  );
+  const recorded = [row.orgGroup === null ? null : cut(row.orgGroup, SLACK_ROW_LIMITS.orgGroup), row.appleAccount === null ? null : cut(row.appleAccount, SLACK_ROW_LIMITS.appleAccount)];
+  return [
+    `${URGENCY_EMOJI[row.urgency]} *${cut(row.name, SLACK_ROW_LIMITS.name)}* (${escapeSlack(row.kind)})`,
+    `*${escapeSlack(row.days)}*`,
+    row.expiresSlackDate,
+    ...recorded.filter((value): value is string => value !== null),
+  ].join(' · ');
 }
 
-/** Rows packed into as few sections as fit Slack's section text limit. */
-function rowSections(rows: readonly Row[]): string[] {
-  const sections: string[] = [];
-  let current = '';
-  for (const line of rows.map(slackRow)) {
-    if (current !== '' && current.length + 1 + line.length > SLACK_TEXT_MAX) {
+/** Lines packed into as few sections as fit Slack's section text limit. */
+function lineSections(rows: readonly Row[]): { text: string; count: number }[] {
+  const sections: { text: string; count: number }[] = [];
+  let current = { text: '', count: 0 };
+  for (const line of rows.map(slackLine)) {
+    if (current.text !== '' && current.text.length + 1 + line.length > SLACK_TEXT_MAX) {
       sections.push(current);
-      current = '';
+      current = { text: '', count: 0 };
     }
-    current = current === '' ? line : `${current}\n${line}`;
+    current = { text: current.text === '' ? line : `${current.text}\n${line}`, count: current.count + 1 };
   }
-  if (current !== '') sections.push(current);
+  if (current.text !== '') sections.push(current);
   return sections;
 }
 
-function renderSlack(headline: string, summary: string, rows: readonly Row[], steps: readonly Step[], part: DigestPart): SlackPayload {
+/** The steps once, short: their titles and the commands they give; the email and single reminders have the rest. */
+function shortSteps(steps: readonly Step[]): string {
+  const lines = steps.map((step, index) => {
+    const commands = paragraphsOf(step.body).flatMap((paragraph) => (paragraph.kind === 'code' ? paragraph.lines : []));
+    const code = commands.length === 0 ? '' : `\n\`\`\`${commands.map(escapeSlack).join('\n')}\`\`\``;
+    return `${index + 1}. ${escapeSlack(step.title)}${code}`;
+  });
+  const text = `*How to renew*, the same for every token (details in the email or each token's reminder):\n${lines.join('\n')}`;
+  return text.length <= SLACK_TEXT_MAX ? text : cutEscaped(steps.map((step, index) => `${index + 1}. ${step.title}`).join('\n'), SLACK_TEXT_MAX, escapeSlack);
+}
+
+function renderSlack(digest: Digest): SlackPayload {
+  const { rows, part } = digest;
   const partNote = part.count > 1 ? ` (message ${part.index} of ${part.count})` : '';
-  const title = `tokenwatch: ${plural(rows.length, 'token')} to renew${partNote}`;
-  const head: SlackBlock[] = [
-    header(title),
-    section(`*${escapeSlack(headline)}*`),
-  ];
-  const tail: SlackBlock[] = [
-    section(`*${escapeSlack(STEPS_INTRO)}*`),
-    ...steps.map((step, index) => {
-      const label = `*${escapeSlack(`${index + 1}. ${step.title}`)}*\n`;
-      return section(label + cutEscaped(step.body, SLACK_TEXT_MAX - label.length, escapeSlack));
-    }),
-    signature(),
-  ];
+  const title = `${plural(rows.length, 'token')} to renew${partNote}`;
+  const head: SlackBlock[] = [header(title), section(`*${escapeSlack(digest.summary)}*`)];
+  const buttons = linkButtons(digest.links);
+  const tail: SlackBlock[] = [...(buttons === null ? [] : [buttons]), section(shortSteps(digest.steps)), signature()];
   const room = SLACK_BLOCKS_MAX - head.length - tail.length;
-  let sections = rowSections(rows);
+  let sections = lineSections(rows);
   if (sections.length > room) {
     // Only a digest larger than SLACK_DIGEST_MAX_TOKENS (the preview's) can get here: say what is left out.
     const shown = sections.slice(0, room - 1);
-    const listed = shown.reduce((count, text) => count + text.split('\n• ').length, 0);
-    sections = [...shown, `…and ${plural(rows.length - listed, 'more token')} (listed in the email digest).`];
+    const listed = shown.reduce((count, shownSection) => count + shownSection.count, 0);
+    sections = [...shown, { text: `…and ${plural(rows.length - listed, 'more token')} (listed in the email digest).`, count: 0 }];
   }
-  return { text: cutEscaped(`${title}: ${summary}`, SLACK_TEXT_MAX, escapeSlack), blocks: [...head, ...sections.map(section), ...tail] };
+  return {
+    text: cutEscaped(`${title}: ${digest.summary}`, SLACK_TEXT_MAX, escapeSlack),
+    blocks: [...head, ...sections.map((packed) => section(packed.text)), ...tail],
+  };
 }

@@ -1,27 +1,35 @@
-// What a single reminder says: its subject and its content, written out in each format by the message kit
-// (src/domain/message/). Built from one Reminder. Pure and deterministic.
+// What a single reminder says: subject, urgency band, headline, facts, what to do, links to the Apple portal and the
+// console, and the renewal steps; written out per format by the message kit (src/domain/message/). Kind-specific
+// words (label, portals) come in as KindWords, the steps from the (overridable) step templates. Pure, deterministic.
 import { formatDate, formatDateTime, relativeDays } from './dates';
-import { cut, cutEscaped, escapeHtml, escapeSlack, plural } from './message/escape';
-import { factsHtml, htmlDocument, stepsHtml } from './message/html';
-import { lazyMessage, renderAll, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
-import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, mrkdwn, section, signature, stepSections } from './message/slack';
-import { textDocument, textSteps, type Step } from './message/text';
-import { urgencyOf, type Urgency } from './message/urgency';
+import { kindWords, type KindWords } from './kind-words';
+import { cut, cutEscaped, escapeSlack, plural } from './message/escape';
+import { buttonsHtml, factsHtml, headlineHtml, htmlDocument, noticeHtml, paragraphHtml, stepsHtml, type Band } from './message/html';
+import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
+import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, linkButtons, mrkdwn, section, signature, stepSections } from './message/slack';
+import { factText, linksText, textDocument, textSteps, wrap, type Step } from './message/text';
+import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
 import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, stepValues, type StepTemplates } from './renewal-steps';
 import { slackDate } from './slack-date';
-import { TOKEN_KIND_LABELS } from './token';
 
 const SUBJECT_NAME_MAX = 80;
 
 const TEST_NOTICE = 'This is a test from tokenwatch test-notify; no token needs action.';
 
+/** What to do, by urgency: the one line in bold under the facts. */
 const URGENCY_LINES: Readonly<Record<Urgency, string>> = {
   plan: 'Plan: schedule the renewal now, while there is time to reach whoever holds the Apple account.',
   act: 'Act now: renew the token in the coming days; the steps below take a few minutes.',
-  urgent: 'Urgent: renew the token today, before the console stops managing VPP apps.',
+  urgent: 'Urgent: renew the token today, before the services that depend on it stop.',
   expired: 'Expired: service is impaired until the token is renewed; follow the steps below now.',
 };
+
+/** Links a message may offer besides the Apple portal. */
+export interface MessageLinks {
+  /** The MDM console's address (TOKENWATCH_CONSOLE_URL), shown as a second button. */
+  readonly consoleUrl?: string | null;
+}
 
 /** One fact shown as a line of the text body, a row of the HTML table and a Slack field. */
 interface Fact {
@@ -31,40 +39,42 @@ interface Fact {
   readonly slackExtra?: string;
 }
 
-/** Everything a reminder says, as plain single-line or multi-line text, before any channel's escaping. */
+/** Everything a reminder says, as plain single-line or multi-line text, before any format's escaping. */
 interface Content {
   readonly subject: string;
   readonly headline: string;
   readonly notice: string | null;
+  readonly band: Band;
+  readonly urgency: Urgency | null;
   readonly facts: readonly Fact[];
-  readonly urgency: string | null;
+  readonly action: string | null;
+  readonly links: readonly Link[];
   readonly steps: readonly Step[];
 }
 
 /**
- * The subject alone, as `renderReminder` gives it, without rendering the bodies: a scan records thousands of these
- * and renders each message only when it is sent.
+ * The subject alone, as `reminderMessage` gives it, without building the content: a scan records thousands of
+ * these and renders each message only when it is sent.
  */
 export function reminderSubject(reminder: Reminder): string {
-  return headingOf(reminder).subject;
+  return headingOf(reminder, kindWords(reminder.token.kind)).subject;
 }
 
 /** The message for `reminder`; each format is rendered only when a channel asks for it. Never throws for any string values. */
-export function reminderMessage(reminder: Reminder, templates: StepTemplates = DEFAULT_STEP_TEMPLATES): Message {
-  const content = contentOf(reminder, templates);
+export function reminderMessage(reminder: Reminder, templates: StepTemplates = DEFAULT_STEP_TEMPLATES, links: MessageLinks = {}): Message {
+  const content = contentOf(reminder, templates, kindWords(reminder.token.kind), links);
   return lazyMessage(content.subject, { text: () => renderText(content), html: () => renderHtml(content), slack: () => renderSlack(content) });
 }
 
-/** `reminder` rendered in every format at once (tests, the public API). */
-export function renderReminder(reminder: Reminder, templates: StepTemplates = DEFAULT_STEP_TEMPLATES): RenderedMessage {
-  return renderAll(reminderMessage(reminder, templates));
+/** `reminder` rendered in every format at once (tests, previews, the public API). */
+export function renderReminder(reminder: Reminder, templates: StepTemplates = DEFAULT_STEP_TEMPLATES, links: MessageLinks = {}): RenderedMessage {
+  return renderAll(reminderMessage(reminder, templates, links));
 }
 
 /** Subject and headline: they depend on the kind, the name, the expiry date and the days left only. */
-function headingOf(reminder: Reminder): { subject: string; headline: string } {
+function headingOf(reminder: Reminder, words: KindWords): { subject: string; headline: string } {
   const { token, zone, daysLeft } = reminder;
-  const label = TOKEN_KIND_LABELS[token.kind] ?? String(token.kind);
-  const what = `${label} token "${cut(singleLine(token.name), SUBJECT_NAME_MAX)}"`;
+  const what = `${words.label} token "${cut(singleLine(token.name), SUBJECT_NAME_MAX)}"`;
   const date = formatDate(token.expiresAt, zone);
   if (reminder.kind === 'renewed') {
     return { subject: `[tokenwatch] Renewed: ${what}, next expiry ${date}`, headline: `${what} was renewed; next expiry ${date}.` };
@@ -78,32 +88,57 @@ function headingOf(reminder: Reminder): { subject: string; headline: string } {
   return { subject: `[tokenwatch] ${headline}`, headline: `${headline}.` };
 }
 
-function contentOf(reminder: Reminder, templates: StepTemplates): Content {
+/** A recorded value on one line, or null when it is missing or blank. */
+function recorded(value: string | null): string | null {
+  const line = value === null ? '' : singleLine(value);
+  return line === '' ? null : line;
+}
+
+function contentOf(reminder: Reminder, templates: StepTemplates, words: KindWords, links: MessageLinks): Content {
   const { token, zone, daysLeft } = reminder;
   const name = singleLine(token.name);
-  const label = TOKEN_KIND_LABELS[token.kind] ?? String(token.kind);
-  const { subject, headline } = headingOf(reminder);
-  const values = stepValues(token, zone);
+  const { subject, headline } = headingOf(reminder, words);
+  const isExpired = reminder.kind === 'expired' || (reminder.kind !== 'renewed' && daysLeft < 0);
   const facts: Fact[] = [
-    { label: 'Token', value: `${name} (${label})` },
-    { label: 'Organization', value: values.orgName },
+    { label: 'Token', value: `${name} (${words.label})` },
+    { label: 'Organization', value: recorded(token.orgName) ?? 'unknown' },
     {
-      label: reminder.kind === 'renewed' ? 'Next expiry' : 'Expires',
+      label: reminder.kind === 'renewed' ? 'Next expiry' : isExpired ? 'Expired' : 'Expires',
       // Date, time and zone in the configured zone, then "in N days": never bare UTC (issue 8).
       value: `${formatDateTime(token.expiresAt, zone)}, ${relativeDays(daysLeft)}`,
       // Slack also shows it in each reader's own zone.
       slackExtra: `Your time: ${slackDate(token.expiresAt, zone)}`,
     },
-    { label: 'Days left', value: daysLeftValue(reminder) },
   ];
-  if (reminder.kind === 'renewed') return { subject, headline, notice: null, facts, urgency: null, steps: [] };
-  facts.push({ label: 'Apple account', value: values.appleAccount }, { label: 'Organization Group', value: values.orgGroup });
-  const steps = renewalSteps(templates, values);
-  if (reminder.kind === 'expired') return { subject, headline, notice: null, facts, urgency: URGENCY_LINES.expired, steps };
+  if (reminder.kind === 'renewed') {
+    return { subject, headline, notice: null, band: { state: 'ok', text: 'Renewed' }, urgency: null, facts, action: null, links: [], steps: [] };
+  }
+  const quotedName = stepValues(token, zone).tokenNameQuoted;
+  facts.push(
+    { label: 'Apple account', value: recorded(token.appleId) ?? `not recorded (add it with tokenwatch edit ${quotedName} --apple-id ACCOUNT)` },
+    { label: 'Organization Group', value: recorded(token.orgGroup) ?? `not recorded (add it with tokenwatch edit ${quotedName} --org-group PATH)` },
+  );
   // A test has no threshold: its urgency follows the days left, as a real reminder on that day would.
   const threshold = reminder.kind === 'threshold' && reminder.threshold !== null ? reminder.threshold : daysLeft;
-  const urgency = URGENCY_LINES[daysLeft < 0 ? 'expired' : urgencyOf(threshold)];
-  return { subject, headline, notice: reminder.kind === 'test' ? TEST_NOTICE : null, facts, urgency, steps };
+  const urgency: Urgency = isExpired ? 'expired' : urgencyOf(threshold);
+  const consoleLink = links.consoleUrl === undefined || links.consoleUrl === null ? [] : [{ label: 'Open the console', url: links.consoleUrl }];
+  return {
+    subject,
+    headline,
+    notice: reminder.kind === 'test' ? TEST_NOTICE : null,
+    band: { state: URGENCY_STATES[urgency], text: bandText(urgency, daysLeft) },
+    urgency,
+    facts,
+    action: URGENCY_LINES[urgency],
+    links: [...words.portals.map((portal) => ({ label: `Open ${portal.label}`, url: portal.url })), ...consoleLink],
+    steps: renewalSteps(templates, stepValues(token, zone)),
+  };
+}
+
+/** `Act now · 30 days left`, `Expired · 3 days ago`. */
+export function bandText(urgency: Urgency, daysLeft: number): string {
+  const days = daysPhrase(daysLeft, urgency === 'expired');
+  return `${URGENCY_LABELS[urgency]} · ${urgency === 'expired' ? days.replace(/^expired /, '') : days}`;
 }
 
 function expiresPhrase(daysLeft: number): string {
@@ -112,27 +147,22 @@ function expiresPhrase(daysLeft: number): string {
   return `expires in ${plural(daysLeft, 'day')}`;
 }
 
-function daysLeftValue(reminder: Reminder): string {
-  return daysLeftText(reminder.daysLeft, reminder.kind === 'expired');
-}
-
-/** The "Days left" value: `30`, `0 (expires today)`, `0 (expired 3 days ago)`; never negative. */
-export function daysLeftText(days: number, isExpired: boolean): string {
-  if (days > 0) return String(days);
-  if (days === 0) return isExpired ? '0 (expired today)' : '0 (expires today)';
-  return `0 (expired ${plural(-days, 'day')} ago)`;
-}
-
-
 // ---- plain text -------------------------------------------------------------------------------------------------
+
+/** The band as the first line of the text: its first words in capitals, `ACT NOW · 30 days left`. */
+export function bandLine(text: string): string {
+  const [first = '', ...rest] = text.split(' · ');
+  return [first.toUpperCase(), ...rest].join(' · ');
+}
 
 function renderText(content: Content): string {
   const lines: string[] = [];
-  if (content.notice !== null) lines.push(content.notice, '');
-  lines.push(content.headline, '');
-  for (const fact of content.facts) lines.push(`${fact.label}: ${fact.value}`);
-  if (content.urgency !== null) lines.push('', content.urgency);
-  lines.push(...textSteps(content.steps));
+  if (content.notice !== null) lines.push(...wrap(content.notice), '');
+  lines.push(bandLine(content.band.text), ...wrap(content.headline), '');
+  for (const fact of content.facts) lines.push(...factText(fact.label, fact.value));
+  if (content.action !== null) lines.push('', ...wrap(content.action));
+  if (content.links.length > 0) lines.push('', ...linksText(content.links));
+  if (content.steps.length > 0) lines.push('', 'How to renew:', ...textSteps(content.steps));
   return textDocument(lines);
 }
 
@@ -140,27 +170,30 @@ function renderText(content: Content): string {
 
 function renderHtml(content: Content): string {
   const parts: string[] = [];
-  if (content.notice !== null) {
-    parts.push(`<p style="padding: 8px; border: 2px dashed #9a6700; background: #fff8c5;"><strong>${escapeHtml(content.notice)}</strong></p>`);
-  }
-  parts.push(`<h1 style="font-size: 18px;">${escapeHtml(content.headline)}</h1>`);
-  parts.push(...factsHtml(content.facts));
-  if (content.urgency !== null) parts.push(`<p><strong>${escapeHtml(content.urgency)}</strong></p>`);
+  if (content.notice !== null) parts.push(noticeHtml(content.notice));
+  parts.push(headlineHtml(content.headline), ...factsHtml(content.facts));
+  if (content.action !== null) parts.push(paragraphHtml(content.action, true));
+  parts.push(...buttonsHtml(content.links));
   if (content.steps.length > 0) parts.push(...stepsHtml(content.steps));
-  return htmlDocument(content.subject, parts);
+  return htmlDocument(content.subject, content.band, parts);
 }
 
 // ---- Slack ------------------------------------------------------------------------------------------------------
 
 function renderSlack(content: Content): SlackPayload {
+  // The header is the headline itself: the product's name is already the sender's.
   const blocks: SlackBlock[] = [header(content.headline)];
   if (content.notice !== null) blocks.push(section(`:test_tube: *${escapeSlack(content.notice)}*`));
+  if (content.urgency !== null && content.action !== null) {
+    blocks.push(section(`${URGENCY_EMOJI[content.urgency]} *${cutEscaped(content.action, SLACK_TEXT_MAX - 40, escapeSlack)}*`));
+  }
   blocks.push({ type: 'section', fields: content.facts.map((fact) => mrkdwn(labelled(fact.label, fact.value, SLACK_FIELD_MAX, fact.slackExtra))) });
-  if (content.urgency !== null) blocks.push(section(`*${cutEscaped(content.urgency, SLACK_TEXT_MAX - 2, escapeSlack)}*`));
+  const buttons = linkButtons(content.links);
+  if (buttons !== null) blocks.push(buttons);
   blocks.push(...stepSections(content.steps), signature());
 
   const key = content.facts.filter((fact) => fact.label !== 'Apple account' && fact.label !== 'Organization Group');
-  const fallback = [content.notice, content.headline, key.map((fact) => `${fact.label}: ${fact.value}`).join(' | '), content.urgency]
+  const fallback = [content.notice, content.headline, key.map((fact) => `${fact.label}: ${fact.value}`).join(' | '), content.action]
     .filter((line): line is string => line !== null)
     .join('\n');
   return { text: cutEscaped(fallback, SLACK_FALLBACK_MAX, escapeSlack), blocks: blocks.slice(0, SLACK_BLOCKS_MAX) };

@@ -9,7 +9,10 @@ export type StepPlaceholder = (typeof STEP_PLACEHOLDERS)[number];
 /** The value of every placeholder for one reminder; each is a single line of plain text. */
 export type StepValues = Readonly<Record<StepPlaceholder, string>>;
 
-/** Plain-text wording of the four steps; an administrator may override each one (see config/steps/README.md). */
+/**
+ * Plain-text wording of the four steps; an administrator may override each one (see config/steps/README.md).
+ * A line starting with `- ` is a list item and one starting with `$ ` a command (see message/rich-text.ts).
+ */
 export interface StepTemplates {
   /** Step 1: download a new token from Apple. */
   readonly apple: string;
@@ -54,10 +57,7 @@ export const DEFAULT_STEP_TEMPLATES: StepTemplates = Object.freeze({
     '- revoke licenses when devices are unenrolled, are deleted or leave an assignment rule.',
     'Apps already installed keep working.',
   ].join('\n'),
-  tellTokenwatch: [
-    'Run: tokenwatch renew {{tokenNameQuoted}} --file new.vpptoken',
-    'so tokenwatch tracks the new expiry date.',
-  ].join('\n'),
+  tellTokenwatch: ['Run this so tokenwatch tracks the new expiry date:', '$ tokenwatch renew {{tokenNameQuoted}} --file new.vpptoken'].join('\n'),
 } satisfies StepTemplates);
 
 // `{{` … `}}` with no braces inside; what is between is checked against STEP_PLACEHOLDERS.

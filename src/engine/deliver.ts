@@ -12,7 +12,7 @@ import { daysLeft } from '../domain/dates';
 import { thresholdOf } from '../domain/due-reminders';
 import { renderedMessage, type Message } from '../domain/message/message';
 import type { Reminder } from '../domain/reminder';
-import { reminderMessage } from '../domain/reminder-content';
+import { reminderMessage, type MessageLinks } from '../domain/reminder-content';
 import type { StepTemplates } from '../domain/renewal-steps';
 import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
@@ -44,6 +44,8 @@ export interface DeliverOptions {
   readonly digestMin: number;
   /** Wording of the renewal steps in digests; the defaults when absent. */
   readonly templates?: StepTemplates;
+  /** Links messages offer besides the Apple portal (the console). */
+  readonly links?: MessageLinks;
   /** Asked before each send; true stops taking new work (shutdown). */
   readonly shouldStop?: () => boolean;
   /** After this many seconds the pass takes no new sends; the rest stays queued for the next pass. */
@@ -160,7 +162,7 @@ async function deliverChannel(
     if (unit.kind === 'single') {
       const { entry } = unit;
       fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdOf(entry.alert), channel: entry.channel, recipient: entry.recipient };
-      message = atSendTime(entry, clock.now(), options.templates);
+      message = atSendTime(entry, clock.now(), options.templates, options.links);
       recipient = entry.recipient;
     } else {
       const digestId = outbox.startDigest(name, unit.recipient, ids, clock.now());
@@ -170,6 +172,7 @@ async function deliverChannel(
         clock.now(),
         options.templates,
         unit.part,
+        options.links,
       );
       recipient = unit.recipient;
     }
@@ -220,13 +223,13 @@ function claimUnit(unit: Unit, claims: SendClaims): Unit | null | 'lost' {
  * The message as of now: rendered from its stored facts, counting the days left on the day it goes out (a reminder
  * may have waited for the send window or a retry). Rows queued before facts were stored keep their rendered text.
  */
-function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined): Message {
+function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined, links: MessageLinks | undefined): Message {
   const { reminder } = entry;
   if (reminder === null) {
     if (entry.message === null) throw new Error('outbox row has neither facts nor a rendered message');
     return renderedMessage(entry.message);
   }
-  return reminderMessage({ ...reminder, daysLeft: daysLeft(reminder.token.expiresAt, now, reminder.zone) }, templates);
+  return reminderMessage({ ...reminder, daysLeft: daysLeft(reminder.token.expiresAt, now, reminder.zone) }, templates, links);
 }
 
 /** One retry time for all the rows of a message: the server's Retry-After, else backoff from the most-tried row. */

@@ -12,6 +12,7 @@ import type { RetryPolicy } from '../domain/retry-policy';
 import { firstAttemptAt, type SendWindowPolicy } from '../domain/send-window';
 import type { Token } from '../domain/token';
 import { isMuted } from '../domain/token-state';
+import type { MessageLinks } from '../domain/reminder-content';
 import type { Logger } from '../log';
 import type { Channel } from '../notify/channel';
 import type { NewDelivery, Outbox } from '../store/outbox';
@@ -25,6 +26,8 @@ export interface ScanSettings {
   readonly enabled: EnabledChannels;
   readonly retry: RetryPolicy;
   readonly templates?: StepTemplates;
+  /** Links messages offer besides the Apple portal (the console). */
+  readonly links?: MessageLinks;
   readonly secrets: readonly string[];
   /** A delivery pass takes no new sends after this many seconds (TOKENWATCH_DELIVERY_BUDGET_SECONDS); unbounded when absent. */
   readonly deliveryBudgetSeconds?: number;
@@ -278,6 +281,7 @@ export function deliveryOptions(deps: ScanDeps): DeliverOptions {
     secrets: settings.secrets,
     digestMin: settings.digestMin,
     ...(settings.templates === undefined ? {} : { templates: settings.templates }),
+    ...(settings.links === undefined ? {} : { links: settings.links }),
     ...(deps.shouldStop === undefined ? {} : { shouldStop: deps.shouldStop }),
     ...(settings.deliveryBudgetSeconds === undefined ? {} : { budgetSeconds: settings.deliveryBudgetSeconds }),
   };

@@ -1,7 +1,7 @@
 // GET /: the read-only status page, rendered on the server as one HTML string with inline CSS. No script, no build
 // step, nothing loaded from elsewhere. Every value is escaped: token names and errors may hold markup.
 import { escapeHtml } from '../domain/message/escape';
-import { STATE_COLOURS, STATE_LABELS } from '../domain/message/urgency';
+import { STATE_COLOURS, STATE_LABELS, daysPhrase } from '../domain/message/urgency';
 import type { TokenState } from '../domain/token-state';
 import type { DeliveryView, StatusView, TokenRowView } from './status-view';
 
@@ -45,13 +45,6 @@ table.recent td.outcome { white-space: normal; }
 footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
 `;
 
-function daysText(days: number): string {
-  if (days > 1) return `${days} days left`;
-  if (days === 1) return '1 day left';
-  if (days === 0) return 'expires today';
-  return days === -1 ? 'expired 1 day ago' : `expired ${-days} days ago`;
-}
-
 function tokenRow(token: TokenRowView): string {
   const percent = (token.fractionLeft * 100).toFixed(1);
   const state = escapeHtml(token.state);
@@ -59,7 +52,7 @@ function tokenRow(token: TokenRowView): string {
 <td class="name">${escapeHtml(token.name)}<span class="kind">${escapeHtml(token.kind)}</span></td>
 <td><span class="badge state-${state}">${escapeHtml(STATE_LABELS[token.state])}</span></td>
 <td><div class="bar" role="img" aria-label="${escapeHtml(`${percent}% of 12 months left`)}"><span class="fill state-${state}" style="width: ${percent}%"></span></div>
-<div class="left">${escapeHtml(daysText(token.daysLeft))}</div></td>
+<div class="left">${escapeHtml(daysPhrase(token.daysLeft))}</div></td>
 <td>${escapeHtml(token.expires)}</td>
 <td>${escapeHtml(token.nextReminder)}</td>
 <td>${token.lastSent === null ? '<span class="muted-text">none yet</span>' : escapeHtml(token.lastSent)}</td>

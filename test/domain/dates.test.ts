@@ -119,7 +119,7 @@ describe('formatting and zones', () => {
     expect(formatDate(instant, 'Europe/Paris')).toBe('2027-03-01');
     expect(formatDate(instant, 'UTC')).toBe('2027-02-28');
     expect(formatDateTime(instant, 'Europe/Paris')).toBe('Monday 1 March 2027, 00:30 CET (Europe/Paris)');
-    expect(formatDateTime(instant, 'UTC')).toBe('Sunday 28 February 2027, 23:30 UTC (UTC)');
+    expect(formatDateTime(instant, 'UTC')).toBe('Sunday 28 February 2027, 23:30 UTC');
     expect(formatDateTimeCompact(instant, 'Europe/Paris')).toBe('2027-03-01 00:30 (Europe/Paris)');
   });
 
@@ -165,7 +165,7 @@ describe('dates a reader understands (issue 8)', () => {
         expect(text).toMatch(/^[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} (?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::\d{2})?) \(/);
       }),
     );
-    expect(formatDateTime(DateTime.fromISO('2027-01-15T09:00:00Z'), 'UTC')).toBe('Friday 15 January 2027, 09:00 UTC (UTC)');
+    expect(formatDateTime(DateTime.fromISO('2027-01-15T09:00:00Z'), 'UTC')).toBe('Friday 15 January 2027, 09:00 UTC');
   });
 
   it('says in how many calendar days, today, or how long ago', () => {

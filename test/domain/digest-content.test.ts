@@ -22,6 +22,12 @@ function reminder(name: string, expires: string, overrides: Partial<Reminder> = 
 }
 
 
+/** The text with wrapped lines joined again: a continuation line (indented) goes back after a space. */
+const unwrapped = (text: string): string => text.replace(/\n +/g, ' ');
+
+/** The Slack lines of a digest that list a token: each starts with its urgency emoji. */
+const TOKEN_LINE = /^:[a-z_]+: \*/gm;
+
 const many = (count: number): Reminder[] =>
   Array.from({ length: count }, (_, i) => reminder(`Token ${String(i).padStart(3, '0')}`, NOW.plus({ days: 1 + (i % 60), hours: 3 }).toISO() ?? '', { threshold: 60 }));
 
@@ -50,18 +56,21 @@ describe('digest content', () => {
       expect([...found].sort((a, b) => a - b)).toEqual(found);
     }
     const expires = (iso: string): string => formatDateTime(DateTime.fromISO(iso, { zone: ZONE }), ZONE);
-    expect(digest.text).toContain(`1. Gone Co (VPP): Expired, days left 0 (expired 7 days ago), expires ${expires('2026-12-25T10:00')}`);
-    expect(digest.text).toContain(`3. Soon Co (VPP): Urgent, days left 4, expires ${expires('2027-01-05T10:00')}`);
+    expect(digest.text).toContain(`1. Gone Co (VPP): Expired 7 days ago\n   Expired: ${expires('2026-12-25T10:00')}\n`);
+    expect(digest.text).toContain(`3. Soon Co (VPP): Urgent, 4 days left\n   Expires: ${expires('2027-01-05T10:00')}\n`);
   });
 
   it('shows each token\'s organization, Organization Group and Apple account, and says when one is not recorded', () => {
-    expect(digest.text).toContain('Organization: Act Co Org | Organization Group: Global / Act Co | Apple account: actco@apple.test');
+    expect(digest.text).toContain('   Organization: Act Co Org\n   Organization Group: Global / Act Co\n   Apple account: actco@apple.test\n');
     const bare = renderDigest([reminder('Bare', '2027-01-20T10:00', {}, { orgName: null, orgGroup: null, appleId: ' ' })], NOW);
-    expect(bare.text).toContain('Organization: not recorded | Organization Group: not recorded | Apple account: not recorded');
+    expect(bare.text).toContain('   Organization: not recorded\n   Organization Group: not recorded\n   Apple account: not recorded\n');
+    // Slack leaves out what was not recorded instead of repeating "not recorded" on every line.
+    expect(slackTexts(bare.slack.blocks).join('\n')).not.toContain('not recorded');
+    expect(slackTexts(digest.slack.blocks).join('\n')).toContain(' · Global / Act Co · actco@apple.test');
   });
 
   it('gives the renewal steps once, pointing at the accounts and groups in the table', () => {
-    for (const body of [digest.text, digest.html]) {
+    for (const body of [unwrapped(digest.text), digest.html]) {
       expect(body.split('Download a new token from Apple')).toHaveLength(2);
       expect(body).toContain('the Apple account listed for each token above');
       expect(body).toContain('the Organization Group listed for each token above');
@@ -77,7 +86,7 @@ describe('digest content', () => {
 
   it('counts days left at the time it is sent, not when the reminders were queued', () => {
     const later = renderDigest([reminder('A', '2027-01-20T10:00', { daysLeft: 19 })], NOW.plus({ days: 3 }));
-    expect(later.text).toContain('days left 16,');
+    expect(later.text).toContain('1. A (VPP): Act now, 16 days left\n');
   });
 
   it('lists every token of the largest Slack digest within Block Kit limits', () => {
@@ -92,7 +101,7 @@ describe('digest content', () => {
     expect(text.length).toBeLessThanOrEqual(3000);
     const all = slackTexts(blocks).join('\n');
     reminders.forEach((_, i) => expect(all.split(`*${i}-NNN`)).toHaveLength(2));
-    expect(all.match(/^• /gm)).toHaveLength(SLACK_DIGEST_MAX_TOKENS);
+    expect(all.match(TOKEN_LINE)).toHaveLength(SLACK_DIGEST_MAX_TOKENS);
   });
 
   it('says how many tokens it leaves out when a digest is too large for one Slack message', () => {
@@ -102,15 +111,16 @@ describe('digest content', () => {
     ).slack;
     expect(blocks.length).toBe(50);
     const all = slackTexts(blocks).join('\n');
-    const listed = (all.match(/^• /gm) ?? []).length;
+    const listed = (all.match(TOKEN_LINE) ?? []).length;
     expect(all).toContain(`…and ${400 - listed} more tokens (listed in the email digest).`);
   });
 
   it('marks which message of a split Slack digest this is, in the header and the notification text', () => {
     const part = renderDigest(many(5), NOW, DEFAULT_STEP_TEMPLATES, { index: 2, count: 3 }).slack;
-    expect(slackTexts(part.blocks)[0]).toBe('tokenwatch: 5 tokens to renew (message 2 of 3)');
-    expect(part.text).toBe('tokenwatch: 5 tokens to renew (message 2 of 3): 5 plan');
-    expect(digest.slack.text).toBe('tokenwatch: 5 tokens to renew: 2 expired, 1 urgent, 1 act now, 1 plan');
+    // The header does not repeat the product's name: Slack shows it as the sender.
+    expect(slackTexts(part.blocks)[0]).toBe('5 tokens to renew (message 2 of 3)');
+    expect(part.text).toBe('5 tokens to renew (message 2 of 3): 5 plan');
+    expect(digest.slack.text).toBe('5 tokens to renew: 2 expired, 1 urgent, 1 act now, 1 plan');
   });
 
   it('shows each Slack reader the expiry in their own zone, with the configured-zone text as the fallback', () => {
@@ -118,7 +128,9 @@ describe('digest content', () => {
     const text = slackTexts(renderDigest([reminder('Act Co', '2027-01-20T10:00')], NOW).slack.blocks).join('\n');
     const fallback = formatDateTime(expiresAt, ZONE);
     expect(fallback).toBe('Wednesday 20 January 2027, 10:00 CET (Europe/Paris)');
-    expect(text).toContain(`expires ${fallback} (your time: <!date^${expiresAt.toSeconds()}^{date_long_pretty} at {time}|${fallback}>)`);
+    // The date once per line: Slack's date token, whose fallback is the configured-zone text.
+    expect(text).toContain(`*Act Co* (VPP) · *19 days left* · <!date^${expiresAt.toSeconds()}^{date_long_pretty} at {time}|${fallback}> · Global / Act Co`);
+    expect(text.split(fallback)).toHaveLength(2);
   });
 
   it('escapes every user value: HTML in email, &, < and > in Slack', () => {

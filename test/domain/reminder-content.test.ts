@@ -24,6 +24,11 @@ function reminder(overrides: Partial<Reminder> = {}, token: Partial<ReminderToke
 const threshold = (days: number, daysLeft = days): Reminder => reminder({ kind: 'threshold', threshold: days, daysLeft });
 
 
+/** The text with wrapped lines joined again: a continuation line (indented) goes back after a space. */
+function unwrapped(text: string): string {
+  return text.replace(/\n +/g, ' ');
+}
+
 function header(blocks: readonly SlackBlock[]): string {
   const block = blocks.find((b) => b['type'] === 'header') as { text: { type: string; text: string } } | undefined;
   if (block === undefined) throw new Error('no header block');
@@ -104,13 +109,16 @@ describe('reminder urgency', () => {
 });
 
 describe('reminder text', () => {
-  it('gives the token, organization, expiry in the zone, days left and the four numbered steps', () => {
-    const { text } = renderReminder(threshold(30));
+  it('gives the urgency and days left, the token, organization, expiry in the zone and the four numbered steps', () => {
+    const raw = renderReminder(threshold(30)).text;
+    const text = unwrapped(raw);
+    expect(text.startsWith('ACT NOW · 30 days left\n')).toBe(true);
     expect(text).toContain('Token: Acme Main (VPP)');
     expect(text).toContain('Organization: Acme Corp');
     expect(text).toContain('Expires: Friday 15 January 2027, 09:00 CET (Europe/Paris), in 30 days');
-    expect(text).toContain('Days left: 30');
-    const steps = [...text.matchAll(/^(\d)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
+    // Said once: no separate "Days left" fact repeating "in 30 days".
+    expect(text).not.toContain('Days left');
+    const steps = [...raw.matchAll(/^(\d)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
     expect(steps).toEqual([
       '1. Download a new token from Apple',
       '2. Renew the token in the console',
@@ -134,7 +142,9 @@ describe('reminder text', () => {
   });
 
   it('says how to record the Apple account and the Organization Group when they are not known', () => {
-    const { text, html } = renderReminder(reminder({}, { appleId: null, orgGroup: null }));
+    const { text: wrapped, html } = renderReminder(reminder({}, { appleId: null, orgGroup: null }));
+    const text = unwrapped(wrapped);
+    expect(text).toContain('Apple account: not recorded (add it with tokenwatch edit "Acme Main" --apple-id ACCOUNT)');
     expect(text).toContain('the account that created it (not recorded: add it with tokenwatch edit "Acme Main" --apple-id ACCOUNT)');
     expect(text).toContain('(not recorded: add it with tokenwatch edit "Acme Main" --org-group PATH)');
     expect(html).toContain('--apple-id ACCOUNT');
@@ -147,7 +157,7 @@ describe('reminder text', () => {
     expect(paris.subject).toContain('(2027-03-01)');
     expect(paris.text).toContain('Monday 1 March 2027, 00:30 CET (Europe/Paris)');
     expect(utc.subject).toContain('(2027-02-28)');
-    expect(utc.text).toContain('Sunday 28 February 2027, 23:30 UTC (UTC)');
+    expect(utc.text).toContain('Sunday 28 February 2027, 23:30 UTC');
     expect(utc.text).toContain('After 2027-02-28 the console');
   });
 
@@ -179,9 +189,18 @@ describe('reminder text', () => {
     };
     const rendered = renderReminder(threshold(30), templates);
     expect(rendered.text).toContain('Ask "vpp-admin@acme.example" to download the token of Acme Corp.');
-    expect(rendered.text).toContain('Open a ticket for Acme Main (expires 2027-01-15, group "Global / Acme / Europe").');
+    expect(unwrapped(rendered.text)).toContain('Open a ticket for Acme Main (expires 2027-01-15, group "Global / Acme / Europe").');
     expect(rendered.html).toContain('Ask &quot;vpp-admin@acme.example&quot; to download the token of Acme Corp.');
     expect(rendered.text).not.toContain('Account Summary');
+  });
+
+  it('fits 72 columns: only a word longer than a line (a URL, a command) may overflow', () => {
+    const long = reminder({ kind: 'expired', threshold: null, daysLeft: -3 }, { name: 'Acme Main Europe '.repeat(8), orgGroup: 'Global / Acme / Europe / Schools / Lycées '.repeat(3) });
+    for (const rendered of [renderReminder(threshold(30)), renderReminder(long), renderReminder(reminder({ kind: 'test', threshold: null }))]) {
+      for (const line of rendered.text.split('\n')) {
+        if (line.length > 72) expect(line.trim()).toMatch(/^(\S+|tokenwatch .*)$/);
+      }
+    }
   });
 
   it('is the same every time for the same reminder', () => {
@@ -197,7 +216,11 @@ describe('reminder HTML', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<meta charset="utf-8">');
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
-    expect(html.match(/<li>/g)).toHaveLength(4);
+    expect(html.match(/<li class="tw-step/g)).toHaveLength(4);
+    // The impact is a real list, the renew command a code block, the portal a button.
+    expect(html).toMatch(/<ul[^>]*><li[^>]*>sync licenses;<\/li>/);
+    expect(html).toContain('<code>tokenwatch renew &quot;Acme Main&quot; --file new.vpptoken</code>');
+    expect(html).toMatch(/<a class="tw-button" href="https:\/\/business\.apple\.com\/"[^>]*>Open Apple Business Manager<\/a>/);
   });
 
   it('escapes every value an administrator supplied', () => {
@@ -208,7 +231,9 @@ describe('reminder HTML', () => {
     expect(html).toContain('&amp; co&#39;');
     // Only our own tags remain.
     const tags = new Set([...html.matchAll(/<\/?([a-zA-Z0-9!]+)/g)].map((m) => (m[1] ?? '').toLowerCase()));
-    expect([...tags].sort()).toEqual(['!doctype', 'body', 'br', 'h1', 'head', 'html', 'li', 'meta', 'ol', 'p', 'strong', 'table', 'td', 'th', 'title', 'tr']);
+    expect([...tags].sort()).toEqual([
+      '!doctype', 'a', 'body', 'br', 'code', 'h1', 'h2', 'head', 'html', 'li', 'meta', 'ol', 'p', 'pre', 'strong', 'style', 'table', 'td', 'th', 'title', 'tr', 'ul',
+    ]);
   });
 
   it('escapes markup in an administrator template', () => {
@@ -232,16 +257,41 @@ describe('reminder in Slack', () => {
       '*Token*',
       '*Organization*',
       '*Expires*',
-      '*Days left*',
       '*Apple account*',
       '*Organization Group*',
     ]);
     expect(fields.every((f) => f.type === 'mrkdwn')).toBe(true);
     const sections = slackTexts(blocks).map((t) => t.text);
-    expect(sections.some((s) => s.startsWith('*Act now: '))).toBe(true);
+    expect(sections.some((s) => s.startsWith(':large_orange_circle: *Act now: '))).toBe(true);
     for (const n of [1, 2, 3, 4]) expect(sections.some((s) => s.startsWith(`*${n}. `))).toBe(true);
     expect(text).toContain('VPP token "Acme Main" expires in 30 days (2027-01-15)');
-    expect(text).toContain('Days left: 30');
+    expect(text).toContain('Expires: Friday 15 January 2027, 09:00 CET (Europe/Paris), in 30 days');
+  });
+
+  it('offers the Apple portal of the kind as link buttons and gives the renew command as code', () => {
+    const { blocks } = renderReminder(threshold(30), DEFAULT_STEP_TEMPLATES, { consoleUrl: 'https://uem.example.test/AirWatch' }).slack;
+    const actions = blocks.find((b) => b['type'] === 'actions') as { elements: { type: string; url: string; text: { text: string }; style?: string }[] };
+    expect(actions.elements.map((e) => [e.type, e.text.text, e.url])).toEqual([
+      ['button', 'Open Apple Business Manager', 'https://business.apple.com/'],
+      ['button', 'Open Apple School Manager', 'https://school.apple.com/'],
+      ['button', 'Open the console', 'https://uem.example.test/AirWatch'],
+    ]);
+    expect(actions.elements[0]?.style).toBe('primary');
+    const apns = renderReminder(reminder({}, { kind: 'apns' })).slack.blocks.find((b) => b['type'] === 'actions') as { elements: { url: string }[] };
+    expect(apns.elements.map((e) => e.url)).toEqual(['https://identity.apple.com/pushcert/']);
+    const texts = slackTexts(blocks).map((t) => t.text);
+    expect(texts.some((t) => t.includes('```tokenwatch renew "Acme Main" --file new.vpptoken```'))).toBe(true);
+    // The impact is a list of bullets, not "- " text.
+    expect(texts.some((t) => t.includes('\n• sync licenses;\n'))).toBe(true);
+  });
+
+  it('links only to http(s) addresses, escaped in the HTML', () => {
+    const hostile = renderReminder(threshold(30), DEFAULT_STEP_TEMPLATES, { consoleUrl: 'javascript:alert(1)' });
+    expect(hostile.html).not.toContain('javascript:');
+    expect(JSON.stringify(hostile.slack.blocks)).not.toContain('javascript:');
+    const quoted = renderReminder(threshold(30), DEFAULT_STEP_TEMPLATES, { consoleUrl: 'https://uem.example.test/?a="><script>' });
+    expect(quoted.html).not.toContain('<script>');
+    expect(quoted.html).toContain('href="https://uem.example.test/?a=%22%3E%3Cscript%3E"');
   });
 
   it('escapes names that would ping the channel or post a link', () => {
@@ -329,7 +379,7 @@ describe('expiry dates a reader understands (issue 8)', () => {
     const rendered = renderReminder(reminder({ daysLeft: 30 }, { expiresAt: winter }));
     const full = 'Tuesday 15 December 2026, 23:59 CET (Europe/Paris), in 30 days';
     expect(rendered.text).toContain(`Expires: ${full}`);
-    expect(rendered.html).toContain(`<td style="padding: 2px 0;">${full}</td>`);
+    expect(rendered.html).toMatch(new RegExp(`<td[^>]*>${full.replace(/[()]/g, '\\$&')}</td>`));
     expect(rendered.slack.text).toContain(`Expires: ${full}`);
     // The subject stays short: the date only, in the configured zone.
     expect(rendered.subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 30 days (2026-12-15)');
@@ -342,14 +392,15 @@ describe('expiry dates a reader understands (issue 8)', () => {
   it('says today on the expiry day and how long ago once expired', () => {
     expect(renderReminder(threshold(7, 0)).text).toContain('Expires: Friday 15 January 2027, 09:00 CET (Europe/Paris), today');
     const expired = renderReminder(reminder({ kind: 'expired', threshold: null, daysLeft: -8 }));
-    expect(expired.text).toContain('Expires: Friday 15 January 2027, 09:00 CET (Europe/Paris), 8 days ago');
+    expect(expired.text).toContain('Expired: Friday 15 January 2027, 09:00 CET (Europe/Paris), 8 days ago');
+    expect(expired.text.startsWith('EXPIRED · 8 days ago\n')).toBe(true);
     const renewed = renderReminder(reminder({ kind: 'renewed', threshold: null, daysLeft: 365 }, { expiresAt: acme.expiresAt.plus({ years: 1 }) }));
-    expect(renewed.text).toContain('Next expiry: Saturday 15 January 2028, 09:00 CET (Europe/Paris), in 365 days');
+    expect(unwrapped(renewed.text)).toContain('Next expiry: Saturday 15 January 2028, 09:00 CET (Europe/Paris), in 365 days');
   });
 
   it('shows a non-DST zone by its offset and never says UTC unless the zone is UTC', () => {
     const tokyo = renderReminder(reminder({ zone: 'Asia/Tokyo', daysLeft: 30 }, { expiresAt: winter }));
-    expect(tokyo.text).toContain('Expires: Wednesday 16 December 2026, 07:59 GMT+9 (Asia/Tokyo), in 30 days');
+    expect(unwrapped(tokyo.text)).toContain('Expires: Wednesday 16 December 2026, 07:59 GMT+9 (Asia/Tokyo), in 30 days');
     for (const zone of ['Europe/Paris', 'Asia/Tokyo', 'America/New_York', 'Australia/Sydney']) {
       for (const kind of ['threshold', 'expired', 'renewed', 'test'] as const) {
         for (const expiresAt of [winter, summer]) {
@@ -357,7 +408,7 @@ describe('expiry dates a reader understands (issue 8)', () => {
         }
       }
     }
-    expect(renderReminder(reminder({ zone: 'UTC' }, { expiresAt: winter })).text).toContain('Tuesday 15 December 2026, 22:59 UTC (UTC)');
+    expect(renderReminder(reminder({ zone: 'UTC' }, { expiresAt: winter })).text).toContain('Tuesday 15 December 2026, 22:59 UTC');
   });
 
   it("gives Slack readers the expiry in their own zone with Slack's date formatting, the configured-zone text as fallback", () => {

@@ -14,6 +14,9 @@ const SLACK_TOKEN = 'xoxb-escaping-test';
 const MARKUP_NAME = '<b>Acme</b> & "Co" <!channel>';
 const APPLE_ID = '<script>alert(1)</script>@x.test';
 const ORG_GROUP = 'Global / <a href="http://evil">OG</a> / *bold* _it_ <@U123> <http://evil.test|click>';
+
+/** A text body with its wrapped lines joined again (a continuation line is indented). */
+const unwrapped = (text: string): string => text.replace(/\n +/g, ' ');
 // 200 characters (the longest name allowed), markup throughout, so any cut lands inside some markup.
 const LONG_NAME = '<i>x</i> & <!here> <@U999> '.repeat(10).slice(0, 200);
 const FILE_ORG_NAME = 'Acme\n<img src=x onerror=alert(1)>\r\nSchools';
@@ -100,18 +103,19 @@ describe('escaping of user-supplied values (issue 5)', () => {
         expect(mail.subject).toMatch(/^\[tokenwatch\] VPP token ".*" expires in 30 days \(2027-01-31\)$/);
         for (const raw of RAW_MARKUP) expect(mail.html).not.toContain(raw);
         expect(mail.html).toContain('Global / &lt;a href=&quot;http://evil&quot;&gt;OG&lt;/a&gt;');
-        expect(mail.text).toContain(`"${ORG_GROUP}"`);
+        // The text part is wrapped at 72 columns: read it with its continuation lines joined.
+        expect(unwrapped(mail.text)).toContain(`"${ORG_GROUP}"`);
       }
 
       const markup = mails.find((mail) => mail.subject.includes('Acme</b>'));
       expect(markup?.subject).toBe(`[tokenwatch] VPP token "${MARKUP_NAME}" expires in 30 days (2027-01-31)`);
       for (const escaped of HTML_ESCAPED) expect(markup?.html).toContain(escaped);
-      for (const literal of [MARKUP_NAME, `"${APPLE_ID}"`, `"${ORG_GROUP}"`]) expect(markup?.text).toContain(literal);
+      for (const literal of [MARKUP_NAME, `"${APPLE_ID}"`, `"${ORG_GROUP}"`]) expect(unwrapped(markup?.text ?? '')).toContain(literal);
 
       const long = mails.find((mail) => mail.subject.includes('<@U999>'));
       // The subject names the token cut to 80 characters; the body carries the whole name.
       expect(long?.subject).toContain(`"${LONG_NAME.slice(0, 79)}…"`);
-      expect(long?.text).toContain(`Token: ${LONG_NAME.trim()} (VPP)`);
+      expect(unwrapped(long?.text ?? '')).toContain(`Token: ${LONG_NAME.trim()} (VPP)`);
       expect(long?.html).toContain('&lt;i&gt;x&lt;/i&gt; &amp; &lt;!here&gt; &lt;@U999&gt;');
 
       const fromFile = mails.find((mail) => mail.subject.includes(FILE_TOKEN_NAME));
@@ -153,8 +157,8 @@ describe('escaping of user-supplied values (issue 5)', () => {
       expect(fields).toEqual(
         expect.arrayContaining([
           '*Token*\n&lt;b&gt;Acme&lt;/b&gt; &amp; "Co" &lt;!channel&gt; (VPP)',
-          '*Apple account*\n"&lt;script&gt;alert(1)&lt;/script&gt;@x.test"',
-          '*Organization Group*\n"Global / &lt;a href="http://evil"&gt;OG&lt;/a&gt; / *bold* _it_ &lt;@U123&gt; &lt;http://evil.test|click&gt;"',
+          '*Apple account*\n&lt;script&gt;alert(1)&lt;/script&gt;@x.test',
+          '*Organization Group*\nGlobal / &lt;a href="http://evil"&gt;OG&lt;/a&gt; / *bold* _it_ &lt;@U123&gt; &lt;http://evil.test|click&gt;',
         ]),
       );
 

@@ -37,6 +37,7 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
           zone: config.zone,
         },
         loadStepTemplates(config.stepsDir),
+        { consoleUrl: config.consoleUrl },
       );
       const channels = createChannels(config, ctx.logger);
       ctx.onClose(() => closeChannels(channels));

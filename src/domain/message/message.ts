@@ -1,6 +1,22 @@
 // A message ready to go out: its subject, and one renderer per format. A channel calls only the renderer of the
 // format it sends (email: text and HTML; Slack: blocks), so no send renders a format nobody reads. Pure types.
 
+/** A link a message offers as a button: the Apple portal, the MDM console. `url` is http(s) only (see safeUrl). */
+export interface Link {
+  readonly label: string;
+  readonly url: string;
+}
+
+/** `url` when it is an absolute http(s) URL, else null: a message never links to javascript:, data: or a relative path. */
+export function safeUrl(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A Slack Block Kit block, kept loose: the Slack channel posts it as is. */
 export type SlackBlock = Record<string, unknown>;
 

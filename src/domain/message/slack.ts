@@ -3,7 +3,8 @@
 // Limits: https://api.slack.com/reference/block-kit/blocks (header text 150, section text 3000, field 2000,
 // 50 blocks per message).
 import { cutEscaped, escapeSlack } from './escape';
-import type { SlackBlock } from './message';
+import { safeUrl, type Link, type SlackBlock } from './message';
+import { paragraphsOf } from './rich-text';
 import { SIGNATURE, type Step } from './text';
 
 export const SLACK_HEADER_MAX = 150;
@@ -39,7 +40,47 @@ export function labelled(label: string, value: string, max: number, extra?: stri
   return head + cutEscaped(value, max - head.length - tail.length, escapeSlack) + tail;
 }
 
-/** One section per step: its numbered title in bold, then its body. */
+/** One section per step: its numbered title in bold, then its body with lists and commands. */
 export function stepSections(steps: readonly Step[]): SlackBlock[] {
-  return steps.map((step, index) => section(labelled(`${index + 1}. ${step.title}`, step.body, SLACK_TEXT_MAX)));
+  return steps.map((step, index) => {
+    const head = `*${escapeSlack(`${index + 1}. ${step.title}`)}*\n`;
+    const body = stepBodyMrkdwn(step.body);
+    // A body too long for a section is cut as plain escaped text (a cut inside a code block would leave it open).
+    return section(head.length + body.length <= SLACK_TEXT_MAX ? head + body : head + cutEscaped(step.body, SLACK_TEXT_MAX - head.length, escapeSlack));
+  });
+}
+
+/** Block Kit caps a button's text at 75 characters and its URL at 3000. */
+const SLACK_BUTTON_TEXT_MAX = 75;
+const SLACK_URL_MAX = 3000;
+
+/**
+ * An `actions` block of link buttons (https://api.slack.com/reference/block-kit/block-elements#button): a button
+ * with a `url` opens it in the reader's browser. The first is the primary one. Links that are not http(s) or too
+ * long are left out; null when none is left.
+ */
+export function linkButtons(links: readonly Link[]): SlackBlock | null {
+  const elements = links.flatMap((link, index) => {
+    const url = safeUrl(link.url);
+    if (url === null || url.length > SLACK_URL_MAX) return [];
+    const button: SlackBlock = {
+      type: 'button',
+      text: { type: 'plain_text', text: cutEscaped(link.label, SLACK_BUTTON_TEXT_MAX, escapeSlack), emoji: true },
+      url,
+      action_id: `link-${index}`,
+    };
+    return [index === 0 ? { ...button, style: 'primary' } : button];
+  });
+  return elements.length === 0 ? null : { type: 'actions', elements: elements.slice(0, 5) };
+}
+
+/** A step body in mrkdwn: text escaped, `- ` items as bullets, commands as code blocks. */
+export function stepBodyMrkdwn(body: string): string {
+  return paragraphsOf(body)
+    .map((paragraph) => {
+      if (paragraph.kind === 'list') return paragraph.items.map((item) => `• ${escapeSlack(item)}`).join('\n');
+      if (paragraph.kind === 'code') return `\`\`\`${paragraph.lines.map(escapeSlack).join('\n')}\`\`\``;
+      return paragraph.lines.map(escapeSlack).join('\n');
+    })
+    .join('\n');
 }

@@ -46,3 +46,11 @@ export const URGENCY_EMOJI: Readonly<Record<Urgency, string>> = {
   act: ':large_orange_circle:',
   plan: ':large_yellow_circle:',
 };
+
+/** `30 days left`, `1 day left`, `expires today`, `expired today`, `expired 3 days ago`. */
+export function daysPhrase(days: number, isExpired = days < 0): string {
+  if (days > 1) return `${days} days left`;
+  if (days === 1) return '1 day left';
+  if (days === 0) return isExpired ? 'expired today' : 'expires today';
+  return days === -1 ? 'expired 1 day ago' : `expired ${-days} days ago`;
+}
