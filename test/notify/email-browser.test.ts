@@ -71,10 +71,9 @@ if (!hasChromium()) {
 
           const band = page.locator('.tw-band');
           await expect(band.isVisible()).resolves.toBe(true);
-          const colour = await band.evaluate((element) => {
-            const style = (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle;
-            return style(element).backgroundColor;
-          });
+          const colour = await band.evaluate(
+            (element) => (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor,
+          );
           expect(colour).toBe(BANDS[id]?.colour);
           expect(await band.innerText()).toMatch(BANDS[id]?.text ?? /never/);
           const bandBox = await band.boundingBox();
