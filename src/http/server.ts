@@ -1,6 +1,8 @@
 // The daemon's HTTP edge on node:http (no framework): GET /healthz, GET /metrics and the status page at GET /.
-// Read-only: it never writes to the registry. Each request reads the database and the daemon's status afresh.
-// The page and /metrics ask for the configured authentication (auth.ts); /healthz is open unless asked otherwise.
+// Read-only: it never writes to the registry. /healthz reads the database and the daemon's status afresh; the page and
+// /metrics are computed at most once per registry change or per few seconds and served from memory, gzipped when the
+// client takes it, with an ETag for conditional requests (response-cache.ts). The page and /metrics ask for the
+// configured authentication (auth.ts); /healthz is open unless asked otherwise.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock';
@@ -14,8 +16,9 @@ import { Authenticator, challenges, type AuthFailure } from './auth';
 import { assertExposureAllowed, OPEN_ACCESS, type HttpAccess } from './exposure';
 import { healthReport, type DatabaseCheck } from './health';
 import { createMetrics } from './metrics';
+import { acceptsGzip, cachedBody, matchesIfNoneMatch, ResponseCache, type CachedBody } from './response-cache';
 import { renderStatusPage } from './status-page';
-import { buildStatusView } from './status-view';
+import { buildStatusView, SEARCH_MAX_LENGTH, type PageRequest } from './status-view';
 
 export interface StatusServerSources {
   readonly clock: Clock;
@@ -29,7 +32,19 @@ export interface StatusServerSources {
   readonly secrets?: readonly string[];
   /** Who may read the page and /metrics; no authentication (loopback only) when absent. */
   readonly access?: HttpAccess;
+  /**
+   * A counter the daemon bumps after each scan, retry pass and lease change: its own writes, which SQLite's
+   * data_version does not show on its own connection. Absent: only other connections' writes and the age limit count.
+   */
+  readonly registryGeneration?: () => number;
+  /** How long a computed page or scrape may be served (default CACHE_MAX_AGE_MS). */
+  readonly cacheMaxAgeMs?: number;
 }
+
+/** The longest the page and /metrics are served from memory when nothing has changed (time passes: days left…). */
+export const CACHE_MAX_AGE_MS = 5000;
+/** Different pages and searches kept at once (each some tens of KiB). */
+const CACHE_ENTRIES = 64;
 
 export interface StatusServer {
   /** `http://127.0.0.1:9412/`: where it listens (the real port when 0 was asked for). */
@@ -37,13 +52,13 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-const SECURITY_HEADERS = {
+const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   // The page needs nothing but its own inline CSS; even an escaping mistake could not run a script.
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 };
 
 /** At most one `http.unauthorized` line per this many milliseconds; the others are counted in the next line. */
@@ -82,6 +97,34 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
     res.end(isHead ? undefined : body);
   };
 
+  const cache = new ResponseCache({
+    maxAgeMs: sources.cacheMaxAgeMs ?? CACHE_MAX_AGE_MS,
+    maxEntries: CACHE_ENTRIES,
+    nowMs: () => sources.clock.now().toMillis(),
+  });
+  /** The registry's version as far as this process can tell; null when the database cannot be read (never cached). */
+  const registryVersion = (): string | null => {
+    try {
+      return `${sources.registryGeneration?.() ?? 0}:${sources.stats().dataVersion()}`;
+    } catch {
+      return null;
+    }
+  };
+  /** A cached answer: 304 when the client has it already, gzipped when the client takes it. */
+  const sendCached = (req: http.IncomingMessage, res: http.ServerResponse, isHead: boolean, type: string, answer: CachedBody, status = 200): void => {
+    // Browsers keep the page but ask again each time (no-cache), sending the ETag back; shared caches keep nothing.
+    const headers = { ...SECURITY_HEADERS, 'cache-control': 'private, no-cache', etag: answer.etag, vary: 'Accept-Encoding' };
+    if (status === 200 && matchesIfNoneMatch(req.headers['if-none-match'], answer.etag)) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    const isGzip = answer.gzipped !== null && acceptsGzip(req.headers['accept-encoding']);
+    const body = isGzip && answer.gzipped !== null ? answer.gzipped : answer.body;
+    res.writeHead(status, { ...headers, 'content-type': type, 'content-length': body.length, ...(isGzip ? { 'content-encoding': 'gzip' } : {}) });
+    res.end(isHead ? undefined : body);
+  };
+
   // Failed authentication is logged without the credential, at most once a second (a scan of the port must not
   // flood the log); the lines in between are counted.
   let lastUnauthorizedLogMs = Number.NEGATIVE_INFINITY;
@@ -98,7 +141,8 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const isHead = req.method === 'HEAD';
     if (req.method !== 'GET' && !isHead) {
       res.setHeader('allow', 'GET, HEAD');
@@ -118,17 +162,27 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
       const report = health();
       send(res, isHead, report.statusCode, 'application/json; charset=utf-8', `${redactSecrets(JSON.stringify(report.body, null, 2))}\n`);
     } else if (path === '/metrics') {
-      send(res, isHead, 200, metrics.contentType, await metrics.render());
+      const answer = await cache.get('/metrics', registryVersion(), async () => cachedBody(await metrics.render()));
+      sendCached(req, res, isHead, metrics.contentType, answer);
     } else if (path === '/') {
-      // health() has just checked the database: one check per request.
-      const report = health();
-      const { database } = report.body;
-      if (!database.ok) {
+      const request = pageRequest(url.searchParams);
+      if (typeof request === 'string') {
+        send(res, isHead, 400, 'text/plain; charset=utf-8', `${request}\n`);
+        return;
+      }
+      const version = registryVersion();
+      if (version === null) {
+        // health() checks the database once more, and names the problem.
+        const { database } = health().body;
         send(res, isHead, 503, 'text/plain; charset=utf-8', `tokenwatch: the registry database is unavailable (${database.error ?? 'unknown error'})\n`);
         return;
       }
-      const page = renderStatusPage(buildStatusView(sources.stats(), report, sources.clock.now(), sources.policy));
-      send(res, isHead, 200, 'text/html; charset=utf-8', redactSecrets(page));
+      const key = `/?page=${request.page}&q=${request.search ?? ''}`;
+      const answer = await cache.get(key, version, () => {
+        const view = buildStatusView(sources.stats(), health(), sources.clock.now(), sources.policy, request);
+        return cachedBody(redactSecrets(renderStatusPage(view)));
+      });
+      sendCached(req, res, isHead, 'text/html; charset=utf-8', answer);
     } else {
       send(res, isHead, 404, 'text/plain; charset=utf-8', 'not found (expected /, /healthz or /metrics)\n');
     }
@@ -163,6 +217,20 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
         server.closeAllConnections();
       }),
   };
+}
+
+/** `?page=N&q=TEXT` → which page of the token table; a one-line message for a bad page number. */
+function pageRequest(params: URLSearchParams): PageRequest | string {
+  const pageText = params.get('page');
+  let page = 1;
+  if (pageText !== null && pageText !== '') {
+    if (!/^\d{1,9}$/.test(pageText) || Number(pageText) < 1) {
+      return `page: ${JSON.stringify(pageText.slice(0, 20))} is not a page number (expected a whole number from 1)`;
+    }
+    page = Number(pageText);
+  }
+  const search = (params.get('q') ?? '').trim().slice(0, SEARCH_MAX_LENGTH);
+  return { page, search: search === '' ? null : search };
 }
 
 function listenError(address: ListenAddress, error: Error): Error {

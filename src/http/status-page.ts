@@ -3,6 +3,7 @@
 import { escapeHtml } from '../domain/message/escape';
 import { STATE_COLOURS, STATE_LABELS, daysPhrase } from '../domain/message/urgency';
 import type { TokenState } from '../domain/token-state';
+import { PAGER_CSS, renderPager, renderSearchForm } from './status-pager';
 import type { DeliveryView, StatusView, TokenRowView } from './status-view';
 
 const STATES: readonly TokenState[] = ['expired', 'critical', 'warning', 'ok'];
@@ -69,14 +70,11 @@ export function renderStatusPage(view: StatusView): string {
   const counts = STATES.map(
     (state) => `<li class="state-${state}"><strong>${view.counts[state]}</strong>${escapeHtml(STATE_LABELS[state])}</li>`,
   ).join('\n');
-  const tokens =
-    view.tokens.length === 0
-      ? '<tr><td colspan="6" class="muted-text">No tokens registered yet: add them with <code>tokenwatch import FILE.vpptoken</code>.</td></tr>'
-      : view.tokens.map(tokenRow).join('\n');
-  const more =
-    view.total > view.tokens.length
-      ? ` Showing the ${view.tokens.length} soonest-expiring of ${view.total} tokens; <code>tokenwatch list</code> shows all.`
-      : '';
+  const empty =
+    view.paging.search === null
+      ? 'No tokens registered yet: add them with <code>tokenwatch import FILE.vpptoken</code>.'
+      : 'No token name contains this text.';
+  const tokens = view.tokens.length === 0 ? `<tr><td colspan="6" class="muted-text">${empty}</td></tr>` : view.tokens.map(tokenRow).join('\n');
   const recent =
     view.recent.length === 0
       ? '<tr><td colspan="6" class="muted-text">No reminders sent yet.</td></tr>'
@@ -87,7 +85,7 @@ export function renderStatusPage(view: StatusView): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tokenwatch status</title>
-<style>${CSS}</style>
+<style>${CSS}${PAGER_CSS}</style>
 </head>
 <body>
 <header>
@@ -100,12 +98,14 @@ export function renderStatusPage(view: StatusView): string {
 ${counts}
 </ul>
 <h2>Tokens</h2>
+${renderSearchForm(view.paging)}
 <table class="tokens">
 <thead><tr><th>Token</th><th>State</th><th>Time left of 12 months</th><th>Expires</th><th>Next reminder</th><th>Last reminder sent</th></tr></thead>
 <tbody>
 ${tokens}
 </tbody>
 </table>
+${renderPager(view.paging)}
 <h2>Last reminders</h2>
 <table class="recent">
 <thead><tr><th>When</th><th>Token</th><th>Reminder</th><th>Channel</th><th>Recipient</th><th>Outcome</th></tr></thead>
@@ -113,7 +113,7 @@ ${tokens}
 ${recent}
 </tbody>
 </table>
-<footer>Read-only. Generated ${escapeHtml(view.generatedAt)} (${escapeHtml(view.zone)}).${more}</footer>
+<footer>Read-only. Generated ${escapeHtml(view.generatedAt)} (${escapeHtml(view.zone)}). <code>tokenwatch list</code> shows every token.</footer>
 </main>
 </body>
 </html>

@@ -9,8 +9,10 @@ import { isMuted, tokenState, type TokenState } from '../domain/token-state';
 import type { RegistryStats, StateCounts } from '../store/registry-stats';
 import type { HealthReport } from './health';
 
-/** At most this many tokens on the page (the soonest-expiring); the rest are counted, `tokenwatch list` shows all. */
-export const PAGE_TOKEN_LIMIT = 500;
+/** Tokens per page of the status page's table (the most urgent first): the page's size does not grow with the registry. */
+export const PAGE_SIZE = 50;
+/** The longest search text kept (token names are short; a longer one is cut). */
+export const SEARCH_MAX_LENGTH = 100;
 const RECENT_DELIVERIES = 12;
 
 export interface TokenRowView {
@@ -35,6 +37,28 @@ export interface DeliveryView {
   readonly error: string | null;
 }
 
+/** Which page of the token table to show, from the query string (`?page=2&q=acme`). */
+export interface PageRequest {
+  /** 1-based; past the last page shows the last page. */
+  readonly page: number;
+  /** Only tokens whose name contains this; null for all. */
+  readonly search: string | null;
+}
+
+export const FIRST_PAGE: PageRequest = { page: 1, search: null };
+
+/** The table's place in the whole list. */
+export interface PagingView {
+  readonly page: number;
+  readonly pageCount: number;
+  /** 1-based position of the first row shown; 0 when none. */
+  readonly first: number;
+  readonly last: number;
+  /** Tokens listed over all pages (those matching the search, if any). */
+  readonly matching: number;
+  readonly search: string | null;
+}
+
 export interface StatusView {
   readonly generatedAt: string;
   readonly zone: string;
@@ -42,6 +66,7 @@ export interface StatusView {
   readonly counts: StateCounts;
   readonly total: number;
   readonly tokens: readonly TokenRowView[];
+  readonly paging: PagingView;
   readonly recent: readonly DeliveryView[];
 }
 
@@ -65,10 +90,27 @@ export function fractionOfYearLeft(expiresAt: DateTime, now: DateTime, zone: str
   return Math.min(1, Math.max(0, (expiresAt.toMillis() - now.toMillis()) / span));
 }
 
-export function buildStatusView(stats: RegistryStats, health: HealthReport, now: DateTime, policy: DuePolicy): StatusView {
+export function buildStatusView(
+  stats: RegistryStats,
+  health: HealthReport,
+  now: DateTime,
+  policy: DuePolicy,
+  request: PageRequest = FIRST_PAGE,
+): StatusView {
   const { zone } = policy;
   return stats.readConsistently(() => {
-    const tokens = stats.soonestTokens(PAGE_TOKEN_LIMIT);
+    const search = request.search === null || request.search === '' ? null : request.search;
+    let page = Math.max(1, Math.floor(request.page));
+    const firstTry = stats.tokensPage((page - 1) * PAGE_SIZE, PAGE_SIZE, search);
+    const matching = firstTry.total;
+    let tokens = firstTry.tokens;
+    const pageCount = Math.max(1, Math.ceil(matching / PAGE_SIZE));
+    if (page > pageCount) {
+      page = pageCount;
+      tokens = stats.tokensPage((page - 1) * PAGE_SIZE, PAGE_SIZE, search).tokens;
+    }
+    const first = tokens.length === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
+    const paging: PagingView = { page, pageCount, first, last: first === 0 ? 0 : first + tokens.length - 1, matching, search };
     const decided = stats.decidedAlerts(tokens);
     const lastSent = stats.lastSent(tokens);
     return {
@@ -76,7 +118,8 @@ export function buildStatusView(stats: RegistryStats, health: HealthReport, now:
       zone,
       health: { status: health.body.status, isHealthy: health.statusCode === 200, summary: healthSummary(health, zone) },
       counts: stats.countByState(now, zone, policy.thresholds),
-      total: stats.tokenCount(),
+      total: search === null ? matching : stats.tokenCount(),
+      paging,
       tokens: tokens.map((token) => {
         const next = nextReminder(token, decided.get(token.id) ?? new Set(), now, policy);
         const sent = lastSent.get(token.id);

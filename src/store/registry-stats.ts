@@ -68,6 +68,14 @@ export class RegistryStats {
     this.sql('SELECT count(*) FROM sqlite_master').get();
   }
 
+  /**
+   * SQLite's `PRAGMA data_version`: changes when another connection (another process: the CLI, a second daemon) has
+   * committed a write since the last read on this connection. Writes made on this same connection do not change it.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   tokenCount(): number {
     return (this.sql('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
   }
@@ -114,15 +122,24 @@ export class RegistryStats {
     const global = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NULL ORDER BY expires_at LIMIT ?`).all(limit) as SummaryRow[];
     const own = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NOT NULL ORDER BY expires_at LIMIT ?`).all(limit) as SummaryRow[];
     const rows = [...global, ...own].sort((a, b) => a.expires_at - b.expires_at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return rows.slice(0, limit).map((row) => ({
-      id: row.id,
-      name: row.name,
-      kind: row.kind,
-      expiresAt: instant(row.expires_at),
-      thresholds: row.thresholds === null ? null : (JSON.parse(row.thresholds) as number[]),
-      mutedAt: row.muted_at === null ? null : instant(row.muted_at),
-      mutedUntil: row.muted_until === null ? null : instant(row.muted_until),
-    }));
+    return rows.slice(0, limit).map(toSummary);
+  }
+
+  /**
+   * One page of tokens, soonest expiry first (expired ones first), and how many there are in all: every token, or
+   * with `search` only those whose name contains it (case-insensitive for ASCII letters, as SQLite's LIKE).
+   */
+  tokensPage(offset: number, limit: number, search: string | null): { tokens: TokenSummary[]; total: number } {
+    if (search === null || search === '') {
+      return { tokens: this.soonestTokens(offset + limit).slice(offset), total: this.tokenCount() };
+    }
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = this.sql(
+      `SELECT id, name, kind, expires_at, thresholds, muted_at, muted_until FROM tokens WHERE name LIKE ? ESCAPE '\\'
+       ORDER BY expires_at, name LIMIT ? OFFSET ?`,
+    ).all(pattern, limit, offset) as SummaryRow[];
+    const total = (this.sql(`SELECT count(*) AS n FROM tokens WHERE name LIKE ? ESCAPE '\\'`).get(pattern) as { n: number }).n;
+    return { tokens: rows.map(toSummary), total };
   }
 
   /** Outbox rows per channel and status. */
@@ -196,6 +213,18 @@ interface OutboxSummaryRow {
   created_at: number;
   sent_at: number | null;
   last_error: string | null;
+}
+
+function toSummary(row: SummaryRow): TokenSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    expiresAt: instant(row.expires_at),
+    thresholds: row.thresholds === null ? null : (JSON.parse(row.thresholds) as number[]),
+    mutedAt: row.muted_at === null ? null : instant(row.muted_at),
+    mutedUntil: row.muted_until === null ? null : instant(row.muted_until),
+  };
 }
 
 function toDelivery(row: OutboxSummaryRow): DeliverySummary {

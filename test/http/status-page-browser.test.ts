@@ -133,4 +133,19 @@ if (!hasChromium()) {
       'rgb(26, 127, 55)',
     ]);
   });
+
+  it('searches token names from the search box, under the page\'s Content-Security-Policy and without JavaScript', async () => {
+    const { page } = await open(false);
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) violations.push(message.text());
+    });
+    await page.locator('form.search input[name="q"]').fill('acme s');
+    await Promise.all([page.waitForURL(/\?q=acme\+s$/), page.locator('form.search button').click()]);
+    expect((await visibleRows(page)).map((row) => row.name)).toEqual(['Acme Stores', 'Acme Schools']);
+    expect(await page.locator('nav.pager .shown').innerText()).toBe('Showing 1–2 of 2 tokens whose name contains “acme s”, the most urgent first.');
+    await Promise.all([page.waitForURL(/\/\?$/), page.locator('form.search a', { hasText: 'Show all' }).click()]);
+    expect(await page.locator('tr.token').count()).toBe(6);
+    expect(violations).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { Daemon } from '../../src/daemon/daemon';
 import { Lease } from '../../src/store/lease';
+import { trackRegistryGeneration } from '../../src/daemon/registry-generation';
 import type { HttpAccess } from '../../src/http/exposure';
 import { startStatusServer, type StatusServer } from '../../src/http/server';
 import { silentLogger, type Logger } from '../../src/log';
@@ -64,6 +65,7 @@ export async function startStatusServerOn(dir: string, options: StatusServerOpti
       stats: () => stats,
       daemonStatus: () => daemon.status(),
       logger: options.logger ?? silentLogger,
+      registryGeneration: trackRegistryGeneration(daemon),
       ...(options.access === undefined ? {} : { access: options.access }),
     },
   );

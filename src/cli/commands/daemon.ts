@@ -6,6 +6,7 @@ import { startStatusServer } from '../../http/server';
 import { DatabaseError } from '../../store/database';
 import { RegistryStats } from '../../store/registry-stats';
 import { Lease, newHolderId } from '../../store/lease';
+import { trackRegistryGeneration } from '../../daemon/registry-generation';
 import type { CliContext } from '../context';
 import { buildScanDeps, describeDelivery } from '../engine-setup';
 
@@ -21,6 +22,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       let stats: RegistryStats | null = null;
       let databaseProblem = 'the database is not open yet';
       let daemon: Daemon | null = null;
+      let generation: (() => number) | null = null;
       if (config.httpAddress !== null) {
         const server = await startStatusServer(config.httpAddress, {
           clock: ctx.clock,
@@ -33,6 +35,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
           logger,
           secrets: config.secrets,
           access: httpAccessOf(config),
+          registryGeneration: () => generation?.() ?? 0,
         });
         ctx.onClose(() => server.close());
         ctx.io.out(`tokenwatch daemon: status page, /healthz and /metrics on ${server.url}`);
@@ -58,6 +61,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
       });
       daemon = running;
+      generation = trackRegistryGeneration(running);
       const tokenCount = ctx.tokens.count();
       ctx.io.out(`tokenwatch daemon: ${tokenCount} tokens in ${config.dbPath}; scans "${config.schedule}" (${config.zone}).`);
       ctx.io.out(`tokenwatch daemon: ${describeDelivery(config)}.`);
