@@ -1,4 +1,5 @@
-// Structured log lines (one JSON object per line on stderr) with secrets redacted.
+// Structured log lines on stderr with secrets redacted: one JSON object per line for machines (a pipe, a file, a
+// service manager), or one readable line per event when stderr is a terminal.
 import type pinoModule from 'pino';
 
 export type LogFields = Record<string, unknown>;
@@ -29,6 +30,31 @@ export interface LoggerOptions {
   secrets?: readonly string[];
   /** Where lines go; stderr by default. */
   destination?: NodeJS.WritableStream;
+  /** One readable line per event (`09:00:01 WARN  delivery.retrying token=Acme …`) instead of JSON: for a terminal. */
+  isPretty?: boolean;
+}
+
+const PRETTY_LEVELS: Readonly<Record<string, string>> = { debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR' };
+
+/** A value of a readable log line: bare when it is one simple word, else JSON-quoted so spaces and quotes stay clear. */
+function prettyValue(value: unknown): string {
+  if (typeof value === 'string') return /^[\w.@:/+-]+$/.test(value) ? value : JSON.stringify(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A JSON log line as a person reads it at a terminal: time, level, event, then key=value pairs. */
+export function prettyLine(jsonLine: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(jsonLine) as Record<string, unknown>;
+  } catch {
+    return jsonLine;
+  }
+  const { time, level, event, ...fields } = entry;
+  const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+  const label = PRETTY_LEVELS[String(level)] ?? String(level).toUpperCase();
+  const pairs = Object.entries(fields).map(([key, value]) => `${key}=${prettyValue(value)}`);
+  return `${[clock, label, String(event), ...pairs].filter((part) => part !== '').join(' ')}\n`;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -45,7 +71,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_KEYS.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' },
       hooks: {
-        streamWrite: (line) => (secrets.length > 0 ? redact(line, secrets) : line),
+        streamWrite: (line) => {
+          const safe = secrets.length > 0 ? redact(line, secrets) : line;
+          return options.isPretty === true ? prettyLine(safe) : safe;
+        },
       },
     },
     destination,

@@ -14,6 +14,8 @@ export interface CliDeps {
   readonly clock: Clock;
   /** Where log lines go; stderr by default. */
   readonly logDestination?: Writable;
+  /** Whether stderr is a terminal: log lines are then readable lines instead of JSON. False when absent. */
+  readonly isStderrTty?: boolean;
 }
 
 export class CliContext {
@@ -45,6 +47,7 @@ export class CliContext {
     this.loadedLogger ??= createLogger({
       level: this.config.logLevel,
       secrets: this.config.secrets,
+      isPretty: this.deps.isStderrTty === true,
       ...(this.deps.logDestination === undefined ? {} : { destination: this.deps.logDestination }),
     });
     return this.loadedLogger;

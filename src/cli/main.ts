@@ -7,7 +7,13 @@ import { runCli } from './program';
 // Everything tokenwatch creates (database, preview files) is readable by the owner only.
 process.umask(0o077);
 
-runCli(process.argv.slice(2), { io: processIo, env: process.env, cwd: process.cwd(), clock: systemClock }).then(
+runCli(process.argv.slice(2), {
+  io: processIo,
+  env: process.env,
+  cwd: process.cwd(),
+  clock: systemClock,
+  isStderrTty: process.stderr.isTTY === true,
+}).then(
   (code) => {
     process.exitCode = code;
   },

@@ -122,8 +122,8 @@ export class TokenRepository {
     return this.statements.prepare(text);
   }
 
-  /** Adds tokens in one transaction: all or none. */
-  addMany(inputs: readonly TokenInput[], at: DateTime): Token[] {
+  /** Adds tokens in one transaction: all or none. `onProgress` hears how many rows are in so far (a progress bar). */
+  addMany(inputs: readonly TokenInput[], at: DateTime, onProgress?: (done: number, total: number) => void): Token[] {
     const insert = this.sql(`
       INSERT INTO tokens (name, kind, org_name, expires_at, added_at, apple_id, org_group, email, slack_channel,
                           thresholds, watch_from, notes, fingerprint, created_at, updated_at)
@@ -172,6 +172,7 @@ export class TokenRepository {
           // The row as inserted (a new token is never muted nor waiting for a renewal), without reading it back.
           const token = toToken({ id: Number(result.lastInsertRowid), ...row });
           history.run(token.id, token.name, 'added', atMs, JSON.stringify(snapshot(token)));
+          onProgress?.(index + 1, inputs.length);
           return token;
         }),
       )

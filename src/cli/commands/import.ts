@@ -1,12 +1,14 @@
 // `tokenwatch import FILE...` and `tokenwatch import --csv FILE`: add tokens, all or none.
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { InputError, errorCode } from '../../errors';
 import { CSV_COLUMNS, CSV_COLUMN_HELP, parseTokenCsv } from '../../domain/token-csv';
 import { parseTokenName } from '../../domain/token-fields';
-import type { TokenInput } from '../../domain/token';
+import type { Token, TokenInput } from '../../domain/token';
 import { readTokenFile } from '../../store/token-file-reader';
 import type { CliContext } from '../context';
+import { createProgress } from '../progress';
 import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../token-options';
 
 interface ImportOptions extends RawTokenOptions {
@@ -25,7 +27,19 @@ export function registerImport(program: Command, ctx: CliContext): void {
       .addHelpText('after', csvColumnsHelp()),
   ).action((files: string[], options: ImportOptions) => {
     const inputs = options.csv === undefined ? fromTokenFiles(ctx, files, options) : fromCsv(ctx, files, options);
-    const added = ctx.tokens.addMany(inputs, ctx.clock.now());
+    // A bar on a terminal when adding takes more than a couple of seconds (a CSV of 100,000 rows).
+    const progress = createProgress({
+      isTty: ctx.deps.isStderrTty === true && ctx.io.progress !== undefined,
+      write: (text) => ctx.io.progress?.(text),
+      now: () => performance.now(),
+      label: 'importing',
+    });
+    let added: Token[];
+    try {
+      added = ctx.tokens.addMany(inputs, ctx.clock.now(), (done, total) => progress.update(done, total));
+    } finally {
+      progress.finish();
+    }
     if (options.csv !== undefined) ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
     else for (const token of added) ctx.io.out(`Imported "${token.name}" (expires ${token.expiresAt.setZone(ctx.config.zone).toISODate()}).`);
   });
