@@ -1,3 +1,4 @@
+// Configuration: defaults, the file and environment layers, secret files, one-line errors per bad value, and the views built from it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { configuredChannels, describeConfig, loadConfig, sendWindowPolicy } from '../src/config';

@@ -1,3 +1,4 @@
+// The logger: one JSON line per event, and secrets redacted wherever they appear.
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../src/log';
 

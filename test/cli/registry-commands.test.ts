@@ -1,3 +1,4 @@
+// The registry commands (import, import --csv, add, list, show, edit, remove, ...) through the CLI, with their output and exit codes.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';

@@ -1,3 +1,5 @@
+// The built tokenwatch binary as a process: registry commands and exit codes, file modes, a daemon scanning and
+// stopping on SIGTERM, and two daemons on one database.
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, removeDir } from '../support/temp-dir';

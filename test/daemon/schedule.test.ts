@@ -1,3 +1,4 @@
+// The daemon's schedule: the next cron run after an instant, in the configured zone, across daylight-saving changes.
 import { DateTime } from 'luxon';
 import cron from 'node-cron';
 import { cronSchedule, nextRunAfter } from '../../src/daemon/schedule';

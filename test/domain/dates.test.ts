@@ -1,3 +1,4 @@
+// Dates: parsing input and Apple expiries, calendar days left in a zone, expiry from a download date, and formatting.
 import { DateTime } from 'luxon';
 import fc from 'fast-check';
 import { InputError } from '../../src/errors';

@@ -1,3 +1,4 @@
+// Days left for many expiries at once agree with daysLeft one by one (property test).
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { daysLeft, daysLeftOfSorted } from '../../src/domain/dates';

@@ -1,3 +1,4 @@
+// Digest content: the subject, text, HTML and Slack blocks of many reminders in one message, within Slack's limits.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { formatDateTime } from '../../src/domain/dates';

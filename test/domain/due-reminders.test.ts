@@ -1,3 +1,4 @@
+// whatIsDue: which alert is due for a token at an instant given what was already decided, and thresholdOf.
 import { DateTime } from 'luxon';
 import { thresholdOf, whatIsDue, type DuePolicy, type DueToken } from '../../src/domain/due-reminders';
 

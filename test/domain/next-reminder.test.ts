@@ -1,3 +1,4 @@
+// The next reminder of a token, consistent with whatIsDue, and the state boundaries used to count tokens in SQL.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { whatIsDue, type DuePolicy } from '../../src/domain/due-reminders';

@@ -1,3 +1,4 @@
+// One reminder's content: subject, urgency, text, HTML and Slack blocks, and rendering that never fails for any input.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { SlackBlock } from '../../src/domain/message/message';

@@ -1,3 +1,4 @@
+// The send window: parsing hours, days and bypass, when the window opens, and which reminders wait for it.
 import { DateTime } from 'luxon';
 import {
   ALL_WEEKDAYS,

@@ -1,3 +1,4 @@
+// Parsing token CSV files: columns, dates, and one-line errors naming the row; broken files fuzzed.
 import { DateTime } from 'luxon';
 import fc from 'fast-check';
 import { InputError } from '../../src/errors';

@@ -1,3 +1,4 @@
+// Parsing token fields (name, kind, email list, Slack channel, thresholds), with one-line errors for bad values.
 import fc from 'fast-check';
 import { InputError } from '../../src/errors';
 import { inputErrorFrom } from '../support/input-error';

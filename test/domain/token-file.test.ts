@@ -1,3 +1,4 @@
+// Parsing an Apple token file: organisation, expiry and fingerprint kept, never the secret; broken files fuzzed.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { InputError } from '../../src/errors';

@@ -9,45 +9,39 @@ import { loadConfig, type Config } from '../../src/config';
 import { deliverDue } from '../../src/engine/deliver';
 import { deliveryOptions, scan, type ScanDeps } from '../../src/engine/scan';
 import { PermanentDeliveryError } from '../../src/errors';
-import type { Channel } from '../../src/notify/channel';
-import { closeChannels, createChannels } from '../../src/notify/channels';
-import { openEngine, tokenInput, type TestEngine } from '../support/engine';
-import { startFakeSlack, type FakeSlackServer } from '../support/fake-slack-server';
+import { createChannels } from '../../src/notify/channels';
+import { tokenInput, useEngineHarness } from '../support/engine';
 import { sampleMessage } from '../support/messages';
-import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const SLACK_TOKEN = 'xoxb-bounded-test';
 /** Slack, Node and the test runner get this much on top of a bound before the test calls it held too long. */
 const MARGIN_MS = 2000;
 
 describe('bounded delivery per scan (issue 8)', () => {
-  let dir: string;
-  let slack: FakeSlackServer;
-  let channels: Map<string, Channel>;
-  let engine: TestEngine;
+  const h = useEngineHarness({ slackToken: SLACK_TOKEN, channels: () => new Map(), engine: { start: '2027-01-10T09:00' } });
   let deps: ScanDeps;
 
   /** Config from the environment as an administrator sets it, then channels and scan settings built from it. */
   function setUp(env: Record<string, string>): Config {
     const config = loadConfig({
-      cwd: dir,
+      cwd: h.dir,
       env: {
         TOKENWATCH_TZ: 'Europe/Paris',
         SLACK_BOT_TOKEN: SLACK_TOKEN,
-        TOKENWATCH_SLACK_API_URL: slack.apiUrl,
+        TOKENWATCH_SLACK_API_URL: h.slack.apiUrl,
         TOKENWATCH_SLACK_CHANNEL: '#mdm',
         // One message per token, so that each bound is counted in messages (digests are tested in digests.test.ts).
         TOKENWATCH_DIGEST_MIN: '0',
         ...env,
       },
     });
-    channels = createChannels(config, engine.logger);
-    deps = { ...engine.deps, channels, settings: scanSettings(config) };
+    h.channels = createChannels(config, h.engine.logger);
+    deps = { ...h.engine.deps, channels: h.channels, settings: scanSettings(config) };
     return config;
   }
 
   function addTokens(count: number): void {
-    for (let i = 1; i <= count; i += 1) engine.tokens.add(tokenInput(`Token ${i}`, `2027-01-${String(10 + i).padStart(2, '0')}T10:00`), engine.clock.now());
+    for (let i = 1; i <= count; i += 1) h.engine.tokens.add(tokenInput(`Token ${i}`, `2027-01-${String(10 + i).padStart(2, '0')}T10:00`), h.engine.clock.now());
   }
 
   /** A delivery pass between scans, as the daemon's retry timer runs it, under the same budget. */
@@ -61,64 +55,51 @@ describe('bounded delivery per scan (issue 8)', () => {
 
   /** The token names in the posts Slack accepted (calls made while it answered normally). */
   function postedNames(from: number): string[] {
-    return slack
+    return h.slack
       .callsTo('chat.postMessage')
       .slice(from)
       .map((call) => /"(Token \d+)"/.exec(String(call.args['text']))?.[1] ?? '?')
       .sort();
   }
 
-  beforeEach(async () => {
-    dir = makeTempDir();
-    slack = await startFakeSlack({ token: SLACK_TOKEN });
-    engine = openEngine(dir, new Map(), { start: '2027-01-10T09:00' });
-    channels = new Map();
-  });
-  afterEach(async () => {
-    await closeChannels(channels);
-    engine.close();
-    await slack.close();
-    removeDir(dir);
-  });
-
   it('a Slack server that keeps answering 429 with a short Retry-After holds the scan no longer than the send bound; the rows stay queued and go out once it recovers', async () => {
     setUp({ TOKENWATCH_SEND_TIMEOUT_SECONDS: '3', TOKENWATCH_DELIVERY_BUDGET_SECONDS: '60' });
     addTokens(5);
-    slack.keepAnswering({ method: 'chat.postMessage', status: 429, retryAfter: 1 });
+    h.slack.keepAnswering({ method: 'chat.postMessage', status: 429, retryAfter: 1 });
 
     const { value: report, elapsedMs } = await timed(scan(deps));
     expect(elapsedMs).toBeLessThan(3000 + MARGIN_MS);
     expect(report.planned).toHaveLength(5);
     expect(report.delivery).toEqual({ sent: 0, retrying: 1, failed: 0 });
     // Two quick retries honouring Retry-After, then the rest of Slack's queue waits for the outbox.
-    expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
-    const rows = engine.outbox.history().filter((entry) => entry.channel === 'slack');
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(3);
+    const rows = h.engine.outbox.history().filter((entry) => entry.channel === 'slack');
     expect(rows).toHaveLength(5);
     expect(rows.every((entry) => entry.status === 'pending')).toBe(true);
 
-    slack.keepAnswering(null);
-    const before = slack.callsTo('chat.postMessage').length;
-    engine.clock.advance({ seconds: 1 });
+    h.slack.keepAnswering(null);
+    const before = h.slack.callsTo('chat.postMessage').length;
+    h.engine.clock.advance({ seconds: 1 });
     expect((await retry()).sent).toBe(5);
     expect(postedNames(before)).toEqual(['Token 1', 'Token 2', 'Token 3', 'Token 4', 'Token 5']);
-    expect(engine.outbox.countPending()).toBe(0);
+    expect(h.engine.outbox.countPending()).toBe(0);
   });
 
   it('a Slack server that answers 429 with a long Retry-After does not hold the scan at all; the row is retried when Slack said', async () => {
     setUp({ TOKENWATCH_SEND_TIMEOUT_SECONDS: '3' });
     addTokens(3);
-    slack.keepAnswering({ method: 'chat.postMessage', status: 429, retryAfter: 3600 });
+    h.slack.keepAnswering({ method: 'chat.postMessage', status: 429, retryAfter: 3600 });
 
     const { value: report, elapsedMs } = await timed(scan(deps));
     expect(elapsedMs).toBeLessThan(MARGIN_MS);
     expect(report.delivery).toEqual({ sent: 0, retrying: 1, failed: 0 });
-    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
-    const limited = engine.outbox.history().find((entry) => entry.attempts === 1);
-    expect(limited?.nextAttemptAt.toMillis()).toBe(engine.clock.now().plus({ seconds: 3600 }).toMillis());
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    const limited = h.engine.outbox.history().find((entry) => entry.attempts === 1);
+    expect(limited?.nextAttemptAt.toMillis()).toBe(h.engine.clock.now().plus({ seconds: 3600 }).toMillis());
 
-    slack.keepAnswering(null);
-    const before = slack.callsTo('chat.postMessage').length;
-    engine.clock.advance({ seconds: 3600 });
+    h.slack.keepAnswering(null);
+    const before = h.slack.callsTo('chat.postMessage').length;
+    h.engine.clock.advance({ seconds: 3600 });
     expect((await retry()).sent).toBe(3);
     expect(postedNames(before)).toEqual(['Token 1', 'Token 2', 'Token 3']);
   });
@@ -126,7 +107,7 @@ describe('bounded delivery per scan (issue 8)', () => {
   it('a Slack server that never answers: the delivery budget stops the pass, the rest stays queued untouched and goes out once it recovers', async () => {
     setUp({ TOKENWATCH_SEND_TIMEOUT_SECONDS: '1', TOKENWATCH_DELIVERY_BUDGET_SECONDS: '2' });
     addTokens(8);
-    slack.keepAnswering({ method: 'chat.postMessage', hang: true });
+    h.slack.keepAnswering({ method: 'chat.postMessage', hang: true });
 
     const { value: report, elapsedMs } = await timed(scan(deps));
     // Without the budget this pass would take 8 × 1 s; with it, the budget plus at most one send bound.
@@ -134,20 +115,20 @@ describe('bounded delivery per scan (issue 8)', () => {
     expect(report.delivery.sent).toBe(0);
     expect(report.delivery.retrying).toBeGreaterThanOrEqual(1);
     expect(report.delivery.retrying).toBeLessThanOrEqual(4);
-    const rows = engine.outbox.history().filter((entry) => entry.channel === 'slack');
+    const rows = h.engine.outbox.history().filter((entry) => entry.channel === 'slack');
     expect(rows).toHaveLength(8);
     expect(rows.every((entry) => entry.status === 'pending')).toBe(true);
     expect(rows.filter((entry) => entry.attempts === 0)).toHaveLength(8 - report.delivery.retrying);
-    expect(engine.logger.lines.some((line) => line.event === 'delivery.budget_spent' && line.fields['leftQueued'] === 8 - report.delivery.retrying)).toBe(
+    expect(h.engine.logger.lines.some((line) => line.event === 'delivery.budget_spent' && line.fields['leftQueued'] === 8 - report.delivery.retrying)).toBe(
       true,
     );
 
-    slack.keepAnswering(null);
-    const before = slack.callsTo('chat.postMessage').length;
-    engine.clock.advance({ minutes: 2 });
+    h.slack.keepAnswering(null);
+    const before = h.slack.callsTo('chat.postMessage').length;
+    h.engine.clock.advance({ minutes: 2 });
     expect((await retry()).sent).toBe(8);
     expect(postedNames(before)).toEqual(['Token 1', 'Token 2', 'Token 3', 'Token 4', 'Token 5', 'Token 6', 'Token 7', 'Token 8']);
-    expect(engine.outbox.countPending()).toBe(0);
+    expect(h.engine.outbox.countPending()).toBe(0);
   });
 
   it('an SMTP server that accepts the connection but never answers is bounded by the configured send timeout', async () => {
@@ -157,7 +138,7 @@ describe('bounded delivery per scan (issue 8)', () => {
     try {
       const { port } = silent.address() as net.AddressInfo;
       setUp({ TOKENWATCH_SMTP_URL: `smtp://127.0.0.1:${port}`, TOKENWATCH_SEND_TIMEOUT_SECONDS: '1' });
-      const email = channels.get('email');
+      const email = h.channels.get('email');
       if (email === undefined) throw new Error('email channel not configured');
       const started = performance.now();
       const outcome = await email.send('admin@example.test', sampleMessage()).then(

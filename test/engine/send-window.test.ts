@@ -8,11 +8,7 @@ import { deliverDue } from '../../src/engine/deliver';
 import { deliveryOptions, scan } from '../../src/engine/scan';
 import { DEFAULT_BYPASS, parseBypass, parseDailyHours, parseWeekdays, type SendWindowPolicy } from '../../src/domain/send-window';
 import { silentLogger } from '../../src/log';
-import type { Channel } from '../../src/notify/channel';
-import { openEngine, tokenInput, type TestEngine } from '../support/engine';
-import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
-import { testChannels } from '../support/channels';
-import { makeTempDir, removeDir } from '../support/temp-dir';
+import { tokenInput, useEngineHarness } from '../support/engine';
 
 const office = (bypass = 'expired,smallest', days = 'mon-sun'): SendWindowPolicy => ({
   window: { hours: parseDailyHours('08:00-18:00', 'w'), days: parseWeekdays(days, 'd') },
@@ -20,108 +16,93 @@ const office = (bypass = 'expired,smallest', days = 'mon-sun'): SendWindowPolicy
 });
 
 describe('the send window', () => {
-  let dir: string;
-  let smtp: SmtpReceiver;
-  let channels: Map<string, Channel>;
-  let engine: TestEngine;
-
-  beforeEach(async () => {
-    dir = makeTempDir();
-    smtp = await startSmtpReceiver();
-    channels = testChannels(smtp);
-  });
-  afterEach(async () => {
-    engine.close();
-    for (const channel of channels.values()) await channel.close();
-    await smtp.close();
-    removeDir(dir);
-  });
+  const h = useEngineHarness();
 
   const retry = () =>
-    deliverDue(deliveryOptions(engine.deps));
-  const subjects = (): string[] => smtp.messages.map((m) => m.subject).sort();
+    deliverDue(deliveryOptions(h.engine.deps));
+  const subjects = (): string[] => h.smtp.messages.map((m) => m.subject).sort();
   /** The alert and token of each message received, in order: `EXPIRED Gone`, `30 Later`… (independent of wording). */
   const arrivals = (): string[] =>
-    smtp.messages.map((m) => `${m.subject.includes('EXPIRED') ? 'EXPIRED' : 'reminder'} ${/"([^"]+)"/.exec(m.subject)?.[1] ?? m.subject}`);
+    h.smtp.messages.map((m) => `${m.subject.includes('EXPIRED') ? 'EXPIRED' : 'reminder'} ${/"([^"]+)"/.exec(m.subject)?.[1] ?? m.subject}`);
 
   it('holds a 30-day reminder due at 03:00 until 08:00 while the expired alert and the 7-day reminder go at once', async () => {
-    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office() });
-    engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), engine.clock.now());
-    engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), engine.clock.now());
-    engine.tokens.add(tokenInput('Soon', '2027-01-09T10:00'), engine.clock.now());
+    h.open({ mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office() });
+    h.engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), h.engine.clock.now());
+    h.engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), h.engine.clock.now());
+    h.engine.tokens.add(tokenInput('Soon', '2027-01-09T10:00'), h.engine.clock.now());
 
-    const report = await scan(engine.deps);
+    const report = await scan(h.engine.deps);
     expect(report.delivery).toEqual({ sent: 2, retrying: 0, failed: 0 });
     expect(arrivals().sort()).toEqual(['EXPIRED Gone', 'reminder Soon']);
     const waiting = report.planned.find((p) => p.token === 'Later');
     expect(waiting?.waitsUntil?.toMillis()).toBe(DateTime.fromISO('2027-01-05T08:00', { zone: 'Europe/Paris' }).toMillis());
     expect(report.planned.filter((p) => p.waitsUntil !== undefined)).toHaveLength(1);
-    const [row] = engine.outbox.history('Later');
+    const [row] = h.engine.outbox.history('Later');
     expect(row).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(engine.outbox.nextAttemptAt()?.toMillis()).toBe(waiting?.waitsUntil?.toMillis());
+    expect(h.engine.outbox.nextAttemptAt()?.toMillis()).toBe(waiting?.waitsUntil?.toMillis());
 
     // A second night scan neither sends nor queues it again; the retry pass waits for the window.
-    engine.clock.set('2027-01-05T05:00');
-    expect((await scan(engine.deps)).planned).toHaveLength(0);
-    engine.clock.set('2027-01-05T07:59:59');
+    h.engine.clock.set('2027-01-05T05:00');
+    expect((await scan(h.engine.deps)).planned).toHaveLength(0);
+    h.engine.clock.set('2027-01-05T07:59:59');
     expect((await retry()).sent).toBe(0);
-    engine.clock.set('2027-01-05T08:00');
+    h.engine.clock.set('2027-01-05T08:00');
     expect((await retry()).sent).toBe(1);
-    expect(smtp.messages).toHaveLength(3);
+    expect(h.smtp.messages).toHaveLength(3);
     expect(arrivals()[2]).toBe('reminder Later');
-    expect(smtp.messages[2]?.subject).toContain('20 days');
+    expect(h.smtp.messages[2]?.subject).toContain('20 days');
     expect((await retry()).sent).toBe(0);
   });
 
   it('sends at once what is recorded inside the window', async () => {
-    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-05T09:00', sendWindow: office() });
-    engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), engine.clock.now());
-    expect((await scan(engine.deps)).delivery.sent).toBe(1);
+    h.open({ mailTo: ['ops@example.test'], start: '2027-01-05T09:00', sendWindow: office() });
+    h.engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), h.engine.clock.now());
+    expect((await scan(h.engine.deps)).delivery.sent).toBe(1);
   });
 
   it('holds the weekend\'s reminders until Monday morning with a weekdays-only window', async () => {
-    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-09T09:00', sendWindow: office('expired,smallest', 'mon-fri') });
-    engine.tokens.add(tokenInput('Later', '2027-02-25T10:00'), engine.clock.now()); // Saturday: t60
-    await scan(engine.deps);
-    expect(engine.outbox.nextAttemptAt()?.setZone('Europe/Paris').toISO()).toBe('2027-01-11T08:00:00.000+01:00');
-    engine.clock.set('2027-01-10T12:00');
+    h.open({ mailTo: ['ops@example.test'], start: '2027-01-09T09:00', sendWindow: office('expired,smallest', 'mon-fri') });
+    h.engine.tokens.add(tokenInput('Later', '2027-02-25T10:00'), h.engine.clock.now()); // Saturday: t60
+    await scan(h.engine.deps);
+    expect(h.engine.outbox.nextAttemptAt()?.setZone('Europe/Paris').toISO()).toBe('2027-01-11T08:00:00.000+01:00');
+    h.engine.clock.set('2027-01-10T12:00');
     expect((await retry()).sent).toBe(0);
-    engine.clock.set('2027-01-11T08:00');
+    h.engine.clock.set('2027-01-11T08:00');
     expect((await retry()).sent).toBe(1);
     // Recorded on Saturday with 47 days left; it counts the days on Monday, when it goes out.
-    expect(smtp.messages[0]?.subject).toContain('expires in 45 days');
-    expect(smtp.messages[0]?.text).toContain('in 45 days');
-    expect(smtp.messages[0]?.text).not.toContain('47 days');
+    expect(h.smtp.messages[0]?.subject).toContain('expires in 45 days');
+    expect(h.smtp.messages[0]?.text).toContain('in 45 days');
+    expect(h.smtp.messages[0]?.text).not.toContain('47 days');
   });
 
   it('holds even the expired alert when nothing bypasses the window', async () => {
-    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office('none') });
-    engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), engine.clock.now());
-    expect((await scan(engine.deps)).delivery.sent).toBe(0);
-    engine.clock.set('2027-01-05T08:00');
+    h.open({ mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office('none') });
+    h.engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), h.engine.clock.now());
+    expect((await scan(h.engine.deps)).delivery.sent).toBe(0);
+    h.engine.clock.set('2027-01-05T08:00');
     expect((await retry()).sent).toBe(1);
   });
 
   it('sends the reminders that waited for the window as one digest at its opening', async () => {
-    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office() });
-    for (let i = 0; i < 5; i += 1) engine.tokens.add(tokenInput(`Shop ${i}`, `2027-01-2${i}T10:00`), engine.clock.now());
-    await scan(engine.deps);
-    expect(smtp.messages).toHaveLength(0);
-    engine.clock.set('2027-01-05T08:00');
+    h.open({ mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office() });
+    for (let i = 0; i < 5; i += 1) h.engine.tokens.add(tokenInput(`Shop ${i}`, `2027-01-2${i}T10:00`), h.engine.clock.now());
+    await scan(h.engine.deps);
+    expect(h.smtp.messages).toHaveLength(0);
+    h.engine.clock.set('2027-01-05T08:00');
     expect((await retry()).sent).toBe(5);
     expect(subjects()).toEqual(['[tokenwatch] 5 tokens to renew: 5 act now']);
   });
 
   it('has the daemon send a reminder that waited for the window by its retry pass when the window opens', async () => {
-    engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office() });
-    engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), engine.clock.now());
-    engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), engine.clock.now());
+    h.open({ mailTo: ['ops@example.test'], start: '2027-01-05T03:00', sendWindow: office() });
+    h.engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), h.engine.clock.now());
+    h.engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), h.engine.clock.now());
     const daemon = new Daemon({
-      scanDeps: engine.deps,
-      lease: new Lease(engine.db, 'host:1:window', 60_000_000),
+      scanDeps: h.engine.deps,
+      lease: new Lease(h.engine.db, 'host:1:window', 60_000_000),
       schedule: '0 9 * * *',
       zone: 'Europe/Paris',
-      clock: engine.clock,
+      clock: h.engine.clock,
       logger: silentLogger,
       heartbeatMs: 20,
       retryCheckMs: 20,
@@ -131,7 +112,7 @@ describe('the send window', () => {
       daemon.start();
       await scanned;
       expect(arrivals()).toEqual(['EXPIRED Gone']);
-      engine.clock.set('2027-01-05T08:00');
+      h.engine.clock.set('2027-01-05T08:00');
       for (let sent = 0; sent === 0; ) [sent] = (await once(daemon, 'retry:done')) as [number];
       expect(arrivals()).toEqual(['EXPIRED Gone', 'reminder Later']);
     } finally {

@@ -1,3 +1,4 @@
+// Loading the renewal-step wording: defaults, override files in the templates folder, and one-line errors for bad ones.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_STEP_TEMPLATES } from '../../src/domain/renewal-steps';

@@ -1,3 +1,4 @@
+// The registry database: creation, file mode, WAL and migrations, index use by the outbox queries, and one-line errors for bad files.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';

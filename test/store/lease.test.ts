@@ -1,3 +1,4 @@
+// The sending lease: one holder at a time across connections and processes, expiry, release, take-over, generations and renewal.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';

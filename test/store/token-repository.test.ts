@@ -1,3 +1,4 @@
+// The token repository on a real SQLite file: adding, listing, editing, renewing and removing tokens, with history kept.
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { TokenInput } from '../../src/domain/token';

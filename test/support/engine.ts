@@ -1,5 +1,5 @@
-// Builds the real engine (SQLite file, outbox, registry) around the channels a test gives it, with a clock the test
-// moves by hand.
+// The engine harness: the real engine (SQLite file, outbox, registry) around real channels pointed at the test's own
+// SMTP receiver and local Slack server, with a clock the test moves by hand. Engine tests use `useEngineHarness`.
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { systemClock, type Clock } from '../../src/clock';
@@ -14,6 +14,10 @@ import { Outbox } from '../../src/store/outbox';
 import { TokenRepository } from '../../src/store/token-repository';
 import type { TokenInput } from '../../src/domain/token';
 import type { SendWindowPolicy } from '../../src/domain/send-window';
+import { testChannels } from './channels';
+import { startFakeSlack, type FakeSlackServer } from './fake-slack-server';
+import { startSmtpReceiver, type SmtpReceiver, type SmtpReceiverOptions } from './smtp-receiver';
+import { makeTempDir, removeDir } from './temp-dir';
 
 export interface ManualClock extends Clock {
   set(at: DateTime | string): void;
@@ -105,4 +109,96 @@ export function tokenInput(name: string, expires: string, fields: Partial<TokenI
     fingerprint: null,
     ...fields,
   };
+}
+
+/** The servers a harness starts before each test. */
+export interface HarnessServers {
+  readonly smtp: SmtpReceiver;
+  readonly slack: FakeSlackServer | undefined;
+}
+
+export interface EngineHarnessOptions {
+  /** Options of the SMTP receiver started before each test. */
+  readonly smtp?: SmtpReceiverOptions;
+  /** Start a local Slack server too, accepting this bot token. */
+  readonly slackToken?: string;
+  /** The channels of each test; by default email to the SMTP receiver and, with a Slack server, Slack to it. */
+  readonly channels?: (servers: HarnessServers) => Map<string, Channel>;
+  /** Open the engine before each test with these options; without them the test calls `open`. */
+  readonly engine?: EngineOptions;
+}
+
+export interface EngineHarness {
+  /** The test's own folder (the database file lives there), removed after the test. */
+  readonly dir: string;
+  readonly smtp: SmtpReceiver;
+  /** The local Slack server; only with `slackToken`. */
+  readonly slack: FakeSlackServer;
+  /** The channels the engine sends through; a test may replace them (they are closed after the test). */
+  channels: Map<string, Channel>;
+  /** The engine opened last. */
+  readonly engine: TestEngine;
+  /** Opens the engine on the test's folder and channels, closing the one open first (a restart keeps the file). */
+  open(options?: EngineOptions): TestEngine;
+}
+
+/**
+ * Registers beforeEach/afterEach in the calling describe block: a fresh folder, an SMTP receiver (and a Slack server)
+ * and channels before each test; the engine, channels, servers and folder closed and removed after it.
+ */
+export function useEngineHarness(options: EngineHarnessOptions = {}): EngineHarness {
+  let state: { dir: string; smtp: SmtpReceiver; slack: FakeSlackServer | undefined; channels: Map<string, Channel> } | undefined;
+  let engine: TestEngine | undefined;
+  const current = () => {
+    if (state === undefined) throw new Error('the engine harness is used outside a test');
+    return state;
+  };
+  const harness: EngineHarness = {
+    get dir() {
+      return current().dir;
+    },
+    get smtp() {
+      return current().smtp;
+    },
+    get slack() {
+      const { slack } = current();
+      if (slack === undefined) throw new Error('this harness has no Slack server: give it a slackToken');
+      return slack;
+    },
+    get channels() {
+      return current().channels;
+    },
+    set channels(channels) {
+      current().channels = channels;
+    },
+    get engine() {
+      if (engine === undefined) throw new Error('no engine is open: call open() first');
+      return engine;
+    },
+    open(engineOptions = {}) {
+      engine?.close();
+      const { dir, channels } = current();
+      engine = openEngine(dir, channels, engineOptions);
+      return engine;
+    },
+  };
+  beforeEach(async () => {
+    const dir = makeTempDir();
+    const smtp = await startSmtpReceiver(options.smtp);
+    const slack = options.slackToken === undefined ? undefined : await startFakeSlack({ token: options.slackToken });
+    const servers = { smtp, slack };
+    state = { dir, smtp, slack, channels: options.channels?.(servers) ?? testChannels(smtp, slack) };
+    if (options.engine !== undefined) harness.open(options.engine);
+  });
+  afterEach(async () => {
+    engine?.close();
+    engine = undefined;
+    const { dir, smtp, slack, channels } = current();
+    state = undefined;
+    for (const channel of channels.values()) await channel.close();
+    await smtp.close();
+    await slack?.close();
+    removeDir(dir);
+  });
+  return harness;
 }
