@@ -75,6 +75,14 @@ export interface Config {
   readonly httpPublic: boolean;
   /** /healthz asks for the same authentication as the page (it is open by default: it says nothing about tokens). */
   readonly httpAuthHealthz: boolean;
+  /** The token folder a source reads (TOKENWATCH_TOKEN_DIR); null when there is none. */
+  readonly tokenDir: string | null;
+  /** A source failing this many hours alerts once ("cannot read"), and once when it recovers. */
+  readonly sourceStaleHours: number;
+  /** Whether the VPP tokens of the token folder are checked with Apple's client/config (read-only). */
+  readonly appleCheck: boolean;
+  /** Apple's Apps and Books API base URL. */
+  readonly appleVppUrl: string;
   /** Secret values to redact from every log line and error. */
   readonly secrets: readonly string[];
 }
@@ -270,7 +278,24 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   },
   { key: 'httpPublic', env: 'TOKENWATCH_HTTP_PUBLIC', file: 'httpPublic', fallback: () => 'no', parse: yesNo },
   { key: 'httpAuthHealthz', env: 'TOKENWATCH_HTTP_AUTH_HEALTHZ', file: 'httpAuthHealthz', fallback: () => 'no', parse: yesNo },
+  { key: 'tokenDir', env: 'TOKENWATCH_TOKEN_DIR', file: 'tokenDir', fallback: () => null, parse: nonEmpty },
+  { key: 'sourceStaleHours', env: 'TOKENWATCH_SOURCE_STALE_HOURS', file: 'sourceStaleHours', fallback: () => '48', parse: wholeNumber(1, 8760) },
+  { key: 'appleCheck', env: 'TOKENWATCH_APPLE_CHECK', file: 'appleCheck', fallback: () => 'off', parse: onOff },
+  {
+    key: 'appleVppUrl',
+    env: 'TOKENWATCH_APPLE_VPP_URL',
+    file: 'appleVppUrl',
+    fallback: () => 'https://vpp.itunes.apple.com/mdm/v2/',
+    parse: httpUrl,
+  },
 ];
+
+function onOff(value: string, where: string): boolean {
+  const text = value.trim().toLowerCase();
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw new InputError(`${where}: ${quoted(value)} is not valid (expected on or off)`);
+}
 
 /** Reads a secret from the file named by `env[variable]`; null when the variable is unset. */
 function readSecretFile(env: Env, variable: string): string | null {
@@ -378,6 +403,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         : 'TOKENWATCH_HTTP_PASSWORD_HASH: set without a user name (expected TOKENWATCH_HTTP_USER too)',
     );
   }
+  if (result['appleCheck'] === true && result['tokenDir'] === null) {
+    problems.push('TOKENWATCH_APPLE_CHECK: on, but no token folder (expected TOKENWATCH_TOKEN_DIR: Apple is asked about the tokens in it)');
+  }
   if (problems.length > 0) throw new InputError(problems.join('\n'));
 
   for (const key of ['dbPath', 'previewDir', 'stepsDir'] as const) {
@@ -387,6 +415,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ...collectSecrets(result['smtpUrl'] as string | null, result['slackToken'] as string | null),
     ...(result['httpToken'] === null ? [] : [result['httpToken'] as string]),
   ];
+  if (typeof result['tokenDir'] === 'string') result['tokenDir'] = path.resolve(cwd, result['tokenDir']);
   return Object.freeze(result as unknown as Config);
 }
 

@@ -43,6 +43,8 @@ export interface SourcedCredential {
     serverName?: string;
     /** SHA-256 (hex) of the file's bytes, for file-based sources. */
     fingerprint?: string;
+    /** What the source said of a bad state, as it said it (e.g. Apple's errorMessage); never a secret. */
+    detail?: string;
   }>;
 }
 

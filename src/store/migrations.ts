@@ -140,4 +140,44 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
     `,
   },
+  {
+    version: 6,
+    description: 'sources: which source saw which token, each source\'s health, Apple checks',
+    sql: `
+      -- One row per credential a source reported, keyed by the source and its id there; several sources (a folder,
+      -- Apple, an MDM) can point at the same token. Never a secret: state, facts and the last expiry seen.
+      CREATE TABLE token_sources (
+        source        TEXT    NOT NULL,
+        source_id     TEXT    NOT NULL,
+        token_id      INTEGER NOT NULL,
+        name          TEXT    NOT NULL,            -- what the source calls it
+        expires_at    INTEGER,                     -- the expiry the source last reported (epoch ms), null if unknown
+        state         TEXT    NOT NULL,
+        state_since   INTEGER NOT NULL,            -- when the source first reported this state (an occurrence's key)
+        facts         TEXT    NOT NULL,            -- JSON: location, topic, uId, country, fingerprint
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at  INTEGER NOT NULL,
+        gone_at       INTEGER,                     -- when the source stopped listing it; null while listed
+        PRIMARY KEY (source, source_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX token_sources_token ON token_sources (token_id);
+
+      -- One row per configured source: its last success and, while it fails, since when and why.
+      CREATE TABLE source_status (
+        source          TEXT    PRIMARY KEY,
+        last_attempt_at INTEGER NOT NULL,
+        last_success_at INTEGER,
+        failing_since   INTEGER,
+        last_error      TEXT,
+        failures        INTEGER NOT NULL DEFAULT 0  -- failed reads, ever
+      );
+
+      -- Apple's answer to client/config per token file (by its SHA-256), so a token is asked at most once a day.
+      CREATE TABLE apple_checks (
+        fingerprint TEXT    PRIMARY KEY,
+        checked_at  INTEGER NOT NULL,
+        answer      TEXT    NOT NULL                -- JSON of what was kept: state, uId, location, country, expiry, error
+      );
+    `,
+  },
 ];

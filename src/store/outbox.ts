@@ -79,6 +79,16 @@ export interface ReminderRecord {
   readonly skip: readonly AlertKey[];
 }
 
+/** An alert rendered when it is recorded: sources' alerts are rare and carry no reminder facts. */
+export interface MessageRecord {
+  readonly tokenId: number;
+  readonly tokenName: string;
+  readonly expiresAt: DateTime;
+  readonly alert: AlertKey;
+  readonly deliveries: readonly NewDelivery[];
+  readonly message: RenderedReminder;
+}
+
 interface OutboxRow {
   id: number;
   token_id: number;
@@ -208,6 +218,51 @@ export class Outbox {
         return true;
       })
       .immediate();
+  }
+
+  /**
+   * Records an alert that is not a reminder (a source's "invalid before its date", "cannot read"), already rendered:
+   * its decision and deliveries in one transaction, send-once by the same keys. Returns false when it was decided
+   * before (nothing is written twice).
+   */
+  recordMessage(record: MessageRecord, now: DateTime): boolean {
+    const enqueue = this.enqueueStatement();
+    const nowMs = now.toMillis();
+    const expiresAt = record.expiresAt.toMillis();
+    const payload = JSON.stringify(record.message);
+    return this.db
+      .transaction(() => {
+        const isNew =
+          this.sql(
+            `INSERT INTO reminder_decisions (token_id, expires_at, alert, status, decided_at) VALUES (?, ?, ?, 'queued', ?)
+             ON CONFLICT DO NOTHING`,
+          ).run(record.tokenId, expiresAt, record.alert, nowMs).changes === 1;
+        if (!isNew) return false;
+        for (const delivery of record.deliveries) {
+          enqueue.run({
+            tokenId: record.tokenId,
+            tokenName: record.tokenName,
+            expiresAt,
+            alert: record.alert,
+            channel: delivery.channel,
+            recipient: delivery.recipient,
+            subject: delivery.subject,
+            payload,
+            facts: null,
+            status: delivery.failure === undefined ? 'pending' : 'failed',
+            error: delivery.failure ?? null,
+            now: nowMs,
+            nextAttemptAt: nowMs,
+          });
+        }
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Whether an alert was decided for a token's expiry cycle (or, for source alerts, a failure run). */
+  isDecided(tokenId: number, expiresAt: DateTime, alert: AlertKey): boolean {
+    return this.sql('SELECT 1 FROM reminder_decisions WHERE token_id = ? AND expires_at = ? AND alert = ?').get(tokenId, expiresAt.toMillis(), alert) !== undefined;
   }
 
   /** Inserts one delivery row unless its key (token, expiry, alert, channel, recipient) is already there. */

@@ -7,6 +7,7 @@ import { registerDoctor } from './doctor';
 import { registerHistory } from './history';
 import { registerRetry } from './retry';
 import { registerScan } from './scan';
+import { registerSync } from './sync';
 import { registerTestNotify } from './test-notify';
 
 export function registerEngineCommands(program: Command, ctx: CliContext, result: CommandResult): void {
@@ -16,4 +17,5 @@ export function registerEngineCommands(program: Command, ctx: CliContext, result
   registerRetry(program, ctx);
   registerTestNotify(program, ctx, result);
   registerDoctor(program, ctx, result);
+  registerSync(program, ctx, result);
 }

@@ -1,0 +1,163 @@
+// The alerts sources raise, as keys in the reminder ledger and as messages. Pure.
+// - `invalid:<state>:<since>`: a source says a token no longer works before its date (one alert per occurrence: a
+//   state that goes away and comes back later is a new occurrence, with a new `since`).
+// - `source-stale:<source>` / `source-recovered:<source>`: a source failing for longer than the stale period, and its
+//   recovery. These are about no token: their ledger rows use token id 0 and the failure run's start as `expires_at`,
+//   so each failure run alerts once and recovers once.
+import type { DateTime } from 'luxon';
+import { formatDate, formatDateTime } from '../domain/dates';
+import type { RenderedReminder, SlackBlock } from '../domain/reminder';
+import { escapeHtml, escapeSlack, htmlDocument } from '../domain/reminder-content';
+import { TOKEN_KIND_LABELS, type TokenKind } from '../domain/token';
+import type { SourcedState } from './source';
+
+/** Ledger rows of alerts about a source rather than a token use this token id (real ids start at 1). */
+export const SOURCE_ALERT_TOKEN_ID = 0;
+
+export type SourceAlertKey =
+  | { readonly type: 'invalid'; readonly state: SourcedState; readonly since: number }
+  | { readonly type: 'source-stale'; readonly source: string }
+  | { readonly type: 'source-recovered'; readonly source: string };
+
+export function sourceAlertKey(key: SourceAlertKey): string {
+  switch (key.type) {
+    case 'invalid':
+      return `invalid:${key.state}:${key.since}`;
+    case 'source-stale':
+    case 'source-recovered':
+      return `${key.type}:${key.source}`;
+  }
+}
+
+const STATES: readonly SourcedState[] = ['valid', 'expired', 'invalid', 'revoked', 'assignedToExternalMDM', 'duplicateLocationId', 'unknown'];
+
+/** The key back from its text, or null for any other alert (thresholds, expired, renewed). */
+export function parseSourceAlertKey(text: string): SourceAlertKey | null {
+  const colon = text.indexOf(':');
+  if (colon < 0) return null;
+  const type = text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  if (type === 'source-stale' || type === 'source-recovered') return rest === '' ? null : { type, source: rest };
+  if (type !== 'invalid') return null;
+  const last = rest.lastIndexOf(':');
+  const state = STATES.find((s) => s === rest.slice(0, last));
+  const since = Number(rest.slice(last + 1));
+  return state === undefined || last < 0 || !Number.isSafeInteger(since) ? null : { type, state, since };
+}
+
+/** What each bad state means, and what to do about it. */
+const STATE_WORDS: Readonly<Record<SourcedState, { readonly means: string; readonly todo: string }>> = {
+  invalid: {
+    means:
+      'The token no longer works: Apple rejects it. A content token dies when the password of the Managed Apple Account that downloaded it changes, when a newer token is downloaded for the same location, or when it is revoked. App and book assignments from the MDM fail until a working token is uploaded.',
+    todo: 'Download a new token from Apple Business Manager or Apple School Manager (Preferences, Payments and Billing), upload it to the MDM console, then put the new file in the token folder or run "tokenwatch renew".',
+  },
+  revoked: {
+    means: 'The token was revoked in Apple Business Manager or Apple School Manager. The MDM cannot use it any more.',
+    todo: 'Find out who revoked it and why; if the location is still managed here, download a new token, upload it to the MDM console and register the new file.',
+  },
+  expired: {
+    means: 'The source reports the token as expired although the registry has a later date. The MDM cannot use it.',
+    todo: 'Check the token in the MDM console and in Apple Business Manager; download and upload a new token, then register the new file.',
+  },
+  assignedToExternalMDM: {
+    means: 'Another MDM has claimed this location: Apple now lets that server, not this one, manage its apps and books.',
+    todo: 'Check which MDM should manage the location. If it is this one, reclaim the location from the MDM console (it re-registers its MDM information with Apple).',
+  },
+  duplicateLocationId: {
+    means: 'The same location is registered more than once (two tokens or two servers for one location), so assignments may go to the wrong place.',
+    todo: 'Keep one token per location: remove the duplicate from the other server or console, then sync again.',
+  },
+  valid: { means: 'The token works.', todo: 'Nothing.' },
+  unknown: { means: 'The source cannot tell whether the token works.', todo: 'Check the token in the MDM console.' },
+};
+
+export interface InvalidAlertFacts {
+  readonly tokenName: string;
+  readonly kind: TokenKind;
+  readonly orgName: string | null;
+  readonly expiresAt: DateTime;
+  readonly appleId: string | null;
+  readonly orgGroup: string | null;
+  readonly source: string;
+  readonly state: SourcedState;
+  readonly since: DateTime;
+  /** What the source said, as it said it (e.g. Apple's errorMessage); null when it said nothing more. */
+  readonly detail: string | null;
+  readonly location: string | null;
+  readonly zone: string;
+}
+
+interface Fact {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** One message for every channel from a headline, facts and paragraphs. */
+function render(subject: string, headline: string, facts: readonly Fact[], paragraphs: readonly string[]): RenderedReminder {
+  const text = [headline, '', ...facts.map((f) => `${f.label}: ${f.value}`), ...paragraphs.flatMap((p) => ['', p]), '', '-- ', 'Sent by tokenwatch.'].join('\n');
+  const html = htmlDocument(subject, [
+    `<h1 style="font-size: 18px;">${escapeHtml(headline)}</h1>`,
+    '<table style="border-collapse: collapse;">',
+    ...facts.map(
+      (f) => `<tr><th style="text-align: left; padding: 2px 12px 2px 0; vertical-align: top;">${escapeHtml(f.label)}</th><td style="padding: 2px 0;">${escapeHtml(f.value)}</td></tr>`,
+    ),
+    '</table>',
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+  ]);
+  const cut = (value: string, max: number): string => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(escapeSlack(headline), 150), emoji: true } },
+    {
+      type: 'section',
+      fields: facts.map((f) => ({ type: 'mrkdwn', text: cut(`*${escapeSlack(f.label)}*\n${escapeSlack(f.value)}`, 2000), verbatim: true })),
+    },
+    ...paragraphs.map((p) => ({ type: 'section', text: { type: 'mrkdwn', text: cut(escapeSlack(p), 3000), verbatim: true } })),
+  ];
+  return { subject, text: `${text}\n`, html, slack: { text: cut(headline, 3000), blocks } };
+}
+
+const oneLineValue = (value: string): string => value.replace(/[\r\n\t]+/g, ' ').trim();
+
+/** "invalid before its date": what the source said, what it means and what to do. */
+export function renderInvalidAlert(facts: InvalidAlertFacts): RenderedReminder {
+  const label = TOKEN_KIND_LABELS[facts.kind];
+  const name = oneLineValue(facts.tokenName);
+  const headline = `${label} token "${name}" is ${facts.state} before its date (${formatDate(facts.expiresAt, facts.zone)})`;
+  const words = STATE_WORDS[facts.state];
+  const rows: Fact[] = [
+    { label: 'Token', value: `${name} (${label})` },
+    { label: 'Organization', value: oneLineValue(facts.orgName ?? 'unknown') },
+    { label: 'State', value: `${facts.state}, reported by ${facts.source} since ${formatDateTime(facts.since, facts.zone)}` },
+    { label: 'Registered expiry', value: formatDateTime(facts.expiresAt, facts.zone) },
+  ];
+  if (facts.detail !== null) rows.push({ label: 'The source said', value: oneLineValue(facts.detail) });
+  if (facts.location !== null) rows.push({ label: 'Location', value: oneLineValue(facts.location) });
+  rows.push(
+    { label: 'Apple account', value: oneLineValue(facts.appleId ?? 'unknown') },
+    { label: 'Organization Group', value: oneLineValue(facts.orgGroup ?? 'unknown') },
+  );
+  return render(`[tokenwatch] INVALID: ${headline}`, `${headline}.`, rows, [`What it means: ${words.means}`, `What to do: ${words.todo}`]);
+}
+
+/** "tokenwatch cannot read <source> since <time>: <reason>". */
+export function renderSourceStaleAlert(source: string, since: DateTime, reason: string, zone: string): RenderedReminder {
+  const headline = `tokenwatch cannot read ${source} since ${formatDateTime(since, zone)}: ${oneLineValue(reason)}`;
+  return render(
+    `[tokenwatch] ${headline}`,
+    headline,
+    [
+      { label: 'Source', value: source },
+      { label: 'Failing since', value: formatDateTime(since, zone) },
+      { label: 'Last error', value: oneLineValue(reason) },
+    ],[
+      'What it means: the registry no longer follows what this source says (renewals, invalid tokens). Reminders still go out on the registered dates.',
+      'What to do: run "tokenwatch doctor" and "tokenwatch sync" to see the error; check the source\'s address, credentials and network. You get one more message when it works again.',
+    ],
+  );
+}
+
+export function renderSourceRecoveredAlert(source: string, since: DateTime, now: DateTime, zone: string): RenderedReminder {
+  const headline = `tokenwatch reads ${source} again (it failed from ${formatDateTime(since, zone)} to ${formatDateTime(now, zone)})`;
+  return render(`[tokenwatch] ${headline}`, headline, [{ label: 'Source', value: source }], ['Nothing to do: the registry follows this source again.']);
+}
