@@ -76,6 +76,8 @@ export interface DaemonOptions {
   readonly retryCheckMs: number;
   /** How long shutdown waits for in-flight sends before abandoning them (they stay queued). */
   readonly shutdownGraceMs?: number;
+  /** Runs before each scan (the sources' sync); its failure is logged and never stops the scan. */
+  readonly beforeScan?: () => Promise<unknown>;
 }
 
 type ScanReason = 'startup' | 'schedule';
@@ -254,7 +256,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     };
     this.lastScanStartedAt = startedAt;
     this.isScanning = true;
-    const work = scan({ ...this.options.scanDeps, claims: this.claims, shouldStop: () => this.isStopping || !this.hasLease })
+    const beforeScan = (this.options.beforeScan?.() ?? Promise.resolve()).catch((error: unknown) => {
+      logger.error('sync.failed', { error: redact(oneLine(error), this.options.scanDeps.settings.secrets) });
+    });
+    const work = beforeScan
+      .then(() => scan({ ...this.options.scanDeps, claims: this.claims, shouldStop: () => this.isStopping || !this.hasLease }))
       .then((report) => {
         finish({
           isOk: true,

@@ -8,6 +8,15 @@ export const OVERDUE_GRACE_SECONDS = 300;
 
 export type DatabaseCheck = { readonly isOk: true } | { readonly isOk: false; readonly error: string };
 
+/** One configured source as health shows it: when it last worked and, while it fails, since when and why. */
+export interface SourceHealth {
+  readonly name: string;
+  readonly lastSuccessAt: DateTime | null;
+  readonly failingSince: DateTime | null;
+  readonly lastError: string | null;
+  readonly failures: number;
+}
+
 export interface HealthInput {
   /** Null while the daemon has not started (it is still waiting for the database). */
   readonly daemon: DaemonStatus | null;
@@ -15,6 +24,8 @@ export interface HealthInput {
   readonly now: DateTime;
   readonly zone: string;
   readonly overdueGraceSeconds?: number;
+  /** The configured sources (listed; a failing source does not make the daemon unhealthy: it alerts on its own). */
+  readonly sources?: readonly SourceHealth[];
 }
 
 /**
@@ -45,6 +56,13 @@ export interface HealthReport {
     readonly lastSuccessfulScanAt: string | null;
     readonly nextScanAt: string | null;
     readonly overdue: boolean;
+    readonly sources: readonly {
+      readonly name: string;
+      readonly lastSuccessAt: string | null;
+      readonly failingSince: string | null;
+      readonly lastError: string | null;
+      readonly failures: number;
+    }[];
   };
 }
 
@@ -90,6 +108,13 @@ export function healthReport(input: HealthInput): HealthReport {
       lastSuccessfulScanAt: iso(daemon?.lastSuccessAt),
       nextScanAt: iso(daemon?.nextScanAt),
       overdue: isOverdue,
+      sources: (input.sources ?? []).map((source) => ({
+        name: source.name,
+        lastSuccessAt: iso(source.lastSuccessAt),
+        failingSince: iso(source.failingSince),
+        lastError: source.lastError,
+        failures: source.failures,
+      })),
     },
   };
 }

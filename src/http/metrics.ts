@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { DaemonStatus } from '../daemon/daemon';
 import { daysLeft, daysLeftOfSorted } from '../domain/dates';
 import type { ChannelDeliveries, RegistryStats, StateCounts } from '../store/registry-stats';
+import type { SourceHealth } from './health';
 
 /** At most this many `tokenwatch_token_days_left` series (the soonest-expiring tokens): one per token is fine for
  * hundreds of tokens, but 100,000 series would burden Prometheus more than they help. */
@@ -19,6 +20,8 @@ export interface MetricsSources {
   readonly stats: () => RegistryStats;
   readonly daemonStatus: () => DaemonStatus | null;
   readonly tokenSeriesLimit?: number;
+  /** The configured sources and how their reads went; throws while the database is unavailable. */
+  readonly sources?: () => readonly SourceHealth[];
 }
 
 export interface Metrics {
@@ -166,6 +169,28 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
   });
 
+  let sourceRows: readonly SourceHealth[] = [];
+  new Gauge({
+    name: 'tokenwatch_source_last_success_timestamp_seconds',
+    help: 'When each configured source was last read successfully (Unix time; 0 if never).',
+    labelNames: ['source'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const row of sourceRows) this.set({ source: row.name }, row.lastSuccessAt === null ? 0 : seconds(row.lastSuccessAt));
+    },
+  });
+  new Counter({
+    name: 'tokenwatch_source_failures_total',
+    help: 'Failed reads of each configured source, ever (from the database).',
+    labelNames: ['source'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const row of sourceRows) this.inc({ source: row.name }, row.failures);
+    },
+  });
+
   collectDefaultMetrics({ register: registry });
 
   return {
@@ -173,6 +198,11 @@ export function createMetrics(sources: MetricsSources): Metrics {
     render: () => {
       snapshot = readSnapshot(sources, limit);
       daemon = sources.daemonStatus();
+      try {
+        sourceRows = sources.sources?.() ?? [];
+      } catch {
+        sourceRows = [];
+      }
       return registry.metrics();
     },
   };

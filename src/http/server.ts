@@ -14,7 +14,7 @@ import { redact, type Logger } from '../log';
 import type { RegistryStats } from '../store/registry-stats';
 import { Authenticator, challenges, type AuthFailure } from './auth';
 import { assertExposureAllowed, OPEN_ACCESS, type HttpAccess } from './exposure';
-import { healthReport, type DatabaseCheck } from './health';
+import { healthReport, type DatabaseCheck, type SourceHealth } from './health';
 import { createMetrics } from './metrics';
 import { acceptsGzip, cachedBody, matchesIfNoneMatch, ResponseCache, type CachedBody } from './response-cache';
 import { renderStatusPage } from './status-page';
@@ -39,6 +39,8 @@ export interface StatusServerSources {
   readonly registryGeneration?: () => number;
   /** How long a computed page or scrape may be served (default CACHE_MAX_AGE_MS). */
   readonly cacheMaxAgeMs?: number;
+  /** The configured sources and how their last reads went; throws while the database is unavailable. */
+  readonly sources?: () => readonly SourceHealth[];
 }
 
 /** The longest the page and /metrics are served from memory when nothing has changed (time passes: days left…). */
@@ -78,6 +80,7 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
     thresholds: sources.policy.thresholds,
     stats: sources.stats,
     daemonStatus: sources.daemonStatus,
+    ...(sources.sources === undefined ? {} : { sources: sources.sources }),
   });
   const redactSecrets = (text: string): string => redact(text, sources.secrets ?? []);
 
@@ -89,8 +92,21 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
       return { isOk: false, error: redactSecrets(oneLine(error)) };
     }
   };
+  const sourceHealth = (): readonly SourceHealth[] => {
+    try {
+      return sources.sources?.() ?? [];
+    } catch {
+      return []; // the database is unavailable: health says so
+    }
+  };
   const health = () =>
-    healthReport({ daemon: sources.daemonStatus(), database: checkDatabase(), now: sources.clock.now(), zone: sources.policy.zone });
+    healthReport({
+      daemon: sources.daemonStatus(),
+      database: checkDatabase(),
+      now: sources.clock.now(),
+      zone: sources.policy.zone,
+      sources: sourceHealth(),
+    });
 
   const send = (res: http.ServerResponse, isHead: boolean, status: number, type: string, body: string): void => {
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });

@@ -66,6 +66,25 @@ function deliveryRow(delivery: DeliveryView): string {
 <td>${escapeHtml(delivery.channel)}</td><td>${escapeHtml(delivery.recipient)}</td><td class="outcome">${outcome}</td></tr>`;
 }
 
+/** The sources table, or nothing when no source is configured. */
+function sourcesSection(view: StatusView): string {
+  if (view.sources.length === 0) return '';
+  const rows = view.sources.map(
+    (source) =>
+      `<tr class="source"><td>${escapeHtml(source.name)}</td><td>${escapeHtml(source.lastSuccess)}</td><td class="outcome">${
+        source.error === null ? 'ok' : `<span class="failed">${escapeHtml(source.error)}</span>`
+      }</td></tr>`,
+  );
+  return `<h2>Sources</h2>
+<table class="recent">
+<thead><tr><th>Source</th><th>Last read</th><th>State</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+`;
+}
+
 export function renderStatusPage(view: StatusView): string {
   const counts = STATES.map(
     (state) => `<li class="state-${state}"><strong>${view.counts[state]}</strong>${escapeHtml(STATE_LABELS[state])}</li>`,
@@ -113,7 +132,7 @@ ${renderPager(view.paging)}
 ${recent}
 </tbody>
 </table>
-<footer>Read-only. Generated ${escapeHtml(view.generatedAt)} (${escapeHtml(view.zone)}). <code>tokenwatch list</code> shows every token.</footer>
+${sourcesSection(view)}<footer>Read-only. Generated ${escapeHtml(view.generatedAt)} (${escapeHtml(view.zone)}). <code>tokenwatch list</code> shows every token.</footer>
 </main>
 </body>
 </html>

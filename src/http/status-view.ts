@@ -1,6 +1,6 @@
 // What the status page shows, gathered from the registry and the daemon's status at one instant. Plain data in, plain
 // data out: the HTML is rendered from it by status-page.ts.
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { daysLeft, formatDate } from '../domain/dates';
 import { thresholdOf, type AlertKey, type DuePolicy } from '../domain/due-reminders';
 import { nextReminder } from '../domain/next-reminder';
@@ -68,6 +68,8 @@ export interface StatusView {
   readonly tokens: readonly TokenRowView[];
   readonly paging: PagingView;
   readonly recent: readonly DeliveryView[];
+  /** The configured sources (token folder, Apple…): when each was last read, and its error while it fails. */
+  readonly sources: readonly { readonly name: string; readonly lastSuccess: string; readonly error: string | null }[];
 }
 
 /** `t30` → "30-day reminder", `expired+7` → "expired alert (+7 days)". */
@@ -138,6 +140,11 @@ export function buildStatusView(
           lastSent: sent === undefined ? null : `${alertLabel(sent.alert)}, ${formatDate(sent.at, zone)} (${sent.channel})`,
         };
       }),
+      sources: health.body.sources.map((source) => ({
+        name: source.name,
+        lastSuccess: source.lastSuccessAt === null ? 'never' : dateTime(DateTime.fromISO(source.lastSuccessAt, { setZone: true }), zone),
+        error: source.failingSince === null ? null : `failing since ${dateTime(DateTime.fromISO(source.failingSince, { setZone: true }), zone)}: ${source.lastError ?? ''}`,
+      })),
       recent: stats.recentDeliveries(RECENT_DELIVERIES).map((d) => ({
         when: dateTime(d.at, zone),
         token: d.tokenName,

@@ -7,8 +7,11 @@ import { DatabaseError } from '../../store/database';
 import { RegistryStats } from '../../store/registry-stats';
 import { Lease, newHolderId } from '../../store/lease';
 import { trackRegistryGeneration } from '../../daemon/registry-generation';
+import { SourceStatusStore } from '../../store/source-status';
 import type { CliContext } from '../context';
 import { buildScanDeps, describeDelivery } from '../engine-setup';
+import { syncSources } from '../../sources/sync';
+import { buildSyncDeps, configuredSources } from '../sources-setup';
 
 export function registerDaemon(program: Command, ctx: CliContext): void {
   program
@@ -20,6 +23,8 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       // HTTP starts first, so that /healthz answers (503) while the database is unavailable, and a taken port stops
       // the daemon (exit 2) before it touches the registry.
       let stats: RegistryStats | null = null;
+      let sourceStatus: SourceStatusStore | null = null;
+      const sourceNames = configuredSources(config).map((source) => source.name);
       let databaseProblem = 'the database is not open yet';
       let daemon: Daemon | null = null;
       let generation: (() => number) | null = null;
@@ -32,6 +37,14 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
             return stats;
           },
           daemonStatus: () => daemon?.status() ?? null,
+          sources: () => {
+            if (sourceStatus === null) throw new Error(databaseProblem);
+            const rows = sourceStatus.all();
+            return sourceNames.map((name) => {
+              const row = rows.find((r) => r.source === name);
+              return { name, lastSuccessAt: row?.lastSuccessAt ?? null, failingSince: row?.failingSince ?? null, lastError: row?.lastError ?? null, failures: row?.failures ?? 0 };
+            });
+          },
           logger,
           secrets: config.secrets,
           access: httpAccessOf(config),
@@ -47,8 +60,11 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         return;
       }
       stats = new RegistryStats(ctx.database);
+      sourceStatus = new SourceStatusStore(ctx.database);
       const deps = buildScanDeps(ctx, ctx.clock);
       const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000);
+      const sources = configuredSources(config);
+      const syncDeps = sources.length === 0 ? null : buildSyncDeps(ctx, ctx.clock, sources);
       const heartbeatMs = Math.max(500, Math.floor((config.leaseSeconds * 1000) / 3));
       const running = new Daemon({
         scanDeps: deps,
@@ -59,6 +75,8 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         logger,
         heartbeatMs,
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
+        // The registry follows the sources: each scan starts with a sync.
+        ...(syncDeps === null ? {} : { beforeScan: () => syncSources(syncDeps) }),
       });
       daemon = running;
       generation = trackRegistryGeneration(running);

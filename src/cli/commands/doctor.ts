@@ -6,13 +6,15 @@ import { oneLine } from '../../errors';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
 import { Outbox } from '../../store/outbox';
+import { SourceStatusStore } from '../../store/source-status';
+import { configuredSources } from '../sources-setup';
 import type { CliContext } from '../context';
 import type { CommandResult } from '../command-result';
 
 export function registerDoctor(program: Command, ctx: CliContext, result: CommandResult): void {
   program
     .command('doctor')
-    .description('check config, database, SMTP, Slack and the outbox')
+    .description('check config, database, SMTP, Slack, the outbox and each source')
     .action(async () => {
       let failures = 0;
       const report = (check: string, error: string | null, detail = ''): void => {
@@ -67,6 +69,16 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
           report('outbox', `deliveries failed for good; latest: "${failed.tokenName}" ${failed.channel}:${failed.recipient}: ${failed.lastError ?? ''} (see "tokenwatch history"; after fixing it, "tokenwatch retry")`);
         } else {
           report('outbox', null, `${pending} pending`);
+        }
+      }
+      const statuses = outbox === null ? [] : new SourceStatusStore(ctx.database).all();
+      for (const source of configuredSources(config)) {
+        const status = statuses.find((s) => s.source === source.name);
+        const last = status?.lastSuccessAt == null ? 'never synced' : `last sync ${status.lastSuccessAt.setZone(config.zone).toISO()}`;
+        try {
+          report(`source ${source.name}`, null, `${redact(await source.check(), config.secrets)}; ${last}`);
+        } catch (error) {
+          report(`source ${source.name}`, `${redact(oneLine(error), config.secrets)}; ${last}`);
         }
       }
       if (failures > 0) result.exitCode = 1;
