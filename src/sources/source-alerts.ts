@@ -5,7 +5,7 @@
 //   recovery. These are about no token: their ledger rows use token id 0 and the failure run's start as `expires_at`,
 //   so each failure run alerts once and recovers once.
 import type { DateTime } from 'luxon';
-import { formatDate, formatDateTime } from '../domain/dates';
+import { formatDate, formatDateTime, formatDateTimeCompact } from '../domain/dates';
 import type { RenderedReminder, SlackBlock } from '../domain/reminder';
 import { escapeHtml, escapeSlack, htmlDocument } from '../domain/reminder-content';
 import { TOKEN_KIND_LABELS, type TokenKind } from '../domain/token';
@@ -142,7 +142,7 @@ export function renderInvalidAlert(facts: InvalidAlertFacts): RenderedReminder {
 
 /** "tokenwatch cannot read <source> since <time>: <reason>". */
 export function renderSourceStaleAlert(source: string, since: DateTime, reason: string, zone: string): RenderedReminder {
-  const headline = `tokenwatch cannot read ${source} since ${formatDateTime(since, zone)}: ${oneLineValue(reason)}`;
+  const headline = `tokenwatch cannot read ${source} since ${formatDateTimeCompact(since, zone)}: ${oneLineValue(reason)}`;
   return render(
     `[tokenwatch] ${headline}`,
     headline,
@@ -158,6 +158,6 @@ export function renderSourceStaleAlert(source: string, since: DateTime, reason: 
 }
 
 export function renderSourceRecoveredAlert(source: string, since: DateTime, now: DateTime, zone: string): RenderedReminder {
-  const headline = `tokenwatch reads ${source} again (it failed from ${formatDateTime(since, zone)} to ${formatDateTime(now, zone)})`;
+  const headline = `tokenwatch reads ${source} again (it failed from ${formatDateTimeCompact(since, zone)} to ${formatDateTimeCompact(now, zone)})`;
   return render(`[tokenwatch] ${headline}`, headline, [{ label: 'Source', value: source }], ['Nothing to do: the registry follows this source again.']);
 }

@@ -49,6 +49,7 @@ export function createTokenFolderSource(dir: string, kinds: readonly TokenFileKi
     name: TOKEN_FOLDER_SOURCE,
 
     async read(signal?: AbortSignal): Promise<SourceReading> {
+      signal?.throwIfAborted();
       const credentials: SourcedCredential[] = [];
       const warnings: SourceWarning[] = [];
       for (const file of listOrThrow()) {

@@ -70,6 +70,22 @@ describe('secrets', () => {
     expectNowhere(fs.readFileSync(file, 'utf8'));
   });
 
+  it('never stores, prints or logs the secret of a token file read from the token folder by sync and doctor', async () => {
+    const secret = `sToken-${randomBytes(16).toString('hex')}`;
+    const folder = path.join(dir, 'tokens');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'acme.vpptoken'), makeTokenFile({ token: secret, expDate: '2027-11-24T10:15:30-0800', orgName: 'Acme Main' }));
+    // A broken file whose content holds the secret: its warning names the file, never what is in it.
+    fs.writeFileSync(path.join(folder, 'broken.vpptoken'), Buffer.from(JSON.stringify({ token: secret, orgName: 'x' })).toString('base64'));
+    const folderEnv = { TOKENWATCH_TOKEN_DIR: folder };
+    expect((await run(['sync'], folderEnv)).code).toBe(0);
+    expect((await run(['sync', '--json'], folderEnv)).code).toBe(0);
+    await run(['doctor'], folderEnv);
+    await run(['list', '--json'], folderEnv);
+    expect(outputs.join('\n')).toContain('broken.vpptoken');
+    expectNowhere(secret);
+  });
+
   it('redacts the SMTP password and the Slack token in every line, error and stored failure; doctor shows only that they are set', async () => {
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const slackToken = `xoxb-${randomBytes(12).toString('hex')}`;

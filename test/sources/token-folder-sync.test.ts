@@ -157,3 +157,24 @@ describe('tokenwatch sync with a token folder', () => {
     expect(result.stderr).toContain('sync: no source configured (expected TOKENWATCH_TOKEN_DIR');
   });
 });
+
+describe('tokenwatch doctor with a token folder', () => {
+  it('checks the folder and shows its last sync, and fails when it cannot be read', async () => {
+    const dir = makeTempDir();
+    try {
+      const folder = path.join(dir, 'tokens');
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'a.vpptoken'), makeTokenFile({ token: SECRET, expDate: '2027-11-24T10:15:30-0800', orgName: 'Acme' }));
+      const cli = cliHarness(dir, { TOKENWATCH_TOKEN_DIR: folder });
+      expect((await cli.run('doctor')).stdout).toMatch(/^source folder ok  .*tokens: 1 token file; never synced$/m);
+      await cli.run('sync');
+      expect((await cli.run('doctor')).stdout).toMatch(/^source folder ok  .*tokens: 1 token file; last sync 2027-01-01T10:00:00\.000\+01:00$/m);
+      fs.rmSync(folder, { recursive: true });
+      const failed = await cli.run('doctor');
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/^source folder failed  token folder .*tokens: cannot read \(ENOENT.*; last sync 2027-01-01/m);
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
