@@ -6,8 +6,11 @@
 //   so each failure run alerts once and recovers once.
 import type { DateTime } from 'luxon';
 import { formatDate, formatDateTime, formatDateTimeCompact } from '../domain/dates';
-import type { RenderedReminder, SlackBlock } from '../domain/reminder';
-import { escapeHtml, escapeSlack, htmlDocument } from '../domain/reminder-content';
+import { cutEscaped, escapeHtml, escapeSlack } from '../domain/message/escape';
+import { factsHtml, htmlDocument } from '../domain/message/html';
+import type { RenderedMessage, SlackBlock } from '../domain/message/message';
+import { SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, mrkdwn, section, signature } from '../domain/message/slack';
+import { textDocument } from '../domain/message/text';
 import { TOKEN_KIND_LABELS, type TokenKind } from '../domain/token';
 import type { SourcedState } from './source';
 
@@ -93,34 +96,27 @@ interface Fact {
   readonly value: string;
 }
 
-/** One message for every channel from a headline, facts and paragraphs. */
-function render(subject: string, headline: string, facts: readonly Fact[], paragraphs: readonly string[]): RenderedReminder {
-  const text = [headline, '', ...facts.map((f) => `${f.label}: ${f.value}`), ...paragraphs.flatMap((p) => ['', p]), '', '-- ', 'Sent by tokenwatch.'].join('\n');
+/** One message for every channel from a headline, facts and paragraphs, with the shared message kit. */
+function render(subject: string, headline: string, facts: readonly Fact[], paragraphs: readonly string[]): RenderedMessage {
+  const text = textDocument([headline, '', ...facts.map((f) => `${f.label}: ${f.value}`), ...paragraphs.flatMap((p) => ['', p])]);
   const html = htmlDocument(subject, [
     `<h1 style="font-size: 18px;">${escapeHtml(headline)}</h1>`,
-    '<table style="border-collapse: collapse;">',
-    ...facts.map(
-      (f) => `<tr><th style="text-align: left; padding: 2px 12px 2px 0; vertical-align: top;">${escapeHtml(f.label)}</th><td style="padding: 2px 0;">${escapeHtml(f.value)}</td></tr>`,
-    ),
-    '</table>',
+    ...factsHtml(facts),
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
   ]);
-  const cut = (value: string, max: number): string => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: cut(escapeSlack(headline), 150), emoji: true } },
-    {
-      type: 'section',
-      fields: facts.map((f) => ({ type: 'mrkdwn', text: cut(`*${escapeSlack(f.label)}*\n${escapeSlack(f.value)}`, 2000), verbatim: true })),
-    },
-    ...paragraphs.map((p) => ({ type: 'section', text: { type: 'mrkdwn', text: cut(escapeSlack(p), 3000), verbatim: true } })),
+    header(headline),
+    { type: 'section', fields: facts.map((f) => mrkdwn(labelled(f.label, f.value, SLACK_FIELD_MAX))) },
+    ...paragraphs.map((p) => section(cutEscaped(p, SLACK_TEXT_MAX, escapeSlack))),
+    signature(),
   ];
-  return { subject, text: `${text}\n`, html, slack: { text: cut(headline, 3000), blocks } };
+  return { subject, text, html, slack: { text: cutEscaped(headline, SLACK_FALLBACK_MAX, escapeSlack), blocks } };
 }
 
 const oneLineValue = (value: string): string => value.replace(/[\r\n\t]+/g, ' ').trim();
 
 /** "invalid before its date": what the source said, what it means and what to do. */
-export function renderInvalidAlert(facts: InvalidAlertFacts): RenderedReminder {
+export function renderInvalidAlert(facts: InvalidAlertFacts): RenderedMessage {
   const label = TOKEN_KIND_LABELS[facts.kind];
   const name = oneLineValue(facts.tokenName);
   const headline = `${label} token "${name}" is ${facts.state} before its date (${formatDate(facts.expiresAt, facts.zone)})`;
@@ -141,7 +137,7 @@ export function renderInvalidAlert(facts: InvalidAlertFacts): RenderedReminder {
 }
 
 /** "tokenwatch cannot read <source> since <time>: <reason>". */
-export function renderSourceStaleAlert(source: string, since: DateTime, reason: string, zone: string): RenderedReminder {
+export function renderSourceStaleAlert(source: string, since: DateTime, reason: string, zone: string): RenderedMessage {
   const headline = `tokenwatch cannot read ${source} since ${formatDateTimeCompact(since, zone)}: ${oneLineValue(reason)}`;
   return render(
     `[tokenwatch] ${headline}`,
@@ -157,7 +153,7 @@ export function renderSourceStaleAlert(source: string, since: DateTime, reason: 
   );
 }
 
-export function renderSourceRecoveredAlert(source: string, since: DateTime, now: DateTime, zone: string): RenderedReminder {
+export function renderSourceRecoveredAlert(source: string, since: DateTime, now: DateTime, zone: string): RenderedMessage {
   const headline = `tokenwatch reads ${source} again (it failed from ${formatDateTimeCompact(since, zone)} to ${formatDateTimeCompact(now, zone)})`;
   return render(`[tokenwatch] ${headline}`, headline, [{ label: 'Source', value: source }], ['Nothing to do: the registry follows this source again.']);
 }
