@@ -1,7 +1,8 @@
 // `tokenwatch sync [--json]`: runs every configured source once and prints what changed; exit 1 when a source failed.
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
-import { Lease, newHolderId } from '../../daemon/lease';
+import { leaseClaims } from '../../engine/send-claims';
+import { Lease, newHolderId } from '../../store/lease';
 import { deliverDue } from '../../engine/deliver';
 import { deliveryOptions } from '../../engine/scan';
 import { countChanges, syncSources } from '../../sources/sync';
@@ -30,10 +31,11 @@ export function registerSync(program: Command, ctx: CliContext, result: CommandR
       let delivery: { sent: number; retrying: number; failed: number } | null = null;
       const queued = report.sources.reduce((n, s) => n + s.alerts.length, 0);
       if (queued > 0) {
-        const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, 'daemon');
+        const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, { role: 'scan' });
         if (lease.tryAcquire(ctx.clock.now())) {
           ctx.onClose(() => lease.release());
-          delivery = await deliverDue(deliveryOptions(buildScanDeps(ctx, ctx.clock)));
+          const deps = buildScanDeps(ctx, ctx.clock);
+          delivery = await deliverDue(deliveryOptions({ ...deps, claims: leaseClaims(lease, deps.outbox, ctx.clock) }));
         }
       }
       const failed = report.sources.filter((s) => !s.isOk);
