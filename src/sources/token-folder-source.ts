@@ -42,7 +42,7 @@ export function createTokenFolderSource(dir: string, kinds: readonly TokenFileKi
     try {
       return listTokenFiles(dir, kinds);
     } catch (error) {
-      throw new Error(`token folder ${dir}: cannot read (${errorCode(error) ?? oneLine(error)}; expected a readable folder, TOKENWATCH_TOKEN_DIR)`);
+      throw new Error(`token folder ${dir}: cannot read (${errorCode(error) ?? oneLine(error)}; expected a readable folder, TOKENWATCH_TOKEN_DIR)`, { cause: error });
     }
   };
   return {

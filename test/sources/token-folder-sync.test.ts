@@ -166,13 +166,13 @@ describe('tokenwatch doctor with a token folder', () => {
       fs.mkdirSync(folder);
       fs.writeFileSync(path.join(folder, 'a.vpptoken'), makeTokenFile({ token: SECRET, expDate: '2027-11-24T10:15:30-0800', orgName: 'Acme' }));
       const cli = cliHarness(dir, { TOKENWATCH_TOKEN_DIR: folder });
-      expect((await cli.run('doctor')).stdout).toMatch(/^source folder ok  .*tokens: 1 token file; never synced$/m);
+      expect((await cli.run('doctor')).stdout).toMatch(/^source folder ok {2}.*tokens: 1 token file; never synced$/m);
       await cli.run('sync');
-      expect((await cli.run('doctor')).stdout).toMatch(/^source folder ok  .*tokens: 1 token file; last sync 2027-01-01T10:00:00\.000\+01:00$/m);
+      expect((await cli.run('doctor')).stdout).toMatch(/^source folder ok {2}.*tokens: 1 token file; last sync 2027-01-01T10:00:00\.000\+01:00$/m);
       fs.rmSync(folder, { recursive: true });
       const failed = await cli.run('doctor');
       expect(failed.code).toBe(1);
-      expect(failed.stdout).toMatch(/^source folder failed  token folder .*tokens: cannot read \(ENOENT.*; last sync 2027-01-01/m);
+      expect(failed.stdout).toMatch(/^source folder failed {2}token folder .*tokens: cannot read \(ENOENT.*; last sync 2027-01-01/m);
     } finally {
       removeDir(dir);
     }
