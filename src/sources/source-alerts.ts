@@ -7,7 +7,7 @@
 import type { DateTime } from 'luxon';
 import { formatDate, formatDateTime, formatDateTimeCompact } from '../domain/dates';
 import { cutEscaped, escapeHtml, escapeSlack } from '../domain/message/escape';
-import { factsHtml, htmlDocument } from '../domain/message/html';
+import { factsHtml, htmlDocument, type Band } from '../domain/message/html';
 import type { RenderedMessage, SlackBlock } from '../domain/message/message';
 import { SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, mrkdwn, section, signature } from '../domain/message/slack';
 import { textDocument } from '../domain/message/text';
@@ -97,9 +97,9 @@ interface Fact {
 }
 
 /** One message for every channel from a headline, facts and paragraphs, with the shared message kit. */
-function render(subject: string, headline: string, facts: readonly Fact[], paragraphs: readonly string[]): RenderedMessage {
+function render(subject: string, band: Band, headline: string, facts: readonly Fact[], paragraphs: readonly string[]): RenderedMessage {
   const text = textDocument([headline, '', ...facts.map((f) => `${f.label}: ${f.value}`), ...paragraphs.flatMap((p) => ['', p])]);
-  const html = htmlDocument(subject, [
+  const html = htmlDocument(subject, band, [
     `<h1 style="font-size: 18px;">${escapeHtml(headline)}</h1>`,
     ...factsHtml(facts),
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
@@ -133,7 +133,7 @@ export function renderInvalidAlert(facts: InvalidAlertFacts): RenderedMessage {
     { label: 'Apple account', value: oneLineValue(facts.appleId ?? 'unknown') },
     { label: 'Organization Group', value: oneLineValue(facts.orgGroup ?? 'unknown') },
   );
-  return render(`[tokenwatch] INVALID: ${headline}`, `${headline}.`, rows, [`What it means: ${words.means}`, `What to do: ${words.todo}`]);
+  return render(`[tokenwatch] INVALID: ${headline}`, { state: 'expired', text: `${facts.state} before its date` }, `${headline}.`, rows, [`What it means: ${words.means}`, `What to do: ${words.todo}`]);
 }
 
 /** "tokenwatch cannot read <source> since <time>: <reason>". */
@@ -141,6 +141,7 @@ export function renderSourceStaleAlert(source: string, since: DateTime, reason: 
   const headline = `tokenwatch cannot read ${source} since ${formatDateTimeCompact(since, zone)}: ${oneLineValue(reason)}`;
   return render(
     `[tokenwatch] ${headline}`,
+    { state: 'critical', text: `Cannot read ${source}` },
     headline,
     [
       { label: 'Source', value: source },
@@ -155,5 +156,5 @@ export function renderSourceStaleAlert(source: string, since: DateTime, reason: 
 
 export function renderSourceRecoveredAlert(source: string, since: DateTime, now: DateTime, zone: string): RenderedMessage {
   const headline = `tokenwatch reads ${source} again (it failed from ${formatDateTimeCompact(since, zone)} to ${formatDateTimeCompact(now, zone)})`;
-  return render(`[tokenwatch] ${headline}`, headline, [{ label: 'Source', value: source }], ['Nothing to do: the registry follows this source again.']);
+  return render(`[tokenwatch] ${headline}`, { state: 'ok', text: `${source} read again` }, headline, [{ label: 'Source', value: source }], ['Nothing to do: the registry follows this source again.']);
 }
