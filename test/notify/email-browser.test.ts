@@ -89,6 +89,30 @@ if (!hasChromium()) {
           expect(box?.height).toBeGreaterThanOrEqual(30);
         });
 
+        it(`keeps the ${id} email readable in a mail client's dark mode, the band in its colour`, async () => {
+          const sample = samples.find((s) => s.id === id);
+          if (sample === undefined) throw new Error(`no sample ${id}`);
+          await page.emulateMedia({ colorScheme: 'dark' });
+          try {
+            await page.setContent(sample.message.html);
+            const colours = async (selector: string): Promise<{ color: string; background: string }> =>
+              page
+                .locator(selector)
+                .first()
+                .evaluate((element) => {
+                  const style = (globalThis as unknown as { getComputedStyle(element: unknown): { color: string; backgroundColor: string } }).getComputedStyle(element);
+                  return { color: style.color, background: style.backgroundColor };
+                });
+            // Light text on a dark card: the stylesheet for prefers-color-scheme: dark took over the inline colours.
+            expect((await colours('table.tw-card')).background).toBe('rgb(22, 27, 34)');
+            expect((await colours('h1')).color).toBe('rgb(230, 237, 243)');
+            expect((await colours('.tw-band')).background).toBe(BANDS[id]?.colour);
+            expect((await colours('.tw-band')).color).toBe('rgb(255, 255, 255)');
+          } finally {
+            await page.emulateMedia({ colorScheme: 'light' });
+          }
+        });
+
         it(`keeps hostile token names as text in the ${id} email`, async () => {
           const sample = samples.find((s) => s.id === id);
           if (sample === undefined) throw new Error(`no sample ${id}`);
