@@ -8,7 +8,9 @@ import { runCli } from '../../src/cli/program';
 import { createProgress } from '../../src/cli/progress';
 import { createLogger, prettyLine } from '../../src/log';
 import { makeTempDir, removeDir } from '../support/temp-dir';
+import fs from 'node:fs';
 import path from 'node:path';
+import { cliHarness } from '../support/cli';
 
 function captured(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -80,6 +82,26 @@ describe('a command at a terminal', () => {
     expect(stdout.length).toBeGreaterThan(0);
     expect(logs).toMatch(/^\d\d:\d\d:\d\d INFO {2}preview\.written eml=/m);
     expect(logs).not.toMatch(/^\{/m);
+  });
+});
+
+describe('machine output', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  it('import --json prints the imported tokens as list --json does, and nothing else on stdout', async () => {
+    const cli = cliHarness(dir);
+    const csv = path.join(dir, 'tokens.csv');
+    fs.writeFileSync(csv, 'name,expires,apple_id,org_group\nA,2027-03-01,a@x.test,Global / A\nB,2027-02-01,,\n');
+    const result = await cli.run('import', '--csv', csv, '--json');
+    expect(result.code).toBe(0);
+    const imported = JSON.parse(result.stdout) as { name: string; daysLeft: number; orgGroup: string | null }[];
+    expect(imported.map((t) => [t.name, t.orgGroup])).toEqual([['A', 'Global / A'], ['B', null]]);
+    const listed = JSON.parse((await cli.run('list', '--json')).stdout) as { name: string }[];
+    expect(listed.map((t) => t.name).sort()).toEqual(['A', 'B']);
   });
 });
 

@@ -8,12 +8,14 @@ import { parseTokenName } from '../../domain/token-fields';
 import type { Token, TokenInput } from '../../domain/token';
 import { readTokenFile } from '../../store/token-file-reader';
 import type { CliContext } from '../context';
+import { viewToken } from '../format';
 import { createProgress } from '../progress';
 import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../token-options';
 
 interface ImportOptions extends RawTokenOptions {
   name?: string;
   csv?: string;
+  json?: boolean;
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {
@@ -24,6 +26,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
       .argument('[files...]', '.vpptoken files downloaded from Apple')
       .option('--name <name>', 'name of the token (default: the orgName in the file)')
       .option('--csv <file>', `bulk-add from CSV with a header row: ${CSV_COLUMNS.join(',')}`)
+      .option('--json', 'print the imported tokens as a JSON array (as list --json)')
       .addHelpText('after', csvColumnsHelp()),
   ).action((files: string[], options: ImportOptions) => {
     const inputs = options.csv === undefined ? fromTokenFiles(ctx, files, options) : fromCsv(ctx, files, options);
@@ -40,7 +43,10 @@ export function registerImport(program: Command, ctx: CliContext): void {
     } finally {
       progress.finish();
     }
-    if (options.csv !== undefined) ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
+    if (options.json === true) {
+      const now = ctx.clock.now();
+      ctx.io.out(JSON.stringify(added.map((token) => viewToken(token, now, ctx.config.zone, ctx.config.thresholds)), null, 2));
+    } else if (options.csv !== undefined) ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
     else for (const token of added) ctx.io.out(`Imported "${token.name}" (expires ${token.expiresAt.setZone(ctx.config.zone).toISODate()}).`);
   });
 }
