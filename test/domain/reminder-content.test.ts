@@ -233,7 +233,7 @@ describe('reminder HTML', () => {
     // Only our own tags remain.
     const tags = new Set([...html.matchAll(/<\/?([a-zA-Z0-9!]+)/g)].map((m) => (m[1] ?? '').toLowerCase()));
     expect([...tags].sort()).toEqual([
-      '!doctype', 'a', 'body', 'br', 'code', 'h1', 'h2', 'head', 'html', 'li', 'meta', 'ol', 'p', 'pre', 'strong', 'style', 'table', 'td', 'th', 'title', 'tr', 'ul',
+      '!doctype', 'a', 'body', 'br', 'code', 'h1', 'h2', 'head', 'html', 'li', 'meta', 'ol', 'p', 'pre', 'span', 'strong', 'style', 'table', 'td', 'th', 'title', 'tr', 'ul',
     ]);
   });
 

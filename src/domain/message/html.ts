@@ -87,9 +87,10 @@ export function htmlDocument(title: string, band: Band | null, body: readonly st
   ].join('\n')}\n`;
 }
 
-/** The one-line headline. */
+/** The one-line headline; a date in it (2027-02-09) never breaks at its hyphens. */
 export function headlineHtml(text: string): string {
-  return `<h1 class="tw-ink" style="margin: 0 0 16px; font-size: 20px; line-height: 1.3; font-weight: 600; color: ${INK}; ${WRAP}">${escapeHtml(text)}</h1>`;
+  const html = escapeHtml(text).replace(/\d{4}-\d{2}-\d{2}/g, (date) => `<span style="white-space: nowrap;">${date}</span>`);
+  return `<h1 class="tw-ink" style="margin: 0 0 16px; font-size: 20px; line-height: 1.3; font-weight: 600; color: ${INK}; ${WRAP}">${html}</h1>`;
 }
 
 /** A paragraph of plain text; `isStrong` for the line that says what to do. */
