@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DaemonMemory } from './daemon-memory';
 import type { DeliveryResult } from './delivery';
+import type { HttpLoadResult } from './http-load';
 import type { HttpTiming } from './http-timing';
 import type { ScanTiming } from './scan-timing';
 
@@ -26,6 +27,8 @@ export interface BenchResults {
   readonly daemon: readonly DaemonMemory[];
   /** One /metrics scrape and one status page on the daemon's registry; null when no daemon registry was built. */
   readonly http: HttpTiming | null;
+  /** Page and /metrics throughput under 20 clients while a scan runs, and that scan's time; null when skipped. */
+  readonly httpLoad: HttpLoadResult | null;
   readonly listStartupMs: number | null;
 }
 
@@ -76,6 +79,18 @@ export function tableRows(results: BenchResults): string[][] {
     const n = h.tokens.toLocaleString('en-US');
     rows.push([`/metrics scrape, ${n} tokens (first, then second)`, `${ms(h.firstScrapeMs)}, ${ms(h.secondScrapeMs)}`, '']);
     rows.push([`status page render, ${n} tokens (${h.pageKib.toFixed(0)} KiB)`, ms(h.pageMs), '']);
+  }
+  if (results.httpLoad !== null) {
+    const l = results.httpLoad;
+    const n = l.tokens.toLocaleString('en-US');
+    const load = (f: HttpLoadResult['page']): string =>
+      `${f.requestsPerSecond.toFixed(0)} req/s (p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms, ${f.kibPerResponse.toFixed(1)} KiB${f.failures > 0 ? `, ${f.failures} failed` : ''})`;
+    const ratio = (f: HttpLoadResult['page']): string => `${ms(f.scanMs)} vs ${ms(l.scanAloneMs)} alone = ${(f.scanMs / l.scanAloneMs).toFixed(2)}x`;
+    rows.push([`status page, ${l.clients} clients, ${n} tokens, scan running`, load(l.page), '>= 500 req/s']);
+    rows.push([`/metrics, ${l.clients} clients, ${n} tokens, scan running`, load(l.metrics), '>= 500 req/s']);
+    rows.push([`scan of ${l.due.toLocaleString('en-US')} reminders under page load`, ratio(l.page), '<= 1.2x']);
+    rows.push([`scan of ${l.due.toLocaleString('en-US')} reminders under /metrics load`, ratio(l.metrics), '<= 1.2x']);
+    rows.push(['event loop delay p99 under page / /metrics load', `${l.page.eventLoopP99Ms.toFixed(0)} ms / ${l.metrics.eventLoopP99Ms.toFixed(0)} ms`, '']);
   }
   if (results.listStartupMs !== null) rows.push(['tokenwatch list start-up (small registry)', ms(results.listStartupMs), '< 300 ms']);
   return rows;

@@ -6,6 +6,8 @@
 //   BENCH_DELIVERIES=10000            reminders delivered to local SMTP and Slack servers (0 skips)
 //   BENCH_DAEMON_TOKENS=100000        registry size for the daemon's memory (0 skips)
 //   BENCH_RUNS=5                      runs per timing (the median is reported)
+//   BENCH_HTTP_CLIENTS=20             concurrent clients of the HTTP load (0 skips it); on the daemon's registry
+//   BENCH_HTTP_SECONDS=4              seconds of load per run (BENCH_HTTP_RUNS=3 runs each for the page and /metrics)
 //   BENCH_OUT=bench/results/latest.json
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { measureDaemon, measureListStartup, type DaemonMemory } from './daemon-memory';
 import { measureDelivery } from './delivery';
+import { measureHttpLoad } from './http-load';
 import { timeHttp } from './http-timing';
 import { buildRegistry, ZONE } from './registry';
 import { machine, printTable, writeJson, type BenchResults, type SizeResult } from './report';
@@ -104,12 +107,21 @@ async function main(): Promise<void> {
       http = await timeHttp(daemonFile, daemonTokens, at);
     }
 
+    let httpLoad: BenchResults['httpLoad'] = null;
+    const clients = number('BENCH_HTTP_CLIENTS', 20);
+    if (daemonFile !== null && clients > 0) {
+      const seconds = number('BENCH_HTTP_SECONDS', 4);
+      const httpRuns = Math.max(1, number('BENCH_HTTP_RUNS', 3));
+      log(`loading the status page and /metrics with ${clients} clients while a scan of ${Math.min(due, daemonTokens)} reminders runs…`);
+      httpLoad = await measureHttpLoad(daemonFile, daemonTokens, Math.min(due, daemonTokens), at, { clients, seconds, runs: httpRuns });
+    }
+
     log('timing tokenwatch list on a small registry…');
     const small = path.join(dir, 'small.db');
     buildRegistry(small, { size: 20, due: 5, at });
     const listStartupMs = await measureListStartup(small, Math.max(runs, 7));
 
-    const results: BenchResults = { machine: machine(), due, sizes: sizeResults, import100kMs, ratio, delivery, daemon, http, listStartupMs };
+    const results: BenchResults = { machine: machine(), due, sizes: sizeResults, import100kMs, ratio, delivery, daemon, http, httpLoad, listStartupMs };
     printTable(results, (line) => process.stdout.write(`${line}\n`));
     writeJson(results, out);
     log(`figures written to ${out}`);

@@ -73,7 +73,7 @@ export class RegistryStats {
    * committed a write since the last read on this connection. Writes made on this same connection do not change it.
    */
   dataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return (this.sql('PRAGMA data_version').get() as { data_version: number }).data_version;
   }
 
   tokenCount(): number {
