@@ -1,2 +1,24 @@
-// The names of the delivery channels: a domain type, so that routing (pure) need not import an edge.
-export type ChannelName = 'email' | 'slack' | 'preview';
+// The delivery channels tokenwatch knows, by name, and which of them are configured. Pure: the channels themselves
+// (SMTP, Slack, the preview folder) live in notify/, which takes these names from here.
+
+/** Every channel name, in the order they are described. The store binds this list instead of spelling it in SQL. */
+export const CHANNEL_NAMES = ['email', 'slack', 'preview'] as const;
+
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+/** Which channels are configured: preview stands in when neither email nor Slack is. */
+export type EnabledChannels = Readonly<Record<ChannelName, boolean>>;
+
+export function isChannelName(name: string): name is ChannelName {
+  return (CHANNEL_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Where a reminder with no recipient at all is recorded: one failed outbox row on this pseudo-channel, which
+ * `tokenwatch retry` routes once recipients are configured. Not a channel: nothing is ever sent on it.
+ */
+export const UNROUTED = Object.freeze({ channel: 'none', recipient: '-' });
+
+/** Why an unrouted reminder failed, as recorded on its row. */
+export const NO_RECIPIENT_ERROR =
+  "no recipient: set TOKENWATCH_MAIL_TO / TOKENWATCH_SLACK_CHANNEL or the token's --email / --slack-channel";

@@ -1,10 +1,8 @@
 // Decides which reminder, if any, is due for a token at an instant. Pure: the scan records and sends what it returns.
 import type { DateTime } from 'luxon';
+import { alertKey, expiredAlert, thresholdAlert, type AlertKey } from './alert';
 import { daysLeft } from './dates';
 import { isMuted } from './token-state';
-
-/** Alert keys, unique per token and expiry: `t60`, `t30`, `t7`; `expired`, then `expired+7`, `expired+14`…; `renewed`. */
-export type AlertKey = string;
 
 export interface DueAlert {
   readonly alert: AlertKey;
@@ -35,16 +33,6 @@ export interface DuePolicy {
   readonly expiredRepeatDays: number;
 }
 
-export const thresholdAlert = (days: number): AlertKey => `t${days}`;
-export const expiredAlert = (daysAfter: number): AlertKey => (daysAfter === 0 ? 'expired' : `expired+${daysAfter}`);
-export const RENEWED_ALERT: AlertKey = 'renewed';
-
-/** The threshold in days an alert key stands for (`t30` → 30), or null for expired and renewed alerts. */
-export function thresholdOf(alert: AlertKey): number | null {
-  const match = /^t(\d+)$/.exec(alert);
-  return match === null ? null : Number(match[1]);
-}
-
 const NOTHING: DueDecision = { send: null, skip: [] };
 
 /**
@@ -57,19 +45,19 @@ export function whatIsDue(token: DueToken, decided: ReadonlySet<AlertKey>, now: 
   if (isMuted(token, now)) return NOTHING;
   const left = daysLeft(token.expiresAt, now, policy.zone);
   const thresholds = [...(token.thresholds ?? policy.thresholds)].sort((a, b) => a - b);
-  const dueThresholds = thresholds.filter((days) => left <= days).map(thresholdAlert);
+  const dueThresholds = thresholds.filter((days) => left <= days).map((days) => alertKey(thresholdAlert(days)));
 
   const isExpired = now >= token.expiresAt;
   if (isExpired) {
-    const latest = expiredAlert(latestRepeat(token.expiresAt, now, policy));
+    const latest = alertKey(expiredAlert(latestRepeat(token.expiresAt, now, policy)));
     if (decided.has(latest)) return NOTHING;
-    const superseded = [...dueThresholds, expiredAlert(0)].filter((key) => key !== latest && !decided.has(key));
+    const superseded = [...dueThresholds, alertKey(expiredAlert(0))].filter((key) => key !== latest && !decided.has(key));
     return { send: { alert: latest, kind: 'expired', threshold: null, daysLeft: left }, skip: superseded };
   }
 
   const [mostUrgent, ...others] = dueThresholds;
   if (mostUrgent === undefined || decided.has(mostUrgent)) return NOTHING;
-  const threshold = thresholds.find((days) => thresholdAlert(days) === mostUrgent) ?? null;
+  const threshold = thresholds.find((days) => alertKey(thresholdAlert(days)) === mostUrgent) ?? null;
   return {
     send: { alert: mostUrgent, kind: 'threshold', threshold, daysLeft: left },
     skip: others.filter((key) => !decided.has(key)),

@@ -2,7 +2,8 @@
 // due now is what the next scan sends.
 import type { DateTime } from 'luxon';
 import { daysLeft } from './dates';
-import { expiredAlert, thresholdAlert, whatIsDue, type AlertKey, type DuePolicy, type DueToken } from './due-reminders';
+import { alertKey, expiredAlert, thresholdAlert, type AlertKey } from './alert';
+import { whatIsDue, type DuePolicy, type DueToken } from './due-reminders';
 import { isMuted } from './token-state';
 
 export interface NextReminder {
@@ -24,14 +25,14 @@ export function nextReminder(token: DueToken, decided: ReadonlySet<AlertKey>, no
     const upcoming = [...(token.thresholds ?? policy.thresholds)].filter((days) => days < left).sort((a, b) => b - a)[0];
     if (upcoming !== undefined) {
       // Due from the start of the day on which `upcoming` calendar days are left.
-      return { alert: thresholdAlert(upcoming), dueAt: expiry.startOf('day').minus({ days: upcoming }).toUTC(), isDueNow: false };
+      return { alert: alertKey(thresholdAlert(upcoming)), dueAt: expiry.startOf('day').minus({ days: upcoming }).toUTC(), isDueNow: false };
     }
-    return { alert: expiredAlert(0), dueAt: token.expiresAt, isDueNow: false };
+    return { alert: alertKey(expiredAlert(0)), dueAt: token.expiresAt, isDueNow: false };
   }
   const every = policy.expiredRepeatDays;
   if (every <= 0) return null;
   // The first repeat whose moment (the expiry's time of day, N days later) is still ahead.
   let after = every;
   while (expiry.plus({ days: after }) <= now) after += every;
-  return { alert: expiredAlert(after), dueAt: expiry.plus({ days: after }).toUTC(), isDueNow: false };
+  return { alert: alertKey(expiredAlert(after)), dueAt: expiry.plus({ days: after }).toUTC(), isDueNow: false };
 }

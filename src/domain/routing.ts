@@ -1,5 +1,5 @@
 // Where a token's reminders go: its own recipients or the defaults, on each configured channel. Pure.
-import type { ChannelName } from './channel-name';
+import type { ChannelName, EnabledChannels } from './channel-name';
 
 export interface Route {
   readonly channel: ChannelName;
@@ -9,12 +9,6 @@ export interface Route {
 export interface RoutingDefaults {
   readonly mailTo: readonly string[];
   readonly slackChannel: string | null;
-}
-
-export interface EnabledChannels {
-  readonly email: boolean;
-  readonly slack: boolean;
-  readonly preview: boolean;
 }
 
 /** The preview channel's single recipient: the folder it writes to stands for everyone. */

@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
 import { SLACK_DIGEST_MAX_TOKENS, digestMessage, type DigestPart } from '../domain/digest-content';
 import { daysLeft } from '../domain/dates';
-import { thresholdOf } from '../domain/due-reminders';
+import { parseAlertKey, thresholdDays } from '../domain/alert';
 import { renderedMessage, type Message } from '../domain/message/message';
 import type { Reminder } from '../domain/reminder';
 import { reminderMessage, type MessageLinks } from '../domain/reminder-content';
@@ -161,7 +161,7 @@ async function deliverChannel(
     let recipient: string;
     if (unit.kind === 'single') {
       const { entry } = unit;
-      fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdOf(entry.alert), channel: entry.channel, recipient: entry.recipient };
+      fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdDays(parseAlertKey(entry.alert)), channel: entry.channel, recipient: entry.recipient };
       message = atSendTime(entry, clock.now(), options.templates, options.links);
       recipient = entry.recipient;
     } else {

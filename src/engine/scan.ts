@@ -3,11 +3,14 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { coerceError } from '../errors';
 import { daysLeft } from '../domain/dates';
-import { RENEWED_ALERT, globalHorizon, thresholdOf, whatIsDue, type AlertKey, type DuePolicy } from '../domain/due-reminders';
+import { RENEWED, alertKey, parseAlertKey, thresholdDays, type AlertKey } from '../domain/alert';
+import { globalHorizon, whatIsDue, type DuePolicy } from '../domain/due-reminders';
+import { NO_RECIPIENT_ERROR, UNROUTED } from '../domain/channel-name';
 import type { Reminder } from '../domain/reminder';
 import { reminderSubject } from '../domain/reminder-content';
 import type { StepTemplates } from '../domain/renewal-steps';
-import { routesFor, type EnabledChannels, type RoutingDefaults } from '../domain/routing';
+import type { EnabledChannels } from '../domain/channel-name';
+import { routesFor, type RoutingDefaults } from '../domain/routing';
 import type { RetryPolicy } from '../domain/retry-policy';
 import { firstAttemptAt, type SendWindowPolicy } from '../domain/send-window';
 import type { Token } from '../domain/token';
@@ -19,6 +22,8 @@ import type { NewDelivery, Outbox } from '../store/outbox';
 import type { TokenRepository } from '../store/token-repository';
 import { deliverDue, type DeliverOptions, type DeliveryReport } from './deliver';
 import type { SendClaims } from './send-claims';
+
+const RENEWED_KEY = alertKey(RENEWED);
 
 export interface ScanSettings {
   readonly policy: DuePolicy;
@@ -109,7 +114,7 @@ function* eachPlan(deps: Pick<ScanDeps, 'tokens' | 'outbox' | 'settings'>, now: 
 
 function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy): Plan | null {
   if (!isPendingRenewal(token, decided)) return null;
-  if (isMuted(token, now)) return { token, alert: null, reminder: null, subject: null, skip: [RENEWED_ALERT] };
+  if (isMuted(token, now)) return { token, alert: null, reminder: null, subject: null, skip: [RENEWED_KEY] };
   const reminder: Reminder = {
     kind: 'renewed',
     threshold: null,
@@ -117,12 +122,12 @@ function planRenewal(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime
     daysLeft: daysLeft(token.expiresAt, now, policy.zone),
     zone: policy.zone,
   };
-  return { token, alert: RENEWED_ALERT, reminder, subject: reminderSubject(reminder), skip: [] };
+  return { token, alert: RENEWED_KEY, reminder, subject: reminderSubject(reminder), skip: [] };
 }
 
 /** A renewal asks for one confirmation per new expiry; the decision table says whether it was handled. */
 function isPendingRenewal(token: Token, decided: ReadonlySet<AlertKey>): boolean {
-  return token.renewalPending && !decided.has(RENEWED_ALERT);
+  return token.renewalPending && !decided.has(RENEWED_KEY);
 }
 
 function reminderToken(token: Token): Reminder['token'] {
@@ -141,10 +146,9 @@ function deliveriesFor(token: Token, subject: string, settings: ScanSettings): N
   if (routes.length === 0) {
     return [
       {
-        channel: 'none',
-        recipient: '-',
+        ...UNROUTED,
         subject,
-        failure: 'no recipient: set TOKENWATCH_MAIL_TO / TOKENWATCH_SLACK_CHANNEL or the token\'s --email / --slack-channel',
+        failure: NO_RECIPIENT_ERROR,
       },
     ];
   }
@@ -213,7 +217,7 @@ function recordPlan(deps: ScanDeps, plan: Plan, now: DateTime): Recorded {
       },
       now,
     );
-    if (plan.alert === RENEWED_ALERT || plan.skip.includes(RENEWED_ALERT)) deps.tokens.clearRenewalPending(plan.token.id);
+    if (plan.alert === RENEWED_KEY || plan.skip.includes(RENEWED_KEY)) deps.tokens.clearRenewalPending(plan.token.id);
     return { plan, deliveries, isNew, notBefore };
   } catch (error) {
     return { plan, error: coerceError(error).message };
@@ -253,7 +257,7 @@ export async function scan(deps: ScanDeps, now: DateTime = deps.clock.now()): Pr
         logger.info('reminder.queued', {
           token: plan.token.name,
           alert: plan.alert,
-          threshold: thresholdOf(plan.alert),
+          threshold: thresholdDays(parseAlertKey(plan.alert)),
           deliveries: deliveries.length,
           ...(waitsUntil === null ? {} : { waitsUntil: waitsUntil.toISO() }),
         });

@@ -2,7 +2,8 @@
 // data out: the HTML is rendered from it by status-page.ts.
 import { DateTime } from 'luxon';
 import { daysLeft, formatDate } from '../domain/dates';
-import { thresholdOf, type AlertKey, type DuePolicy } from '../domain/due-reminders';
+import { parseAlertKey, type AlertKey } from '../domain/alert';
+import type { DuePolicy } from '../domain/due-reminders';
 import { nextReminder } from '../domain/next-reminder';
 import { TOKEN_KIND_LABELS } from '../domain/token';
 import { isMuted, tokenState, type TokenState } from '../domain/token-state';
@@ -72,15 +73,26 @@ export interface StatusView {
   readonly sources: readonly { readonly name: string; readonly lastSuccess: string; readonly error: string | null }[];
 }
 
-/** `t30` → "30-day reminder", `expired+7` → "expired alert (+7 days)". */
-export function alertLabel(alert: AlertKey): string {
-  const threshold = thresholdOf(alert);
-  if (threshold !== null) return `${threshold}-day reminder`;
-  if (alert === 'expired') return 'expired alert';
-  const repeat = /^expired\+(\d+)$/.exec(alert);
-  if (repeat !== null) return `expired alert (+${repeat[1]} days)`;
-  if (alert === 'renewed') return 'renewal confirmation';
-  return alert;
+/** `t30` → "30-day reminder", `expired+7` → "expired alert (+7 days)"; a key this version does not know, as it is. */
+export function alertLabel(key: AlertKey): string {
+  const alert = parseAlertKey(key);
+  if (alert === null) return key;
+  switch (alert.kind) {
+    case 'threshold':
+      return `${alert.days}-day reminder`;
+    case 'expired':
+      return alert.daysAfter === 0 ? 'expired alert' : `expired alert (+${alert.daysAfter} days)`;
+    case 'renewed':
+      return 'renewal confirmation';
+    case 'test':
+      return 'test message';
+    case 'invalid':
+      return `invalid before its date (${alert.state})`;
+    case 'source-stale':
+      return `source ${alert.source} not read`;
+    case 'source-recovered':
+      return `source ${alert.source} read again`;
+  }
 }
 
 const dateTime = (at: DateTime, zone: string): string => at.setZone(zone).toFormat('yyyy-MM-dd HH:mm');

@@ -3,7 +3,8 @@
 import { DateTime } from 'luxon';
 import type { Statement } from 'better-sqlite3';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
-import type { AlertKey } from '../domain/due-reminders';
+import type { AlertKey } from '../domain/alert';
+import { CHANNEL_NAMES, UNROUTED } from '../domain/channel-name';
 import type { Db } from './database';
 import { isDeadLocalHolder, isLiveLocalHolder } from './lease';
 import { StatementCache } from './statement-cache';
@@ -417,17 +418,21 @@ export class Outbox {
    * resent. Returns how many were requeued.
    */
   requeueFailed(now: DateTime, tokenName?: string): number {
-    const where = `status = 'failed' AND channel IN ('email', 'slack', 'preview')`;
+    const where = `status = 'failed' AND channel IN (${CHANNEL_NAMES.map(() => '?').join(', ')})`;
     const sql = `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE ${where}`;
     const result =
-      tokenName === undefined ? this.sql(sql).run(now.toMillis()) : this.sql(`${sql} AND token_name = ?`).run(now.toMillis(), tokenName);
+      tokenName === undefined
+        ? this.sql(sql).run(now.toMillis(), ...CHANNEL_NAMES)
+        : this.sql(`${sql} AND token_name = ?`).run(now.toMillis(), ...CHANNEL_NAMES, tokenName);
     return result.changes;
   }
 
-  /** Reminders recorded with no recipient at all (channel `none`), for `retry` to route once recipients are set. */
+  /** Reminders recorded with no recipient at all (the UNROUTED pseudo-channel), for `retry` to route once recipients are set. */
   unroutedFailures(tokenName?: string): OutboxEntry[] {
-    const sql = `SELECT * FROM outbox WHERE status = 'failed' AND channel = 'none'`;
-    const rows = (tokenName === undefined ? this.sql(sql).all() : this.sql(`${sql} AND token_name = ?`).all(tokenName)) as OutboxRow[];
+    const sql = `SELECT * FROM outbox WHERE status = 'failed' AND channel = ?`;
+    const rows = (
+      tokenName === undefined ? this.sql(sql).all(UNROUTED.channel) : this.sql(`${sql} AND token_name = ?`).all(UNROUTED.channel, tokenName)
+    ) as OutboxRow[];
     return rows.map(toEntry);
   }
 

@@ -2,7 +2,7 @@
 // restarts and agree with every daemon on the database. Aggregates run in SQL; per-token reads are capped.
 import { DateTime } from 'luxon';
 import type { Statement } from 'better-sqlite3';
-import type { AlertKey } from '../domain/due-reminders';
+import type { AlertKey } from '../domain/alert';
 import type { TokenKind } from '../domain/token';
 import { stateBoundaries, type TokenState } from '../domain/token-state';
 import type { Db } from './database';

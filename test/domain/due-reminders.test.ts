@@ -1,6 +1,6 @@
 // whatIsDue: which alert is due for a token at an instant given what was already decided, and thresholdOf.
 import { DateTime } from 'luxon';
-import { thresholdOf, whatIsDue, type DuePolicy, type DueToken } from '../../src/domain/due-reminders';
+import { whatIsDue, type DuePolicy, type DueToken } from '../../src/domain/due-reminders';
 
 const policy: DuePolicy = { zone: 'Europe/Paris', thresholds: [60, 30, 7], expiredRepeatDays: 7 };
 
@@ -103,13 +103,5 @@ describe('what is due', () => {
     expect(whatIsDue(leap, new Set(['t60']), at('2028-01-30T08:00:00+01:00'), policy).send?.daysLeft).toBe(30);
     expect(whatIsDue(leap, new Set(['t60', 't30', 't7']), at('2028-02-29T12:00:00+01:00'), policy).send?.alert).toBe('expired');
     expect(whatIsDue(leap, new Set(['t60', 't30', 't7', 'expired']), at('2028-03-07T12:00:00+01:00'), policy).send?.alert).toBe('expired+7');
-  });
-});
-
-describe('thresholdOf', () => {
-  it('reads the days of a threshold alert and nothing from other alerts', () => {
-    expect(thresholdOf('t30')).toBe(30);
-    expect(thresholdOf('expired+7')).toBeNull();
-    expect(thresholdOf('renewed')).toBeNull();
   });
 });
