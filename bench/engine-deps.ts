@@ -2,7 +2,7 @@
 import type { DateTime } from 'luxon';
 import { fixedClock, systemClock } from '../src/clock';
 import { leaseClaims } from '../src/engine/send-claims';
-import type { ScanDeps, ScanSettings } from '../src/engine/scan';
+import type { EngineDeps, EngineSettings } from '../src/engine/engine-settings';
 import { silentLogger } from '../src/log';
 import type { Channel } from '../src/notify/channel';
 import { openDatabase, type Db } from '../src/store/database';
@@ -12,7 +12,7 @@ import { TokenRepository } from '../src/store/token-repository';
 import { ZONE } from './registry';
 
 /** `digestMin` 0 (the default here): one message per token, as the delivery figures count messages. */
-export function benchSettings(channels: ReadonlyMap<string, Channel>, digestMin = 0): ScanSettings {
+export function benchSettings(channels: ReadonlyMap<string, Channel>, digestMin = 0): EngineSettings {
   return {
     policy: { zone: ZONE, thresholds: [60, 30, 7], expiredRepeatDays: 7 },
     routing: { mailTo: [], slackChannel: null },
@@ -27,7 +27,7 @@ export function benchSettings(channels: ReadonlyMap<string, Channel>, digestMin 
 /** One holder for the whole bench process: a later scan of the same file takes the lease its earlier scan left. */
 const BENCH_HOLDER = newHolderId();
 
-export function openScanDeps(file: string, channels: ReadonlyMap<string, Channel>, at: DateTime, digestMin = 0): ScanDeps & { db: Db } {
+export function openScanDeps(file: string, channels: ReadonlyMap<string, Channel>, at: DateTime, digestMin = 0): EngineDeps & { db: Db } {
   const db = openDatabase(file);
   const outbox = new Outbox(db);
   // Sends under the sending lease, as `tokenwatch scan` does (claims cost what they cost in production).

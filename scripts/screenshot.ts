@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { fixedClock } from '../src/clock';
 import type { DaemonStatus } from '../src/daemon/daemon';
+import { parseAlertKey } from '../src/domain/alert';
 import { daysLeft } from '../src/domain/dates';
 import type { Reminder } from '../src/domain/reminder';
 import type { Token, TokenInput } from '../src/domain/token';
@@ -53,20 +54,25 @@ const factsOf = (t: Token, time: DateTime): Reminder => ({
 function sent(outbox: Outbox, tokens: TokenRepository, name: string, alert: string, when: string, slackError?: string): void {
   const t = tokens.getByName(name);
   const time = at(when);
+  const parsed = parseAlertKey(alert);
+  if (parsed === null) throw new Error(`${alert} is not an alert key`);
   outbox.record(
     {
-      tokenId: t.id,
-      tokenName: t.name,
-      expiresAt: t.expiresAt,
-      queue: {
-        alert,
-        reminder: factsOf(t, time),
-        deliveries: [
-          { channel: 'email', recipient: 'mdm-admins@acme.example', subject: `${name} ${alert}` },
-          { channel: 'slack', recipient: '#mdm-alerts', subject: `${name} ${alert}` },
-        ],
-      },
+      token: t,
+      queue: [
+        {
+          alert: parsed,
+          reminder: factsOf(t, time),
+          subject: `${name} ${alert}`,
+          routes: [
+            { channel: 'email', recipient: 'mdm-admins@acme.example' },
+            { channel: 'slack', recipient: '#mdm-alerts' },
+          ],
+          notBefore: time,
+        },
+      ],
       skip: [],
+      settlesRenewal: false,
     },
     time,
   );

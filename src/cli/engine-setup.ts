@@ -1,23 +1,31 @@
-// Wires the scan's parts from the CLI context: registry, outbox, channels, templates and settings.
+// Wires the engine from the CLI context: registry, outbox, channels, templates and the one settings object.
 import type { Clock } from '../clock';
 import { configuredChannels, sendWindowPolicy, type Config } from '../config';
-import type { ScanDeps, ScanSettings } from '../engine/scan';
+import { createEngine, type Engine } from '../engine/engine';
+import type { EngineSettings } from '../engine/engine-settings';
+import { NO_CLAIMS, leaseClaims } from '../engine/send-claims';
+import type { Channel } from '../notify/channel';
 import { closeChannels, createChannels } from '../notify/channels';
 import { loadStepTemplates } from '../notify/step-templates';
+import type { Lease } from '../store/lease';
 import { Outbox } from '../store/outbox';
 import type { CliContext } from './context';
 
 /** Where reminders go: default recipients and the channels configured. Reads nothing from disk. */
-export function routingSettings(config: Config): Pick<ScanSettings, 'routing' | 'enabled'> {
+export function routingSettings(config: Config): Pick<EngineSettings, 'routing' | 'enabled'> {
   return { routing: { mailTo: config.mailTo, slackChannel: config.slackChannel }, enabled: configuredChannels(config) };
 }
 
-export function scanSettings(config: Config): ScanSettings {
+/**
+ * The engine's settings from the configuration. The renewal-step templates are read from disk only when `templates`
+ * is true (what sends or previews messages); `retry` sends nothing and does not read them.
+ */
+export function engineSettings(config: Config, options: { readonly templates: boolean } = { templates: true }): EngineSettings {
   return {
     policy: { zone: config.zone, thresholds: config.thresholds, expiredRepeatDays: config.expiredRepeatDays },
     ...routingSettings(config),
     retry: { baseSeconds: config.retryBaseSeconds, maxSeconds: config.retryMaxSeconds },
-    templates: loadStepTemplates(config.stepsDir),
+    ...(options.templates ? { templates: loadStepTemplates(config.stepsDir) } : {}),
     links: { consoleUrl: config.consoleUrl },
     secrets: config.secrets,
     deliveryBudgetSeconds: config.deliveryBudgetSeconds,
@@ -26,13 +34,26 @@ export function scanSettings(config: Config): ScanSettings {
   };
 }
 
-/** Everything a scan needs but the claims (they come with the lease the command takes); channels close at the end. */
-export function buildScanDeps(ctx: CliContext, clock: Clock): Omit<ScanDeps, 'claims'> {
+export interface EngineSetup {
+  /** Builds the channels (closed when the command ends); false for what never sends (dry run, retry). */
+  readonly sends: boolean;
+  /** Reads the renewal-step templates; false for `retry`, which renders nothing. */
+  readonly templates?: boolean;
+  /** The clock scans plan on (`scan --at`); the context's clock by default. */
+  readonly clock?: Clock;
+  /** The sending lease the command holds: rows are claimed under it, on the real clock. No claims without one. */
+  readonly lease?: Lease;
+}
+
+/** The engine a command or the daemon works with. */
+export function buildEngine(ctx: CliContext, setup: EngineSetup): Engine {
   const config = ctx.config;
-  const settings = scanSettings(config);
-  const channels = createChannels(config, ctx.logger);
-  ctx.onClose(() => closeChannels(channels));
-  return { tokens: ctx.tokens, outbox: new Outbox(ctx.database), channels, clock, logger: ctx.logger, settings };
+  const settings = engineSettings(config, { templates: setup.templates ?? true });
+  const channels = setup.sends ? createChannels(config, ctx.logger) : new Map<string, Channel>();
+  if (setup.sends) ctx.onClose(() => closeChannels(channels));
+  const outbox = new Outbox(ctx.database);
+  const claims = setup.lease === undefined ? NO_CLAIMS : leaseClaims(setup.lease, outbox, ctx.clock);
+  return createEngine({ tokens: ctx.tokens, outbox, channels, claims, clock: setup.clock ?? ctx.clock, logger: ctx.logger, settings });
 }
 
 /** One line telling the administrator where reminders go. */

@@ -8,9 +8,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock';
 import { oneLine } from '../errors';
 import { redact, type Logger } from '../log';
-import { deliverDue } from '../engine/deliver';
-import { deliveryOptions, scan, type ScanDeps, type ScanReport } from '../engine/scan';
-import { leaseClaims, type SendClaims } from '../engine/send-claims';
+import type { Engine } from '../engine/engine';
+import type { ScanReport } from '../engine/scan';
+import type { SendClaims } from '../engine/send-claims';
 import type { Lease } from '../store/lease';
 import { cronSchedule, nextRunAfter, type CronSchedule } from './schedule';
 
@@ -63,8 +63,8 @@ export interface DaemonEvents {
 }
 
 export interface DaemonOptions {
-  /** What a scan needs; the daemon claims rows under its own lease. */
-  readonly scanDeps: Omit<ScanDeps, 'shouldStop' | 'claims'>;
+  /** The engine the daemon scans and delivers with; it claims rows under the daemon's own lease. */
+  readonly engine: Engine;
   readonly lease: Lease;
   readonly schedule: string;
   readonly zone: string;
@@ -107,7 +107,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   constructor(private readonly options: DaemonOptions) {
     super();
     this.cronSchedule = cronSchedule(options.schedule, options.zone);
-    this.claims = leaseClaims(options.lease, options.scanDeps.outbox, options.clock);
+    this.claims = options.engine.claimsUnder(options.lease, options.clock);
   }
 
   /** A snapshot for health and metrics; reads the lease row, never throws. */
@@ -257,10 +257,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.lastScanStartedAt = startedAt;
     this.isScanning = true;
     const beforeScan = (this.options.beforeScan?.() ?? Promise.resolve()).catch((error: unknown) => {
-      logger.error('sync.failed', { error: redact(oneLine(error), this.options.scanDeps.settings.secrets) });
+      logger.error('sync.failed', { error: redact(oneLine(error), this.options.engine.settings.secrets) });
     });
     const work = beforeScan
-      .then(() => scan({ ...this.options.scanDeps, claims: this.claims, shouldStop: () => this.isStopping || !this.hasLease }))
+      .then(() => this.options.engine.scan({ claims: this.claims, shouldStop: () => this.isStopping || !this.hasLease }))
       .then((report) => {
         finish({
           isOk: true,
@@ -285,7 +285,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       })
       .catch((error: unknown) => {
         const failure = error instanceof Error ? error : new Error(String(error));
-        finish({ isOk: false, error: redact(oneLine(failure), this.options.scanDeps.settings.secrets), queued: 0, sent: 0, retrying: 0, failed: 0 });
+        finish({ isOk: false, error: redact(oneLine(failure), this.options.engine.settings.secrets), queued: 0, sent: 0, retrying: 0, failed: 0 });
         logger.error('scan.failed', { error: failure.message });
         this.emit('scan:failed', failure);
       })
@@ -297,10 +297,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** Between scans: sends outbox rows whose retry time has come, unless a scan runs or waits (it delivers anyway). */
   private runRetries(): void {
     if (this.running !== null || this.queuedScan !== null || this.isStopping || !this.hasLease) return;
-    const { scanDeps, logger } = this.options;
-    const next = scanDeps.outbox.nextAttemptAt();
-    if (next === null || next > scanDeps.clock.now()) return;
-    const work = deliverDue(deliveryOptions({ ...scanDeps, claims: this.claims, logger, shouldStop: () => this.isStopping || !this.hasLease }))
+    const { engine, clock, logger } = this.options;
+    const next = engine.nextAttemptAt();
+    if (next === null || next > clock.now()) return;
+    const work = engine
+      .deliverDue({ claims: this.claims, logger, shouldStop: () => this.isStopping || !this.hasLease })
       .then((report) => {
         if (report.sent + report.retrying + report.failed > 0 || report.leaseLost === true) logger.info('retry.done', { ...report });
         if (report.leaseLost === true) this.tick();

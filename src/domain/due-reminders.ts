@@ -1,30 +1,19 @@
 // Decides which reminder, if any, is due for a token at an instant. Pure: the scan records and sends what it returns.
 import type { DateTime } from 'luxon';
-import { alertKey, expiredAlert, thresholdAlert, type AlertKey } from './alert';
+import { alertKey, expiredAlert, thresholdAlert, type Alert, type AlertKey, type ExpiredAlert, type ThresholdAlert } from './alert';
 import { daysLeft } from './dates';
+import type { Token } from './token';
 import { isMuted } from './token-state';
 
-export interface DueAlert {
-  readonly alert: AlertKey;
-  readonly kind: 'threshold' | 'expired';
-  /** Days of the threshold for `threshold` alerts, null for `expired`. */
-  readonly threshold: number | null;
-  readonly daysLeft: number;
-}
-
 export interface DueDecision {
-  /** The one reminder to send now, or null. */
-  readonly send: DueAlert | null;
-  /** Reminders that were due but are superseded by a more urgent one (catch-up): recorded, never sent. */
-  readonly skip: readonly AlertKey[];
+  /** The one alert to send now, or null. */
+  readonly send: ThresholdAlert | ExpiredAlert | null;
+  /** Alerts that were due but are superseded by a more urgent one (catch-up): recorded, never sent. */
+  readonly skip: readonly Alert[];
 }
 
-export interface DueToken {
-  readonly expiresAt: DateTime;
-  readonly thresholds: readonly number[] | null;
-  readonly mutedAt: DateTime | null;
-  readonly mutedUntil: DateTime | null;
-}
+/** What deciding needs of a token (the registry's tokens and the status page's summaries both have it). */
+export type DueToken = Pick<Token, 'expiresAt' | 'thresholds' | 'mutedAt' | 'mutedUntil'>;
 
 export interface DuePolicy {
   readonly zone: string;
@@ -44,24 +33,23 @@ const NOTHING: DueDecision = { send: null, skip: [] };
 export function whatIsDue(token: DueToken, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy): DueDecision {
   if (isMuted(token, now)) return NOTHING;
   const left = daysLeft(token.expiresAt, now, policy.zone);
-  const thresholds = [...(token.thresholds ?? policy.thresholds)].sort((a, b) => a - b);
-  const dueThresholds = thresholds.filter((days) => left <= days).map((days) => alertKey(thresholdAlert(days)));
+  const isUndecided = (alert: Alert): boolean => !decided.has(alertKey(alert));
+  const dueThresholds = [...(token.thresholds ?? policy.thresholds)]
+    .sort((a, b) => a - b)
+    .filter((days) => left <= days)
+    .map(thresholdAlert);
 
   const isExpired = now >= token.expiresAt;
   if (isExpired) {
-    const latest = alertKey(expiredAlert(latestRepeat(token.expiresAt, now, policy)));
-    if (decided.has(latest)) return NOTHING;
-    const superseded = [...dueThresholds, alertKey(expiredAlert(0))].filter((key) => key !== latest && !decided.has(key));
-    return { send: { alert: latest, kind: 'expired', threshold: null, daysLeft: left }, skip: superseded };
+    const latest = expiredAlert(latestRepeat(token.expiresAt, now, policy));
+    if (!isUndecided(latest)) return NOTHING;
+    const superseded = [...dueThresholds, ...(latest.daysAfter === 0 ? [] : [expiredAlert(0)])].filter(isUndecided);
+    return { send: latest, skip: superseded };
   }
 
   const [mostUrgent, ...others] = dueThresholds;
-  if (mostUrgent === undefined || decided.has(mostUrgent)) return NOTHING;
-  const threshold = thresholds.find((days) => alertKey(thresholdAlert(days)) === mostUrgent) ?? null;
-  return {
-    send: { alert: mostUrgent, kind: 'threshold', threshold, daysLeft: left },
-    skip: others.filter((key) => !decided.has(key)),
-  };
+  if (mostUrgent === undefined || !isUndecided(mostUrgent)) return NOTHING;
+  return { send: mostUrgent, skip: others.filter(isUndecided) };
 }
 
 /** Days after expiry of the latest `expired` repeat that has come due (0 when repeats are off). */

@@ -17,7 +17,7 @@ export interface NextReminder {
 export function nextReminder(token: DueToken, decided: ReadonlySet<AlertKey>, now: DateTime, policy: DuePolicy): NextReminder | null {
   if (isMuted(token, now)) return null;
   const dueNow = whatIsDue(token, decided, now, policy).send;
-  if (dueNow !== null) return { alert: dueNow.alert, dueAt: now, isDueNow: true };
+  if (dueNow !== null) return { alert: alertKey(dueNow), dueAt: now, isDueNow: true };
 
   const expiry = token.expiresAt.setZone(policy.zone);
   if (now < token.expiresAt) {

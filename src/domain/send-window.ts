@@ -2,6 +2,7 @@
 // Pure: wall-clock times in an IANA zone, DST-correct (a nonexistent opening time moves to the first instant after it).
 import { DateTime } from 'luxon';
 import { InputError, quoted } from '../errors';
+import type { Alert } from './alert';
 
 /** Luxon weekday numbers: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -36,14 +37,6 @@ export const DEFAULT_BYPASS: SendWindowBypass = Object.freeze({ expired: true, r
 export interface SendWindowPolicy {
   readonly window: SendWindow;
   readonly bypass: SendWindowBypass;
-}
-
-/** What a reminder is, for the bypass rule. */
-export interface WindowedAlert {
-  readonly kind: 'threshold' | 'expired' | 'renewed';
-  readonly threshold: number | null;
-  /** The smallest threshold that applies to the token (its own or the global ones). */
-  readonly smallestThreshold: number;
 }
 
 const HOURS = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
@@ -100,12 +93,26 @@ export function parseBypass(text: string, where: string): SendWindowBypass {
   return bypass;
 }
 
-/** Whether `alert` goes out at once whatever the time. */
-export function bypassesWindow(alert: WindowedAlert, bypass: SendWindowBypass): boolean {
-  if (alert.kind === 'expired') return bypass.expired;
-  if (alert.kind === 'renewed') return bypass.renewed;
-  if (alert.threshold === null) return false;
-  return (bypass.smallest && alert.threshold === alert.smallestThreshold) || bypass.thresholds.includes(alert.threshold);
+/**
+ * Whether `alert` goes out at once whatever the time. `smallestThreshold` is the smallest threshold that applies to
+ * the token (its own or the global ones). A test message always goes at once; an alert that a token is invalid before
+ * its date counts as an expired one; a source's alerts wait for the window.
+ */
+export function bypassesWindow(alert: Alert, smallestThreshold: number, bypass: SendWindowBypass): boolean {
+  switch (alert.kind) {
+    case 'expired':
+    case 'invalid':
+      return bypass.expired;
+    case 'renewed':
+      return bypass.renewed;
+    case 'test':
+      return true;
+    case 'threshold':
+      return (bypass.smallest && alert.days === smallestThreshold) || bypass.thresholds.includes(alert.days);
+    case 'source-stale':
+    case 'source-recovered':
+      return false;
+  }
 }
 
 const minuteOfDay = (local: DateTime): number => local.hour * 60 + local.minute;
@@ -140,8 +147,8 @@ export function nextWindowOpening(window: SendWindow, at: DateTime, zone: string
 }
 
 /** When a reminder recorded at `now` is first tried: at once when it bypasses the window or the window is open. */
-export function firstAttemptAt(policy: SendWindowPolicy | null, alert: WindowedAlert, now: DateTime, zone: string): DateTime {
-  if (policy === null || bypassesWindow(alert, policy.bypass)) return now;
+export function firstAttemptAt(policy: SendWindowPolicy | null, alert: Alert, smallestThreshold: number, now: DateTime, zone: string): DateTime {
+  if (policy === null || bypassesWindow(alert, smallestThreshold, policy.bypass)) return now;
   return nextWindowOpening(policy.window, now, zone);
 }
 

@@ -31,14 +31,9 @@ export interface DeliveryReport {
   leaseLost?: true;
 }
 
-export interface DeliverOptions {
-  readonly outbox: Outbox;
-  readonly channels: ReadonlyMap<string, Channel>;
-  /** Claims each message's rows under this process's lease just before it is sent. */
-  readonly claims: SendClaims;
-  readonly clock: Clock;
+/** What a delivery pass is configured with: part of the engine's one settings object, passed through as it is. */
+export interface DeliverySettings {
   readonly retry: RetryPolicy;
-  readonly logger: Logger;
   readonly secrets: readonly string[];
   /** More than this many reminders due at once for one channel and recipient go as one digest; 0 never digests. */
   readonly digestMin: number;
@@ -46,10 +41,20 @@ export interface DeliverOptions {
   readonly templates?: StepTemplates;
   /** Links messages offer besides the Apple portal (the console). */
   readonly links?: MessageLinks;
+  /** After this many seconds a pass takes no new sends; the rest stays queued for the next pass. Unbounded when absent. */
+  readonly deliveryBudgetSeconds?: number;
+}
+
+export interface DeliverOptions {
+  readonly outbox: Outbox;
+  readonly channels: ReadonlyMap<string, Channel>;
+  /** Claims each message's rows under this process's lease just before it is sent. */
+  readonly claims: SendClaims;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: DeliverySettings;
   /** Asked before each send; true stops taking new work (shutdown). */
   readonly shouldStop?: () => boolean;
-  /** After this many seconds the pass takes no new sends; the rest stays queued for the next pass. */
-  readonly budgetSeconds?: number;
   /** Outbox rows read (and their messages held) at a time; the queue is drained batch after batch. 1000 by default. */
   readonly batchSize?: number;
 }
@@ -78,7 +83,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
   const heldBack = new Set<string>();
   const tried = new Set<number>();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const budget = startDeliveryBudget(options.budgetSeconds);
+  const budget = startDeliveryBudget(options.settings.deliveryBudgetSeconds);
   while (options.shouldStop?.() !== true && !budget.isSpent() && report.leaseLost !== true) {
     const batch = options.outbox.due(options.clock.now(), batchSize, [...heldBack]);
     const byChannel = new Map<string, OutboxEntry[]>();
@@ -101,7 +106,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
     });
   } else if (budget.isSpent()) {
     const left = options.outbox.countDue(options.clock.now());
-    if (left > 0) options.logger.warn('delivery.budget_spent', { budgetSeconds: options.budgetSeconds, leftQueued: left });
+    if (left > 0) options.logger.warn('delivery.budget_spent', { budgetSeconds: options.settings.deliveryBudgetSeconds, leftQueued: left });
   }
   return report;
 }
@@ -146,7 +151,7 @@ async function deliverChannel(
 ): Promise<void> {
   const { outbox, clock, logger } = options;
   const channel = options.channels.get(name);
-  for (const planned of planUnits(name, entries, options.digestMin)) {
+  for (const planned of planUnits(name, entries, options.settings.digestMin)) {
     if (options.shouldStop?.() === true || budget.isSpent() || report.leaseLost === true) return;
     const unit = claimUnit(planned, options.claims);
     if (unit === 'lost') {
@@ -162,7 +167,7 @@ async function deliverChannel(
     if (unit.kind === 'single') {
       const { entry } = unit;
       fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdDays(parseAlertKey(entry.alert)), channel: entry.channel, recipient: entry.recipient };
-      message = atSendTime(entry, clock.now(), options.templates, options.links);
+      message = atSendTime(entry, clock.now(), options.settings.templates, options.settings.links);
       recipient = entry.recipient;
     } else {
       const digestId = outbox.startDigest(name, unit.recipient, ids, clock.now());
@@ -170,9 +175,9 @@ async function deliverChannel(
       message = digestMessage(
         unit.entries.map((entry) => entry.reminder as Reminder),
         clock.now(),
-        options.templates,
+        options.settings.templates,
         unit.part,
-        options.links,
+        options.settings.links,
       );
       recipient = unit.recipient;
     }
@@ -184,14 +189,14 @@ async function deliverChannel(
       report.sent += rows.length;
       logger.info(unit.kind === 'single' ? 'delivery.sent' : 'digest.sent', fields);
     } catch (error) {
-      const text = redact(oneLine(error), options.secrets);
+      const text = redact(oneLine(error), options.settings.secrets);
       if (error instanceof PermanentDeliveryError) {
         outbox.markAllFailed(ids, text, null);
         report.failed += rows.length;
         logger.error(unit.kind === 'single' ? 'delivery.failed' : 'digest.failed', { ...fields, error: text, willRetry: false });
       } else {
         const attempt = Math.max(...rows.map((row) => row.attempts)) + 1;
-        const retryAt = retryTime(error, attempt, options.retry, clock.now());
+        const retryAt = retryTime(error, attempt, options.settings.retry, clock.now());
         outbox.markAllFailed(ids, text, retryAt);
         report.retrying += rows.length;
         logger.warn(unit.kind === 'single' ? 'delivery.retrying' : 'digest.retrying', { ...fields, error: text, attempt, retryAt: retryAt.toISO() });

@@ -40,3 +40,6 @@ export function leaseClaims(lease: Lease, outbox: Outbox, clock: Clock): SendCla
     },
   };
 }
+
+/** The claims of an engine that never sends (a dry run, `retry`): it holds no lease, so it claims nothing. */
+export const NO_CLAIMS: SendClaims = Object.freeze({ holder: 'none', claim: () => null });

@@ -3,8 +3,9 @@
 import { DateTime } from 'luxon';
 import type { Statement } from 'better-sqlite3';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
-import type { AlertKey } from '../domain/alert';
-import { CHANNEL_NAMES, UNROUTED } from '../domain/channel-name';
+import { alertKey, type AlertKey } from '../domain/alert';
+import { CHANNEL_NAMES, NO_RECIPIENT_ERROR, UNROUTED } from '../domain/channel-name';
+import type { QueuedReminder, TokenPlan } from '../domain/plan-token';
 import type { Db } from './database';
 import { isDeadLocalHolder, isLiveLocalHolder } from './lease';
 import { StatementCache } from './statement-cache';
@@ -37,14 +38,6 @@ export interface OutboxEntry {
   readonly sentAt: DateTime | null;
 }
 
-export interface NewDelivery {
-  readonly channel: string;
-  readonly recipient: string;
-  readonly subject: string;
-  /** A delivery that can never go out (e.g. no recipient) is recorded as failed right away. */
-  readonly failure?: string;
-}
-
 /** Who claims outbox rows: the lease holder, under the generation it took, for as long as its lease runs. */
 export interface Claimant {
   /** The lease row the claimant must hold (SENDING_LEASE). */
@@ -64,20 +57,12 @@ export interface ClaimRequest {
 /** What a claim got: the lease was lost (claim nothing, send nothing), or the ids now claimed (maybe fewer than asked). */
 export type ClaimResult = { readonly isLeaseHeld: false } | { readonly isLeaseHeld: true; readonly claimed: readonly number[] };
 
-export interface ReminderRecord {
-  readonly tokenId: number;
-  readonly tokenName: string;
-  readonly expiresAt: DateTime;
-  /** The alert to queue, with its deliveries, or null when only skips are recorded. */
-  readonly queue: {
-    readonly alert: AlertKey;
-    readonly deliveries: readonly NewDelivery[];
-    /** The facts of the reminder: its messages (alone or in a digest) are rendered from them when sent. */
-    readonly reminder: Reminder;
-    /** First attempt no sooner than this (the send window's next opening); at once by default. */
-    readonly notBefore?: DateTime;
-  } | null;
-  readonly skip: readonly AlertKey[];
+export interface NewDelivery {
+  readonly channel: string;
+  readonly recipient: string;
+  readonly subject: string;
+  /** A delivery that can never go out (e.g. no recipient) is recorded as failed right away. */
+  readonly failure?: string;
 }
 
 /** An alert rendered when it is recorded: sources' alerts are rare and carry no reminder facts. */
@@ -180,43 +165,48 @@ export class Outbox {
   }
 
   /**
-   * Records decisions and their deliveries in one transaction. Returns false when another process already decided
-   * the queued alert (nothing is written twice).
+   * Records a token's plan in one transaction: its skipped alerts, then each alert it queues with one delivery per
+   * route (a reminder with no route at all gets one failed row on the UNROUTED pseudo-channel, for `retry`). Returns
+   * the reminders actually queued: one another process already decided is left alone (nothing is written twice).
    */
-  record(record: ReminderRecord, now: DateTime): boolean {
+  record(plan: TokenPlan, now: DateTime): QueuedReminder[] {
     const decide = this.sql(
       `INSERT INTO reminder_decisions (token_id, expires_at, alert, status, decided_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
     const enqueue = this.enqueueStatement();
     const nowMs = now.toMillis();
-    const expiresAt = record.expiresAt.toMillis();
+    const { token } = plan;
+    const expiresAt = token.expiresAt.toMillis();
     return this.db
       .transaction(() => {
-        for (const alert of record.skip) decide.run(record.tokenId, expiresAt, alert, 'skipped', nowMs);
-        if (record.queue === null) return true;
-        const isNew = decide.run(record.tokenId, expiresAt, record.queue.alert, 'queued', nowMs).changes === 1;
-        if (!isNew) return false;
-        const facts = factsJson(record.queue.reminder);
-        for (const delivery of record.queue.deliveries) {
-          enqueue.run({
-            tokenId: record.tokenId,
-            tokenName: record.tokenName,
-            expiresAt,
-            alert: record.queue.alert,
-            channel: delivery.channel,
-            recipient: delivery.recipient,
-            subject: delivery.subject,
-            // Only the facts: the message is rendered when it is sent (a scan writes thousands of these).
-            payload: '',
-            facts,
-            status: delivery.failure === undefined ? 'pending' : 'failed',
-            error: delivery.failure ?? null,
-            now: nowMs,
-            nextAttemptAt: (record.queue.notBefore ?? now).toMillis(),
-          });
-        }
-        return true;
+        for (const alert of plan.skip) decide.run(token.id, expiresAt, alertKey(alert), 'skipped', nowMs);
+        return plan.queue.filter((queued) => {
+          const alert = alertKey(queued.alert);
+          const isNew = decide.run(token.id, expiresAt, alert, 'queued', nowMs).changes === 1;
+          if (!isNew) return false;
+          const facts = factsJson(queued.reminder);
+          const isRouted = queued.routes.length > 0;
+          for (const delivery of isRouted ? queued.routes : [UNROUTED]) {
+            enqueue.run({
+              tokenId: token.id,
+              tokenName: token.name,
+              expiresAt,
+              alert,
+              channel: delivery.channel,
+              recipient: delivery.recipient,
+              subject: queued.subject,
+              // Only the facts: the message is rendered when it is sent (a scan writes thousands of these).
+              payload: '',
+              facts,
+              status: isRouted ? 'pending' : 'failed',
+              error: isRouted ? null : NO_RECIPIENT_ERROR,
+              now: nowMs,
+              nextAttemptAt: queued.notBefore.toMillis(),
+            });
+          }
+          return true;
+        });
       })
       .immediate();
   }

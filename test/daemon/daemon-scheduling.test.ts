@@ -9,6 +9,7 @@ import { Lease } from '../../src/store/lease';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
+import { createEngine } from '../../src/engine/engine';
 
 const waitUntil = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
   const end = Date.now() + timeoutMs;
@@ -31,7 +32,7 @@ describe('the daemon schedules scans around retry passes', () => {
     email = createEmailChannel({ smtpUrl: smtp.url, from: 'tokenwatch@example.test', pool: false, logger: silentLogger });
     engine = openEngine(dir, new Map([['email', email]]), { mailTo: ['ops@example.test'], start: '2027-01-10T09:00' });
     daemon = new Daemon({
-      scanDeps: engine.deps,
+      engine: createEngine(engine.deps),
       lease: new Lease(engine.db, 'host:1:sched', 600_000),
       schedule: '0 9 * * *',
       zone: 'Europe/Paris',

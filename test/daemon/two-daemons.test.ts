@@ -9,6 +9,7 @@ import { createEmailChannel } from '../../src/notify/email-channel';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
+import { createEngine } from '../../src/engine/engine';
 
 describe('two daemons on one database', () => {
   let dir: string;
@@ -34,7 +35,7 @@ describe('two daemons on one database', () => {
     const engine = openEngine(dir, new Map([['email', email]]), { mailTo: ['ops@example.test'] });
     engine.clock.set('2027-01-10T09:00');
     const daemon = new Daemon({
-      scanDeps: engine.deps,
+      engine: createEngine(engine.deps),
       lease: new Lease(engine.db, holder, 10_000),
       schedule: '0 9 * * *',
       zone: 'Europe/Paris',

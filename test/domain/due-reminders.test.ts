@@ -1,6 +1,8 @@
 // whatIsDue: which alert is due for a token at an instant given what was already decided, and thresholdOf.
 import { DateTime } from 'luxon';
-import { whatIsDue, type DuePolicy, type DueToken } from '../../src/domain/due-reminders';
+import { alertKey, type Alert } from '../../src/domain/alert';
+import { daysLeft } from '../../src/domain/dates';
+import { whatIsDue, type DueDecision, type DuePolicy, type DueToken } from '../../src/domain/due-reminders';
 
 const policy: DuePolicy = { zone: 'Europe/Paris', thresholds: [60, 30, 7], expiredRepeatDays: 7 };
 
@@ -9,6 +11,9 @@ function token(expiresIso: string, overrides: Partial<DueToken> = {}): DueToken 
 }
 
 const at = (iso: string): DateTime => DateTime.fromISO(iso, { setZone: true }).toUTC();
+/** The key of the alert a decision sends (`t30`, `expired+7`…), as the ledger records it. */
+const sent = (decision: DueDecision): string | undefined => (decision.send === null ? undefined : alertKey(decision.send));
+const keys = (alerts: readonly Alert[]): string[] => alerts.map(alertKey);
 
 describe('what is due', () => {
   const acme = token('2027-06-30T10:00:00+02:00');
@@ -19,13 +24,14 @@ describe('what is due', () => {
 
   it('is the 60-day reminder once 60 calendar days are left in the zone', () => {
     const decision = whatIsDue(acme, new Set(), at('2027-05-01T00:00:01+02:00'), policy);
-    expect(decision.send).toEqual({ alert: 't60', kind: 'threshold', threshold: 60, daysLeft: 60 });
+    expect(decision.send).toEqual({ kind: 'threshold', days: 60 });
+    expect(daysLeft(acme.expiresAt, at('2027-05-01T00:00:01+02:00'), policy.zone)).toBe(60);
   });
 
   it('counts calendar days in the configured zone, not 24-hour periods', () => {
     // 23:30 in Paris on 30 April is still 61 days before 30 June, although it is already 1 May in UTC+14.
     expect(whatIsDue(acme, new Set(), at('2027-04-30T23:30:00+02:00'), policy).send).toBeNull();
-    expect(whatIsDue(acme, new Set(), at('2027-04-30T23:30:00+02:00'), { ...policy, zone: 'Pacific/Kiritimati' }).send?.alert).toBe('t60');
+    expect(sent(whatIsDue(acme, new Set(), at('2027-04-30T23:30:00+02:00'), { ...policy, zone: 'Pacific/Kiritimati' }))).toBe('t60');
   });
 
   it('does not repeat a threshold already decided for this expiry', () => {
@@ -34,32 +40,33 @@ describe('what is due', () => {
 
   it('sends only the most urgent of several undecided thresholds and skips the others', () => {
     const decision = whatIsDue(acme, new Set(), at('2027-06-25T09:00:00+02:00'), policy);
-    expect(decision.send?.alert).toBe('t7');
-    expect([...decision.skip].sort()).toEqual(['t30', 't60']);
+    expect(sent(decision)).toBe('t7');
+    expect(keys(decision.skip).sort()).toEqual(['t30', 't60']);
   });
 
   it('does not skip what was already decided during catch-up', () => {
     const decision = whatIsDue(acme, new Set(['t60']), at('2027-06-25T09:00:00+02:00'), policy);
-    expect(decision.skip).toEqual(['t30']);
+    expect(keys(decision.skip)).toEqual(['t30']);
   });
 
   it('fires the 7-day threshold on the expiry day before the expiry instant', () => {
     const decision = whatIsDue(acme, new Set(['t60', 't30']), at('2027-06-30T09:59:59+02:00'), policy);
-    expect(decision.send).toEqual({ alert: 't7', kind: 'threshold', threshold: 7, daysLeft: 0 });
+    expect(decision.send).toEqual({ kind: 'threshold', days: 7 });
+    expect(daysLeft(acme.expiresAt, at('2027-06-30T09:59:59+02:00'), policy.zone)).toBe(0);
   });
 
   it('sends the expired alert once the expiry instant has passed', () => {
     const decision = whatIsDue(acme, new Set(['t60', 't30', 't7']), at('2027-06-30T10:00:00+02:00'), policy);
-    expect(decision.send).toEqual({ alert: 'expired', kind: 'expired', threshold: null, daysLeft: 0 });
+    expect(decision.send).toEqual({ kind: 'expired', daysAfter: 0 });
   });
 
   it('repeats the expired alert every N days after expiry', () => {
     const decided = new Set(['t60', 't30', 't7', 'expired']);
     expect(whatIsDue(acme, decided, at('2027-07-07T09:59:00+02:00'), policy).send).toBeNull();
-    expect(whatIsDue(acme, decided, at('2027-07-07T10:00:00+02:00'), policy).send?.alert).toBe('expired+7');
+    expect(sent(whatIsDue(acme, decided, at('2027-07-07T10:00:00+02:00'), policy))).toBe('expired+7');
     decided.add('expired+7');
     expect(whatIsDue(acme, decided, at('2027-07-13T10:00:00+02:00'), policy).send).toBeNull();
-    expect(whatIsDue(acme, decided, at('2027-07-14T11:00:00+02:00'), policy).send?.alert).toBe('expired+14');
+    expect(sent(whatIsDue(acme, decided, at('2027-07-14T11:00:00+02:00'), policy))).toBe('expired+14');
   });
 
   it('sends the expired alert once when repeats are off', () => {
@@ -70,13 +77,13 @@ describe('what is due', () => {
 
   it('catches up on a long-expired token with only the latest expired repeat', () => {
     const decision = whatIsDue(acme, new Set(), at('2027-07-20T12:00:00+02:00'), policy);
-    expect(decision.send?.alert).toBe('expired+14');
-    expect([...decision.skip].sort()).toEqual(['expired', 't30', 't60', 't7']);
+    expect(sent(decision)).toBe('expired+14');
+    expect(keys(decision.skip).sort()).toEqual(['expired', 't30', 't60', 't7']);
   });
 
   it('uses the token\'s own thresholds over the default ones', () => {
     const own = token('2027-06-30T10:00:00+02:00', { thresholds: [90, 14] });
-    expect(whatIsDue(own, new Set(), at('2027-04-01T09:00:00+02:00'), policy).send?.alert).toBe('t90');
+    expect(sent(whatIsDue(own, new Set(), at('2027-04-01T09:00:00+02:00'), policy))).toBe('t90');
     expect(whatIsDue(own, new Set(['t90']), at('2027-06-10T09:00:00+02:00'), policy).send).toBeNull();
   });
 
@@ -88,20 +95,22 @@ describe('what is due', () => {
   it('resumes after a mute with an end date has lapsed', () => {
     const muted = token('2027-06-30T10:00:00+02:00', { mutedAt: at('2027-01-01T00:00:00Z'), mutedUntil: at('2027-06-20T00:00:00+02:00') });
     expect(whatIsDue(muted, new Set(), at('2027-06-19T09:00:00+02:00'), policy).send).toBeNull();
-    expect(whatIsDue(muted, new Set(), at('2027-06-20T09:00:00+02:00'), policy).send?.alert).toBe('t30');
+    expect(sent(whatIsDue(muted, new Set(), at('2027-06-20T09:00:00+02:00'), policy))).toBe('t30');
   });
 
   it('counts days correctly across the spring DST change', () => {
     // Paris moves from +01:00 to +02:00 on 28 March 2027; the local day of 28 March has 23 hours.
     const spring = token('2027-04-04T00:30:00+02:00');
     const decision = whatIsDue(spring, new Set(['t60', 't30']), at('2027-03-28T00:30:00+01:00'), policy);
-    expect(decision.send).toEqual({ alert: 't7', kind: 'threshold', threshold: 7, daysLeft: 7 });
+    expect(decision.send).toEqual({ kind: 'threshold', days: 7 });
+    expect(daysLeft(spring.expiresAt, at('2027-03-28T00:30:00+01:00'), policy.zone)).toBe(7);
   });
 
   it('handles a token expiring on 29 February', () => {
     const leap = token('2028-02-29T12:00:00+01:00');
-    expect(whatIsDue(leap, new Set(['t60']), at('2028-01-30T08:00:00+01:00'), policy).send?.daysLeft).toBe(30);
-    expect(whatIsDue(leap, new Set(['t60', 't30', 't7']), at('2028-02-29T12:00:00+01:00'), policy).send?.alert).toBe('expired');
-    expect(whatIsDue(leap, new Set(['t60', 't30', 't7', 'expired']), at('2028-03-07T12:00:00+01:00'), policy).send?.alert).toBe('expired+7');
+    expect(whatIsDue(leap, new Set(['t60']), at('2028-01-30T08:00:00+01:00'), policy).send).toEqual({ kind: 'threshold', days: 30 });
+    expect(daysLeft(leap.expiresAt, at('2028-01-30T08:00:00+01:00'), policy.zone)).toBe(30);
+    expect(sent(whatIsDue(leap, new Set(['t60', 't30', 't7']), at('2028-02-29T12:00:00+01:00'), policy))).toBe('expired');
+    expect(sent(whatIsDue(leap, new Set(['t60', 't30', 't7', 'expired']), at('2028-03-07T12:00:00+01:00'), policy))).toBe('expired+7');
   });
 });

@@ -155,19 +155,19 @@ describe('the send window', () => {
     const night = at('2027-01-05T03:00');
 
     it('lets the expired alert and the smallest threshold go at once by default, and holds the others', () => {
-      expect(bypassesWindow({ kind: 'expired', threshold: null, smallestThreshold: 7 }, DEFAULT_BYPASS)).toBe(true);
-      expect(bypassesWindow({ kind: 'threshold', threshold: 7, smallestThreshold: 7 }, DEFAULT_BYPASS)).toBe(true);
-      expect(bypassesWindow({ kind: 'threshold', threshold: 10, smallestThreshold: 10 }, DEFAULT_BYPASS)).toBe(true);
-      expect(bypassesWindow({ kind: 'threshold', threshold: 30, smallestThreshold: 7 }, DEFAULT_BYPASS)).toBe(false);
-      expect(bypassesWindow({ kind: 'renewed', threshold: null, smallestThreshold: 7 }, DEFAULT_BYPASS)).toBe(false);
-      expect(firstAttemptAt(policy, { kind: 'expired', threshold: null, smallestThreshold: 7 }, night, PARIS).toMillis()).toBe(night.toMillis());
-      expect(local(firstAttemptAt(policy, { kind: 'threshold', threshold: 30, smallestThreshold: 7 }, night, PARIS))).toBe('2027-01-05T08:00 +01:00 Tue');
+      expect(bypassesWindow({ kind: 'expired', daysAfter: 0 }, 7, DEFAULT_BYPASS)).toBe(true);
+      expect(bypassesWindow({ kind: 'threshold', days: 7 }, 7, DEFAULT_BYPASS)).toBe(true);
+      expect(bypassesWindow({ kind: 'threshold', days: 10 }, 10, DEFAULT_BYPASS)).toBe(true);
+      expect(bypassesWindow({ kind: 'threshold', days: 30 }, 7, DEFAULT_BYPASS)).toBe(false);
+      expect(bypassesWindow({ kind: 'renewed' }, 7, DEFAULT_BYPASS)).toBe(false);
+      expect(firstAttemptAt(policy, { kind: 'expired', daysAfter: 0 }, 7, night, PARIS).toMillis()).toBe(night.toMillis());
+      expect(local(firstAttemptAt(policy, { kind: 'threshold', days: 30 }, 7, night, PARIS))).toBe('2027-01-05T08:00 +01:00 Tue');
     });
 
     it('holds everything with "none", and sends everything at once without a window', () => {
       const none = { window: office, bypass: parseBypass('none', 'b') };
-      expect(local(firstAttemptAt(none, { kind: 'expired', threshold: null, smallestThreshold: 7 }, night, PARIS))).toBe('2027-01-05T08:00 +01:00 Tue');
-      expect(firstAttemptAt(null, { kind: 'threshold', threshold: 60, smallestThreshold: 7 }, night, PARIS).toMillis()).toBe(night.toMillis());
+      expect(local(firstAttemptAt(none, { kind: 'expired', daysAfter: 0 }, 7, night, PARIS))).toBe('2027-01-05T08:00 +01:00 Tue');
+      expect(firstAttemptAt(null, { kind: 'threshold', days: 60 }, 7, night, PARIS).toMillis()).toBe(night.toMillis());
     });
   });
 });

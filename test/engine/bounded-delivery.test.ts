@@ -4,10 +4,11 @@
 // Elapsed times are correctness bounds with a generous margin, not speed measurements.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { scanSettings } from '../../src/cli/engine-setup';
+import { engineSettings } from '../../src/cli/engine-setup';
 import { loadConfig, type Config } from '../../src/config';
 import { deliverDue } from '../../src/engine/deliver';
-import { deliveryOptions, scan, type ScanDeps } from '../../src/engine/scan';
+import type { EngineDeps } from '../../src/engine/engine-settings';
+import { scan } from '../../src/engine/scan';
 import { PermanentDeliveryError } from '../../src/errors';
 import { createChannels } from '../../src/notify/channels';
 import { tokenInput, useEngineHarness } from '../support/engine';
@@ -19,7 +20,7 @@ const MARGIN_MS = 2000;
 
 describe('bounded delivery per scan (issue 8)', () => {
   const h = useEngineHarness({ slackToken: SLACK_TOKEN, channels: () => new Map(), engine: { start: '2027-01-10T09:00' } });
-  let deps: ScanDeps;
+  let deps: EngineDeps;
 
   /** Config from the environment as an administrator sets it, then channels and scan settings built from it. */
   function setUp(env: Record<string, string>): Config {
@@ -36,7 +37,7 @@ describe('bounded delivery per scan (issue 8)', () => {
       },
     });
     h.channels = createChannels(config, h.engine.logger);
-    deps = { ...h.engine.deps, channels: h.channels, settings: scanSettings(config) };
+    deps = { ...h.engine.deps, channels: h.channels, settings: engineSettings(config) };
     return config;
   }
 
@@ -45,7 +46,7 @@ describe('bounded delivery per scan (issue 8)', () => {
   }
 
   /** A delivery pass between scans, as the daemon's retry timer runs it, under the same budget. */
-  const retry = () => deliverDue(deliveryOptions(deps));
+  const retry = () => deliverDue(deps);
 
   async function timed<T>(work: Promise<T>): Promise<{ value: T; elapsedMs: number }> {
     const started = performance.now();

@@ -2,7 +2,7 @@
 // of Slack messages; a digest that fails is retried whole and delivered once; small batches still go one by one.
 import { DateTime } from 'luxon';
 import { deliverDue } from '../../src/engine/deliver';
-import { deliveryOptions, scan } from '../../src/engine/scan';
+import { scan } from '../../src/engine/scan';
 import { tokenInput, useEngineHarness, type EngineOptions } from '../support/engine';
 import type { SlackCall } from '../support/fake-slack-server';
 import { slackTexts } from '../support/slack-blocks';
@@ -35,7 +35,7 @@ describe('digests', () => {
   }
 
   const retry = () =>
-    deliverDue(deliveryOptions(h.engine.deps));
+    deliverDue(h.engine.deps);
 
   it('sends 200 due reminders for one recipient as one email and two Slack messages, each token listed once', async () => {
     open();

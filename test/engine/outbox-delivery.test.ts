@@ -1,6 +1,6 @@
 // The outbox under failures, through real servers: an SMTP server that refuses for several scans, a Slack API that
 // rate-limits, errors and refuses. Every reminder is delivered exactly once once the servers are back.
-import { deliveryOptions, scan } from '../../src/engine/scan';
+import { scan } from '../../src/engine/scan';
 import { deliverDue } from '../../src/engine/deliver';
 import { Outbox } from '../../src/store/outbox';
 import { tokenInput, useEngineHarness } from '../support/engine';
@@ -47,7 +47,7 @@ describe('the outbox under delivery failures', () => {
   });
 
   const retry = () =>
-    deliverDue(deliveryOptions(h.engine.deps));
+    deliverDue(h.engine.deps);
 
   it('retries email refused for several scans (hours apart) and then delivers each reminder exactly once', async () => {
     h.engine.tokens.add(tokenInput('A', '2027-01-15T10:00'), h.engine.clock.now());
@@ -148,7 +148,7 @@ describe('the outbox under delivery failures', () => {
     for (let i = 0; i < 5; i += 1) h.engine.tokens.add(tokenInput(`U${i}`, `2027-01-${15 + i}T11:00`), h.engine.clock.now());
     await scan({ ...perToken, channels: new Map() }); // no channel configured: all 15 wait for a retry
     h.engine.clock.advance({ minutes: 1 });
-    const batched = await deliverDue({ ...retryOptions(), digestMin: 0, batchSize: 2 });
+    const batched = await deliverDue({ ...retryOptions(), settings: { ...h.engine.deps.settings, digestMin: 0 }, batchSize: 2 });
     expect(batched).toEqual({ sent: 15, retrying: 0, failed: 0 });
     expect(h.engine.outbox.countPending()).toBe(0);
     expect(h.smtp.messages).toHaveLength(20);
@@ -169,5 +169,5 @@ describe('the outbox under delivery failures', () => {
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(5);
   });
 
-  const retryOptions = () => deliveryOptions(h.engine.deps);
+  const retryOptions = () => h.engine.deps;
 });

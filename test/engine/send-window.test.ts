@@ -5,10 +5,11 @@ import { DateTime } from 'luxon';
 import { Daemon } from '../../src/daemon/daemon';
 import { Lease } from '../../src/store/lease';
 import { deliverDue } from '../../src/engine/deliver';
-import { deliveryOptions, scan } from '../../src/engine/scan';
+import { scan } from '../../src/engine/scan';
 import { DEFAULT_BYPASS, parseBypass, parseDailyHours, parseWeekdays, type SendWindowPolicy } from '../../src/domain/send-window';
 import { silentLogger } from '../../src/log';
 import { tokenInput, useEngineHarness } from '../support/engine';
+import { createEngine } from '../../src/engine/engine';
 
 const office = (bypass = 'expired,smallest', days = 'mon-sun'): SendWindowPolicy => ({
   window: { hours: parseDailyHours('08:00-18:00', 'w'), days: parseWeekdays(days, 'd') },
@@ -19,7 +20,7 @@ describe('the send window', () => {
   const h = useEngineHarness();
 
   const retry = () =>
-    deliverDue(deliveryOptions(h.engine.deps));
+    deliverDue(h.engine.deps);
   const subjects = (): string[] => h.smtp.messages.map((m) => m.subject).sort();
   /** The alert and token of each message received, in order: `EXPIRED Gone`, `30 Later`… (independent of wording). */
   const arrivals = (): string[] =>
@@ -98,7 +99,7 @@ describe('the send window', () => {
     h.engine.tokens.add(tokenInput('Later', '2027-01-25T10:00'), h.engine.clock.now());
     h.engine.tokens.add(tokenInput('Gone', '2027-01-04T10:00'), h.engine.clock.now());
     const daemon = new Daemon({
-      scanDeps: h.engine.deps,
+      engine: createEngine(h.engine.deps),
       lease: new Lease(h.engine.db, 'host:1:window', 60_000_000),
       schedule: '0 9 * * *',
       zone: 'Europe/Paris',

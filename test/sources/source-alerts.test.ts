@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { deliverDue } from '../../src/engine/deliver';
-import { deliveryOptions } from '../../src/engine/scan';
 import type { Source, SourceReading, SourcedCredential, SourcedState } from '../../src/sources/source';
 import { syncSources, type SyncDeps } from '../../src/sources/sync';
 import { SourceLinks } from '../../src/store/source-links';
@@ -78,7 +77,7 @@ describe('"invalid before its date"', () => {
 
   async function syncAndSend(): Promise<string[]> {
     const report = await syncSources(deps);
-    await deliverDue(deliveryOptions(engine.deps));
+    await deliverDue(engine.deps);
     return report.sources.flatMap((s) => s.alerts);
   }
 

@@ -29,7 +29,12 @@ describe('claiming outbox rows before sending them', () => {
       const token = tokens.add(tokenInput(name, '2027-01-15T10:00'), t0);
       const reminder = { kind: 'threshold' as const, threshold: 7, token: { name, kind: 'vpp' as const, orgName: null, expiresAt: token.expiresAt, appleId: null, orgGroup: null }, daysLeft: 5, zone: 'Europe/Paris' };
       outbox.record(
-        { tokenId: token.id, tokenName: name, expiresAt: token.expiresAt, skip: [], queue: { alert: 't7', reminder, deliveries: [{ channel: 'email', recipient: 'ops@example.test', subject: name }] } },
+        {
+          token,
+          queue: [{ alert: { kind: 'threshold', days: 7 }, reminder, subject: name, routes: [{ channel: 'email', recipient: 'ops@example.test' }], notBefore: t0 }],
+          skip: [],
+          settlesRenewal: false,
+        },
         t0,
       );
     }

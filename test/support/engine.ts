@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { systemClock, type Clock } from '../../src/clock';
 import { leaseClaims } from '../../src/engine/send-claims';
-import type { ScanDeps, ScanSettings } from '../../src/engine/scan';
+import type { EngineDeps, EngineSettings } from '../../src/engine/engine-settings';
 import type { Logger } from '../../src/log';
 import { createMemoryLogger } from '../../src/log';
 import type { Channel } from '../../src/notify/channel';
@@ -44,7 +44,7 @@ export interface TestEngine {
   readonly outbox: Outbox;
   readonly clock: ManualClock;
   readonly logger: Logger & { readonly lines: { level: string; event: string; fields: Record<string, unknown> }[] };
-  readonly deps: ScanDeps;
+  readonly deps: EngineDeps;
   close(): void;
 }
 
@@ -59,7 +59,7 @@ export interface EngineOptions {
   readonly sendWindow?: SendWindowPolicy | null;
 }
 
-export function defaultSettings(channels: ReadonlyMap<string, Channel>, options: EngineOptions = {}): ScanSettings {
+export function defaultSettings(channels: ReadonlyMap<string, Channel>, options: EngineOptions = {}): EngineSettings {
   return {
     policy: { zone: options.zone ?? 'Europe/Paris', thresholds: options.thresholds ?? [60, 30, 7], expiredRepeatDays: options.expiredRepeatDays ?? 7 },
     routing: { mailTo: options.mailTo ?? ['admins@example.test'], slackChannel: options.slackChannel ?? '#mdm' },
@@ -89,7 +89,7 @@ export function openEngine(dir: string, channels: ReadonlyMap<string, Channel>, 
   const lease = new Lease(db, ENGINE_HOLDER, 3_600_000, { name: ENGINE_LEASE, role: 'scan' });
   if (!lease.tryAcquire(systemClock.now())) throw new Error('the test engine could not take its lease');
   const claims = leaseClaims(lease, outbox, systemClock);
-  const deps: ScanDeps = { tokens, outbox, channels, claims, clock, logger, settings: defaultSettings(channels, options) };
+  const deps: EngineDeps = { tokens, outbox, channels, claims, clock, logger, settings: defaultSettings(channels, options) };
   return { db, tokens, outbox, clock, logger, deps, close: () => db.close() };
 }
 

@@ -14,6 +14,7 @@ import { RegistryStats } from '../../src/store/registry-stats';
 import { openEngine, type EngineOptions, type TestEngine } from './engine';
 import { startFakeSlack, type FakeSlackServer } from './fake-slack-server';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver';
+import { createEngine } from '../../src/engine/engine';
 
 export interface RunningStatusServer {
   readonly engine: TestEngine;
@@ -47,7 +48,7 @@ export async function startStatusServerOn(dir: string, options: StatusServerOpti
   const engine = openEngine(dir, channels, { mailTo: ['ops@example.test'], slackChannel: '#mdm', ...options });
   const policy = engine.deps.settings.policy;
   const daemon = new Daemon({
-    scanDeps: engine.deps,
+    engine: createEngine(engine.deps),
     lease: new Lease(engine.db, options.holder ?? 'host-a:1:a', 60_000),
     schedule: options.schedule ?? '0 9 * * *',
     zone: policy.zone,

@@ -9,7 +9,7 @@ import { Lease, newHolderId } from '../../store/lease';
 import { trackRegistryGeneration } from '../../daemon/registry-generation';
 import { SourceStatusStore } from '../../store/source-status';
 import type { CliContext } from '../context';
-import { buildScanDeps, describeDelivery } from '../engine-setup';
+import { buildEngine, describeDelivery } from '../engine-setup';
 import { syncSources } from '../../sources/sync';
 import { buildSyncDeps, configuredSources } from '../sources-setup';
 
@@ -61,13 +61,13 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       }
       stats = new RegistryStats(ctx.database);
       sourceStatus = new SourceStatusStore(ctx.database);
-      const deps = buildScanDeps(ctx, ctx.clock);
+      const engine = buildEngine(ctx, { sends: true });
       const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000);
       const sources = configuredSources(config);
       const syncDeps = sources.length === 0 ? null : buildSyncDeps(ctx, ctx.clock, sources);
       const heartbeatMs = Math.max(500, Math.floor((config.leaseSeconds * 1000) / 3));
       const running = new Daemon({
-        scanDeps: deps,
+        engine,
         lease,
         schedule: config.schedule,
         zone: config.zone,

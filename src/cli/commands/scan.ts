@@ -2,12 +2,9 @@
 import type { Command } from 'commander';
 import { fixedClock } from '../../clock';
 import { parseDateInput } from '../../domain/dates';
-import { dryRun, scan } from '../../engine/scan';
-import { leaseClaims } from '../../engine/send-claims';
 import { describeHolder, Lease, newHolderId } from '../../store/lease';
-import { Outbox } from '../../store/outbox';
 import type { CliContext } from '../context';
-import { buildScanDeps, scanSettings } from '../engine-setup';
+import { buildEngine } from '../engine-setup';
 import type { CommandResult } from '../command-result';
 
 interface ScanOptions {
@@ -28,7 +25,7 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
       const clock = options.at === undefined ? ctx.clock : fixedClock(parseDateInput(options.at, config.zone, '--at'));
       const now = clock.now();
       if (options.dryRun === true) {
-        const planned = dryRun({ tokens: ctx.tokens, outbox: new Outbox(ctx.database), settings: scanSettings(config) }, now);
+        const planned = buildEngine(ctx, { sends: false, clock }).dryRun(now);
         if (options.json === true) ctx.io.out(JSON.stringify({ at: now.toISO(), dryRun: true, reminders: planned }, null, 2));
         else if (planned.length === 0) ctx.io.out(`Nothing due at ${now.setZone(config.zone).toISO()}.`);
         else {
@@ -63,8 +60,7 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
         clearInterval(renewal);
         lease.release();
       });
-      const deps = buildScanDeps(ctx, clock);
-      const report = await scan({ ...deps, claims: leaseClaims(lease, deps.outbox, ctx.clock) }, now);
+      const report = await buildEngine(ctx, { sends: true, clock, lease }).scan({ now });
       if (report.delivery.leaseLost === true) {
         ctx.io.err(
           `tokenwatch: lost the sending lease to ${describeHolder(lease.latest())}; stopped before the next send (what is left stays queued for the sender)`,

@@ -1,14 +1,11 @@
 // `tokenwatch sync [--json]`: runs every configured source once and prints what changed; exit 1 when a source failed.
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
-import { leaseClaims } from '../../engine/send-claims';
 import { Lease, newHolderId } from '../../store/lease';
-import { deliverDue } from '../../engine/deliver';
-import { deliveryOptions } from '../../engine/scan';
 import { countChanges, syncSources } from '../../sources/sync';
 import type { CliContext } from '../context';
 import type { CommandResult } from '../command-result';
-import { buildScanDeps } from '../engine-setup';
+import { buildEngine } from '../engine-setup';
 import { buildSyncDeps, configuredSources } from '../sources-setup';
 
 interface SyncOptions {
@@ -34,8 +31,7 @@ export function registerSync(program: Command, ctx: CliContext, result: CommandR
         const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, { role: 'scan' });
         if (lease.tryAcquire(ctx.clock.now())) {
           ctx.onClose(() => lease.release());
-          const deps = buildScanDeps(ctx, ctx.clock);
-          delivery = await deliverDue(deliveryOptions({ ...deps, claims: leaseClaims(lease, deps.outbox, ctx.clock) }));
+          delivery = await buildEngine(ctx, { sends: true, lease }).deliverDue();
         }
       }
       const failed = report.sources.filter((s) => !s.isOk);
