@@ -1,6 +1,7 @@
 // `npm run screenshot`, second part: renders the sample emails (a 30-day reminder, an expired alert, a digest) with
 // the real message code and saves each at 600 px (a desktop mail client's column) and 375 px (a phone) as
-// docs/email-<id>-<width>.png, with headless Chromium. Also writes docs/messages/ with the Slack payloads.
+// docs/email-<id>-<width>.png, with headless Chromium. Also writes docs/messages/ with the Slack payloads and text
+// parts, and copies them into docs/messages.md between its `<!-- generated: FILE -->` and `<!-- end: FILE -->` marks.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM_PATH, hasChromium, launchChromium } from './chromium';
@@ -39,6 +40,18 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(slackDir, `email-${sample.id}.txt`), `Subject: ${sample.message.subject}\n\n${sample.message.text}`);
     console.log(`screenshot: wrote ${path.relative(process.cwd(), output)}`);
   }
+  const guide = path.join(DOCS, 'messages.md');
+  fs.writeFileSync(guide, withGenerated(fs.readFileSync(guide, 'utf8'), slackDir));
+  console.log(`screenshot: updated ${path.relative(process.cwd(), guide)}`);
+}
+
+/** `markdown` with each generated block replaced by the current content of its file in `dir`. */
+function withGenerated(markdown: string, dir: string): string {
+  return markdown.replace(/<!-- generated: ([\w.-]+) -->\n[\s\S]*?<!-- end: \1 -->\n/g, (_whole, file: string) => {
+    const content = fs.readFileSync(path.join(dir, file), 'utf8');
+    const language = file.endsWith('.json') ? 'json' : 'text';
+    return `<!-- generated: ${file} -->\n\`\`\`${language}\n${content}\`\`\`\n<!-- end: ${file} -->\n`;
+  });
 }
 
 void main();
