@@ -7,6 +7,7 @@ import { InputError } from '../../src/errors';
 import { httpAccessOf } from '../../src/http/exposure';
 import { parsePasswordHash, verifyPassword } from '../../src/http/password-hash';
 import { cliHarness } from '../support/cli';
+import { startTokenwatch } from '../support/process';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const TOKEN = 'c0ffee00c0ffee00c0ffee00c0ffee00';
@@ -92,6 +93,15 @@ describe('tokenwatch hash-password', () => {
     expect(await verifyPassword('correct horse battery', parsePasswordHash(result.stdout, 'TEST'))).toBe(true);
     const config = loadConfig({ env: { TOKENWATCH_HTTP_USER: 'ops', TOKENWATCH_HTTP_PASSWORD_HASH: result.stdout }, cwd: dir });
     expect(config.httpPasswordHash).not.toBeNull();
+  });
+
+  it('reads the password from standard input when no file is named', async () => {
+    const running = startTokenwatch(['hash-password'], { TOKENWATCH_LOG_LEVEL: 'silent' }, dir);
+    running.child.stdin.end('piped password here\n');
+    expect(await running.exited).toBe(0);
+    const hash = running.stdout().trim();
+    expect(await verifyPassword('piped password here', parsePasswordHash(hash, 'TEST'))).toBe(true);
+    expect(running.stdout() + running.stderr()).not.toContain('piped password');
   });
 
   it('refuses a short password and a missing file with one line and exit code 2', async () => {
