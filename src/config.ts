@@ -4,6 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validateDetailed } from 'node-cron';
 import { InputError, errorCode, quoted } from './errors';
+import {
+  MDM_SOURCE_ENVIRONMENT,
+  MDM_SOURCE_FILE_KEYS,
+  httpsUrl,
+  mdmSourceSecrets,
+  readMdmSourceSettings,
+  type IntuneTenantSettings,
+  type JamfServerSettings,
+  type MdmSourceSettings,
+} from './mdm-source-settings';
 import { isValidZone } from './domain/dates';
 import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
 import { parsePasswordHash, type PasswordHash } from './http/password-hash';
@@ -81,6 +91,12 @@ export interface Config {
   readonly sourceStaleHours: number;
   /** Whether the VPP tokens of the token folder are checked with Apple's client/config (read-only). */
   readonly appleCheck: boolean;
+  /** Microsoft Graph and the Microsoft identity platform (national clouds have their own), for the Intune source. */
+  readonly graphUrl: string;
+  readonly azureLoginUrl: string;
+  /** Intune tenants and Jamf Pro servers to read (their client secrets are secrets). */
+  readonly intuneTenants: readonly IntuneTenantSettings[];
+  readonly jamfServers: readonly JamfServerSettings[];
   /** Apple's Apps and Books API base URL. */
   readonly appleVppUrl: string;
   /** Secret values to redact from every log line and error. */
@@ -281,6 +297,8 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   { key: 'tokenDir', env: 'TOKENWATCH_TOKEN_DIR', file: 'tokenDir', fallback: () => null, parse: nonEmpty },
   { key: 'sourceStaleHours', env: 'TOKENWATCH_SOURCE_STALE_HOURS', file: 'sourceStaleHours', fallback: () => '48', parse: wholeNumber(1, 8760) },
   { key: 'appleCheck', env: 'TOKENWATCH_APPLE_CHECK', file: 'appleCheck', fallback: () => 'off', parse: onOff },
+  { key: 'graphUrl', env: 'TOKENWATCH_GRAPH_URL', file: 'graphUrl', fallback: () => 'https://graph.microsoft.com/', parse: httpsUrl },
+  { key: 'azureLoginUrl', env: 'TOKENWATCH_AZURE_LOGIN_URL', file: 'azureLoginUrl', fallback: () => 'https://login.microsoftonline.com/', parse: httpsUrl },
   {
     key: 'appleVppUrl',
     env: 'TOKENWATCH_APPLE_VPP_URL',
@@ -309,8 +327,11 @@ function readSecretFile(env: Env, variable: string): string | null {
   }
 }
 
-/** Values as strings, keyed by file key; arrays become comma-separated lists. */
-function readConfigFile(file: string, isExplicit: boolean): Map<string, string> {
+/**
+ * Values as strings, keyed by file key; arrays become comma-separated lists. The MDM source lists (objects) are
+ * kept as parsed, in `lists`.
+ */
+function readConfigFile(file: string, isExplicit: boolean, lists: Map<string, unknown>): Map<string, string> {
   const values = new Map<string, string>();
   let text: string;
   try {
@@ -329,17 +350,18 @@ function readConfigFile(file: string, isExplicit: boolean): Map<string, string> 
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new InputError(`${file}: expected a JSON object of settings`);
   }
-  const known = new Set(SETTINGS.flatMap((s) => (s.file === undefined ? [] : [s.file])));
+  const known = new Set([...SETTINGS.flatMap((s) => (s.file === undefined ? [] : [s.file])), ...MDM_SOURCE_FILE_KEYS]);
   const problems: string[] = [];
   for (const [key, value] of Object.entries(parsed)) {
     if (!known.has(key)) {
-      const secret = ['smtpUrl', 'slackToken', 'slackBotToken', 'password', 'httpToken', 'httpPassword', 'httpPasswordHash'].includes(key);
+      const secret = ['smtpUrl', 'slackToken', 'slackBotToken', 'password', 'httpToken', 'httpPassword', 'httpPasswordHash', 'intuneClientSecret', 'jamfClientSecret', 'clientSecret'].includes(key);
       problems.push(
         secret
           ? `${file}: "${key}" is a secret and is not read from the config file (expected it in the environment or a secret file)`
           : `${file}: unknown setting ${quoted(key)} (expected one of ${[...known].join(', ')})`,
       );
-    } else if (Array.isArray(value)) values.set(key, value.map(String).join(','));
+    } else if ((MDM_SOURCE_FILE_KEYS as readonly string[]).includes(key)) lists.set(key, value);
+    else if (Array.isArray(value)) values.set(key, value.map(String).join(','));
     else if (typeof value === 'string' || typeof value === 'number') values.set(key, String(value));
     else problems.push(`${file}: "${key}" must be a string, a number or a list`);
   }
@@ -364,7 +386,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const explicitFile = options.configFile ?? env['TOKENWATCH_CONFIG'];
   const configFile = path.resolve(cwd, explicitFile ?? DEFAULT_CONFIG_FILE);
-  const fileValues = readConfigFile(configFile, explicitFile !== undefined);
+  const fileLists = new Map<string, unknown>();
+  const fileValues = readConfigFile(configFile, explicitFile !== undefined, fileLists);
 
   const problems: string[] = [];
   const result: Record<string, unknown> = {};
@@ -406,6 +429,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (result['appleCheck'] === true && result['tokenDir'] === null) {
     problems.push('TOKENWATCH_APPLE_CHECK: on, but no token folder (expected TOKENWATCH_TOKEN_DIR: Apple is asked about the tokens in it)');
   }
+  try {
+    const mdm = readMdmSourceSettings(env, fileLists, path.relative(cwd, configFile) || configFile);
+    result['intuneTenants'] = mdm.intuneTenants;
+    result['jamfServers'] = mdm.jamfServers;
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   if (problems.length > 0) throw new InputError(problems.join('\n'));
 
   for (const key of ['dbPath', 'previewDir', 'stepsDir'] as const) {
@@ -414,6 +444,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   result['secrets'] = [
     ...collectSecrets(result['smtpUrl'] as string | null, result['slackToken'] as string | null),
     ...(result['httpToken'] === null ? [] : [result['httpToken'] as string]),
+    ...mdmSourceSecrets(result as unknown as MdmSourceSettings),
   ];
   if (typeof result['tokenDir'] === 'string') result['tokenDir'] = path.resolve(cwd, result['tokenDir']);
   return Object.freeze(result as unknown as Config);
@@ -461,6 +492,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     slackToken: slackToken === null ? 'not set' : 'set',
     httpToken: httpToken === null ? 'not set' : 'set',
     httpPasswordHash: httpPasswordHash === null ? 'not set' : 'set',
+    intuneTenants: config.intuneTenants.map(({ clientSecret: _secret, ...tenant }) => ({ ...tenant, clientSecret: 'set' })),
+    jamfServers: config.jamfServers.map(({ clientSecret: _secret, ...server }) => ({ ...server, clientSecret: 'set' })),
   };
 }
 
@@ -482,6 +515,7 @@ export function knownEnvironmentVariables(): string[] {
     'SLACK_BOT_TOKEN_FILE',
     'TOKENWATCH_HTTP_TOKEN_FILE',
     'TOKENWATCH_HTTP_PASSWORD_HASH_FILE',
+    ...MDM_SOURCE_ENVIRONMENT,
     'TOKENWATCH_CONFIG',
   ];
 }

@@ -1,5 +1,7 @@
 // Wires the configured sources and what a sync needs from the CLI context.
-import type { Clock } from '../clock';
+import { systemClock, type Clock } from '../clock';
+import { createIntuneSource } from '../sources/intune-source';
+import { createJamfSource } from '../sources/jamf-source';
 import type { Config } from '../config';
 import type { Source } from '../sources/source';
 import type { SyncDeps } from '../sources/sync';
@@ -10,10 +12,19 @@ import { SourceStatusStore } from '../store/source-status';
 import type { CliContext } from './context';
 import { routingSettings } from './engine-setup';
 
-/** The sources the configuration turns on, in the order they sync: the folder first (Apple reads its files). */
-export function configuredSources(config: Config): Source[] {
+/**
+ * The sources the configuration turns on, in the order they sync: the folder first (Apple reads its files), then
+ * each Intune tenant and each Jamf Pro server. `clock` dates what the MDMs say relative to now.
+ */
+export function configuredSources(config: Config, clock: Clock = systemClock): Source[] {
   const sources: Source[] = [];
   if (config.tokenDir !== null) sources.push(createTokenFolderSource(config.tokenDir));
+  // One request (quick retries included) is bounded like one message.
+  const http = { clock, timeoutMs: config.sendTimeoutSeconds * 1000 };
+  for (const tenant of config.intuneTenants) {
+    sources.push(createIntuneSource({ ...tenant, graphUrl: config.graphUrl, loginUrl: config.azureLoginUrl }, http));
+  }
+  for (const server of config.jamfServers) sources.push(createJamfSource(server, http));
   return sources;
 }
 

@@ -1,7 +1,13 @@
 // Runs the one source contract (test/support/source-contract.ts) against every source: add each new source here.
 import fs from 'node:fs';
 import path from 'node:path';
+import { systemClock } from '../../src/clock';
+import { createIntuneSource } from '../../src/sources/intune-source';
+import { createJamfSource } from '../../src/sources/jamf-source';
+import type { Source } from '../../src/sources/source';
 import { createTokenFolderSource } from '../../src/sources/token-folder-source';
+import { startFakeGraph } from '../support/fake-graph-server';
+import { startFakeJamf } from '../support/fake-jamf-server';
 import { describeSourceContract } from '../support/source-contract';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 import { makeTokenFile } from '../support/token-files';
@@ -19,5 +25,46 @@ describeSourceContract('the token folder', async () => {
     expectedWarnings: ['broken.vpptoken'],
     secrets,
     close: async () => removeDir(dir),
+  };
+});
+
+describeSourceContract('the Intune source', async () => {
+  const secrets = ['contract-graph-secret-0001', 'contract-vpp-token-string'];
+  const graph = await startFakeGraph({
+    tenantId: 't',
+    clientId: 'c',
+    clientSecret: secrets[0] ?? '',
+    vppTokens: [{ id: 'v1', displayName: 'A', expirationDateTime: '2027-01-01T00:00:00Z', state: 'valid', token: secrets[1] }],
+    apnsCertificate: { id: 'p', topicIdentifier: 'com.apple.mgmt.External.1', expirationDateTime: '2027-02-01T00:00:00Z' },
+    depOnboardingSettings: [{ id: 'd1', tokenName: 'ADE', tokenExpirationDateTime: '2027-03-01T00:00:00Z' }],
+  });
+  const make = (clientSecret: string): Source =>
+    createIntuneSource({ name: 'intune', tenantId: 't', clientId: 'c', clientSecret, graphUrl: graph.graphUrl, loginUrl: graph.loginUrl }, { clock: systemClock, timeoutMs: 5000 });
+  return {
+    source: make(secrets[0] ?? ''),
+    failingSource: make('wrong-contract-secret'),
+    expectedIds: ['vpp:v1', 'apns', 'ade:d1'],
+    expectedWarnings: [],
+    secrets,
+    close: () => graph.close(),
+  };
+});
+
+describeSourceContract('the Jamf Pro source', async () => {
+  const secrets = ['contract-jamf-secret-0001'];
+  const jamf = await startFakeJamf({
+    clientId: 'c',
+    clientSecret: secrets[0] ?? '',
+    volumePurchasingLocations: [{ id: '1', name: 'Loc', tokenExpiration: '2027-01-01T00:00:00Z' }],
+    deviceEnrollments: [{ id: '2', name: 'ADE', tokenExpirationDate: '2027-02-01' }],
+  });
+  const make = (clientSecret: string): Source => createJamfSource({ name: 'jamf', url: jamf.url, clientId: 'c', clientSecret }, { clock: systemClock, timeoutMs: 5000 });
+  return {
+    source: make(secrets[0] ?? ''),
+    failingSource: make('wrong-contract-secret'),
+    expectedIds: ['vpp:1', 'ade:2'],
+    expectedWarnings: [],
+    secrets,
+    close: () => jamf.close(),
   };
 });

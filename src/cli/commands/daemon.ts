@@ -63,7 +63,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       sourceStatus = new SourceStatusStore(ctx.database);
       const engine = buildEngine(ctx, { sends: true });
       const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000);
-      const sources = configuredSources(config);
+      const sources = configuredSources(config, ctx.clock);
       const syncDeps = sources.length === 0 ? null : buildSyncDeps(ctx, ctx.clock, sources);
       const heartbeatMs = Math.max(500, Math.floor((config.leaseSeconds * 1000) / 3));
       const running = new Daemon({

@@ -15,13 +15,13 @@ interface SyncOptions {
 export function registerSync(program: Command, ctx: CliContext, result: CommandResult): void {
   program
     .command('sync')
-    .description('read every configured source once (token folder, Apple) and bring the registry in step')
+    .description('read every configured source once (token folder, Apple, Intune, Jamf Pro) and bring the registry in step')
     .option('--json', 'print the result as JSON')
     .action(async (options: SyncOptions) => {
       const config = ctx.config;
-      const sources = configuredSources(config);
+      const sources = configuredSources(config, ctx.clock);
       if (sources.length === 0) {
-        throw new InputError('sync: no source configured (expected TOKENWATCH_TOKEN_DIR, the folder of token files)');
+        throw new InputError('sync: no source configured (expected TOKENWATCH_TOKEN_DIR, the folder of token files, an Intune tenant or a Jamf Pro server)');
       }
       const report = await syncSources(buildSyncDeps(ctx, ctx.clock, sources));
       // Alerts go out now, unless a daemon sends for this database (it delivers them on its next pass).
