@@ -78,7 +78,7 @@ describe('MDM source settings', () => {
     const configFile = withFile(file);
     let thrown: unknown;
     try {
-      load(env as Record<string, string>, configFile);
+      load(env, configFile);
     } catch (error) {
       thrown = error;
     }
