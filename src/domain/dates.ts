@@ -11,6 +11,17 @@ export function isValidZone(zone: string): boolean {
   return zone.trim() === zone && zone !== '' && IANAZone.isValidZone(zone);
 }
 
+/** Every date tokenwatch accepts lies in these years: one range for every date input (and a year after the last one,
+ * the expiry of a token downloaded that day, still has four digits). */
+export const FIRST_YEAR = 1970;
+export const LAST_YEAR = 9998;
+const RANGE = `expected a date from ${FIRST_YEAR}-01-01 to ${LAST_YEAR}-12-31`;
+
+function isInRange(instant: DateTime, zone: string): boolean {
+  const year = instant.setZone(zone).year;
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}
+
 /**
  * Parses an administrator's date: `YYYY-MM-DD` is midnight in `zone`; a full ISO 8601 date-time keeps its offset,
  * or is read in `zone` when it has none. Returns UTC. `what` names the input in the one-line error.
@@ -24,16 +35,19 @@ export function parseDateInput(text: string, zone: string, what: string): DateTi
       { zone },
     );
     if (!parsed.isValid) throw new InputError(`${what}: ${quoted(text)} is not a calendar date ${expected}`);
+    if (!isInRange(parsed, zone)) throw new InputError(`${what}: ${quoted(text)} is out of range (${RANGE})`);
     return parsed.toUTC();
   }
   const parsed = parseDateTime(text, zone);
   if (parsed === null) throw new InputError(`${what}: ${quoted(text)} is not a date ${expected}`);
+  if (!isInRange(parsed, zone)) throw new InputError(`${what}: ${quoted(text)} is out of range (${RANGE})`);
   return parsed;
 }
 
 /** Parses the `expDate` of an Apple token file, e.g. `2027-11-24T10:15:30-0800`; an offset (or Z) is required. */
 export function parseAppleExpiry(text: string): DateTime | null {
-  return parseDateTime(text, 'UTC', true);
+  const parsed = parseDateTime(text, 'UTC', true);
+  return parsed === null || !isInRange(parsed, 'UTC') ? null : parsed;
 }
 
 function parseDateTime(text: string, zone: string, needsOffset = false): DateTime | null {
@@ -44,7 +58,7 @@ function parseDateTime(text: string, zone: string, needsOffset = false): DateTim
   const normalizedOffset = offset === undefined || offset === 'Z' ? (offset ?? '') : normalizeOffset(offset);
   if (normalizedOffset === null) return null;
   const parsed = DateTime.fromISO(`${date ?? ''}T${(time ?? '').replace(',', '.')}${normalizedOffset}`, { zone });
-  if (!parsed.isValid || parsed.year < 1970) return null;
+  if (!parsed.isValid) return null;
   return parsed.toUTC();
 }
 

@@ -50,6 +50,39 @@ interface CsvRecord {
   info: { lines: number };
 }
 
+/**
+ * The text of a CSV file, which must be UTF-8 (with or without a byte-order mark): a file in another encoding is
+ * refused with the first line that is not UTF-8, instead of being stored with replacement characters.
+ */
+export function decodeCsv(label: string, bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let index = 0; index <= bytes.length; index += 1) {
+      if (index === bytes.length || bytes[index] === 0x0a) {
+        try {
+          decoder.decode(bytes.subarray(start, index));
+        } catch {
+          break;
+        }
+        line += 1;
+        start = index + 1;
+      }
+    }
+    throw new InputError(`${label} line ${line}: not UTF-8 text (expected a CSV file saved as UTF-8)`);
+  }
+}
+
+/** CRLF pairs inside a record's quoted fields: the CSV parser counts each as two lines. */
+function crlfCount(record: readonly string[]): number {
+  let count = 0;
+  for (const value of record) count += value.split('\r\n').length - 1;
+  return count;
+}
+
 export function parseTokenCsv(label: string, text: string, zone: string, addedAt: DateTime): TokenInput[] {
   let records: CsvRecord[];
   try {
@@ -74,6 +107,13 @@ export function parseTokenCsv(label: string, text: string, zone: string, addedAt
   if (rows.length === 0) throw new InputError(`${label}: no rows (expected one token per line after the header)`);
   if (rows.length > MAX_CSV_ROWS) throw new InputError(`${label}: ${rows.length} rows (expected at most ${MAX_CSV_ROWS})`);
 
+  // The line each row ends on: csv-parse's count, less the CRLFs inside quoted fields of this and earlier records.
+  const endLines = new Map<CsvRecord, number>();
+  let extraLines = crlfCount(header.record);
+  for (const row of rows) {
+    extraLines += crlfCount(row.record);
+    endLines.set(row, row.info.lines - extraLines);
+  }
   const seen = new Map<string, number>();
   const indexOf = new Map<string, number>(columns.map((column, index) => [column, index]));
   // A registry of many tokens has few distinct dates: each is parsed once (DateTimes are immutable, so sharing is safe).
@@ -86,8 +126,9 @@ export function parseTokenCsv(label: string, text: string, zone: string, addedAt
     }
     return parsed;
   };
-  return rows.map(({ record, info }) => {
-    const line = info.lines;
+  return rows.map((row) => {
+    const { record } = row;
+    const line = endLines.get(row) ?? row.info.lines;
     const where = (column: string): string => `${label} line ${line}: ${column}`;
     const cell = (column: Column): string | null => {
       const index = indexOf.get(column);

@@ -3,8 +3,24 @@
 import { InputError, quoted } from '../errors';
 import { TOKEN_KINDS, type TokenKind } from './token';
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+$/;
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators (U+0085 NEL is among C1). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const EMAIL = /^[^\s@<>(),;:"[\]\\\u0000-\u001f\u007f-\u009f\u2028\u2029]+@[^\s@<>(),;:"[\]\\\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/;
+
+/** Whether `value` is one plain email address (no display name, no control characters). */
+export function isEmailAddress(value: string): boolean {
+  return EMAIL.test(value) && value.length <= 254;
+}
+
+/** Whether `value` holds a line break or any control character. */
+export function hasControlCharacter(value: string): boolean {
+  return CONTROL.test(value);
+}
+
+/** Length in characters as a reader counts them (code points: an emoji is one), not UTF-16 units. */
+export function characterCount(value: string): number {
+  return [...value].length;
+}
 // A channel name (#ops-mdm or ops-mdm) or a channel / user ID (C0123ABCD, G…, D…, U…).
 const SLACK_CHANNEL = /^(#?[a-z0-9][a-z0-9._-]{0,79}|[CGDUW][A-Z0-9]{7,20})$/;
 
@@ -14,13 +30,26 @@ function singleLine(value: string, what: string, label: string, max: number): st
   const trimmed = value.trim();
   if (trimmed === '') throw new InputError(`${what}: empty (expected ${label})`);
   if (CONTROL.test(trimmed)) throw new InputError(`${what}: ${quoted(trimmed)} contains a line break or control character (expected ${label} on one line)`);
-  if (trimmed.length > max) throw new InputError(`${what}: ${quoted(trimmed)} is ${trimmed.length} characters long (expected ${label} of at most ${max})`);
+  const length = characterCount(trimmed);
+  if (length > max) throw new InputError(`${what}: ${quoted(trimmed)} is ${length} characters long (expected ${label} of at most ${max})`);
   return trimmed;
 }
 
-/** A token's unique name: one line, at most 200 characters. */
+/**
+ * A token's unique name: one line, at most 200 characters, not starting with "-" (the commands tokenwatch suggests,
+ * such as `tokenwatch renew NAME`, would read it as an option).
+ */
 export function parseTokenName(value: string, what: string): string {
-  return singleLine(value, what, 'a token name', 200);
+  const name = singleLine(value, what, 'a token name', 200);
+  if (name.startsWith('-')) {
+    throw new InputError(`${what}: ${quoted(name)} starts with "-" (expected a token name that does not: commands would read it as an option)`);
+  }
+  return name;
+}
+
+/** The organization a token belongs to, as Apple writes it in the token file: one line, at most 200 characters. */
+export function parseOrgName(value: string, what: string): string {
+  return singleLine(value, what, 'an organization name', 200);
 }
 
 export function parseKind(value: string, what: string): TokenKind {
@@ -48,7 +77,7 @@ export function parseEmailList(value: string, what: string): string[] {
   if (addresses.length === 0) throw new InputError(`${what}: no address in ${quoted(value)} (expected comma-separated email addresses)`);
   if (addresses.length > 50) throw new InputError(`${what}: ${addresses.length} addresses (expected at most 50)`);
   for (const address of addresses) {
-    if (!EMAIL.test(address) || address.length > 254) {
+    if (!isEmailAddress(address)) {
       throw new InputError(`${what}: ${quoted(address)} is not an email address (expected e.g. mdm-admins@example.com)`);
     }
   }

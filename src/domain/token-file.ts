@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import { InputError, quoted } from '../errors';
 import { parseAppleExpiry } from './dates';
+import { parseOrgName } from './token-fields';
 
 export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
@@ -49,7 +50,8 @@ export function parseTokenFile(label: string, bytes: Uint8Array): ParsedTokenFil
   const orgName = fields['orgName'];
   if (typeof orgName !== 'string' || orgName.trim() === '') return fail('no "orgName"');
   return {
-    orgName: orgName.trim(),
+    // Checked like a name whether or not --name is given: it is stored and shown in every reminder.
+    orgName: parseOrgName(orgName, `${label}: orgName`),
     expiresAt: expiresAt as DateTime,
     fingerprint: createHash('sha256').update(bytes).digest('hex'),
   };

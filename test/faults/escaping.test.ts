@@ -19,7 +19,9 @@ const ORG_GROUP = 'Global / <a href="http://evil">OG</a> / *bold* _it_ <@U123> <
 const unwrapped = (text: string): string => text.replace(/\n +/g, ' ');
 // 200 characters (the longest name allowed), markup throughout, so any cut lands inside some markup.
 const LONG_NAME = '<i>x</i> & <!here> <@U999> '.repeat(10).slice(0, 200);
-const FILE_ORG_NAME = 'Acme\n<img src=x onerror=alert(1)>\r\nSchools';
+/** Markup in a token file's orgName (line breaks in it are refused: see the CLI tests below). */
+const FILE_ORG_NAME = 'Acme <img src=x onerror=alert(1)> Schools';
+const FILE_ORG_NAME_WITH_BREAKS = 'Acme\n<img src=x onerror=alert(1)>\r\nSchools';
 const FILE_TOKEN_NAME = 'From file';
 
 /** Raw markup from the values above: none of it may reach HTML or Slack unescaped. */
@@ -119,7 +121,6 @@ describe('escaping of user-supplied values (issue 5)', () => {
       expect(long?.html).toContain('&lt;i&gt;x&lt;/i&gt; &amp; &lt;!here&gt; &lt;@U999&gt;');
 
       const fromFile = mails.find((mail) => mail.subject.includes(FILE_TOKEN_NAME));
-      // The orgName's line breaks become spaces: the value stays on its one line of the text body and the table.
       expect(fromFile?.text).toContain('Organization: Acme <img src=x onerror=alert(1)> Schools\n');
       expect(fromFile?.html).toContain('Acme &lt;img src=x onerror=alert(1)&gt; Schools');
     });
@@ -254,7 +255,7 @@ describe('escaping of user-supplied values (issue 5)', () => {
 
     it('refuses a token file whose orgName (the default name) has a line break, with exit 2 and one line naming the file', async () => {
       const file = path.join(dir, 'hostile.vpptoken');
-      fs.writeFileSync(file, makeTokenFile({ token: 'secret', expDate: '2027-01-31T09:00:00+0100', orgName: FILE_ORG_NAME }));
+      fs.writeFileSync(file, makeTokenFile({ token: 'secret', expDate: '2027-01-31T09:00:00+0100', orgName: FILE_ORG_NAME_WITH_BREAKS }));
       const result = await cli.run('import', file);
       expect(result.code).toBe(2);
       expect(result.stderr.split('\n')).toHaveLength(1);

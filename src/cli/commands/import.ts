@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { InputError, errorCode } from '../../errors';
-import { CSV_COLUMNS, CSV_COLUMN_HELP, parseTokenCsv } from '../../domain/token-csv';
+import { CSV_COLUMNS, CSV_COLUMN_HELP, decodeCsv, parseTokenCsv } from '../../domain/token-csv';
 import { parseTokenName } from '../../domain/token-fields';
 import type { Token, TokenInput } from '../../domain/token';
 import { readTokenFile } from '../../store/token-file-reader';
@@ -61,13 +61,13 @@ function csvColumnsHelp(): string {
 function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptions): TokenInput[] {
   const csv = options.csv ?? '';
   if (files.length > 0) throw new InputError(`import --csv: unexpected files ${files.join(', ')} (expected only the CSV file)`);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(csv, 'utf8');
+    bytes = fs.readFileSync(csv);
   } catch (error) {
     throw new InputError(`${csv}: cannot read (${errorCode(error) ?? 'error'}; expected a CSV file)`);
   }
-  return parseTokenCsv(csv, text, ctx.config.zone, ctx.clock.now());
+  return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.clock.now());
 }
 
 function fromTokenFiles(ctx: CliContext, files: readonly string[], options: ImportOptions): TokenInput[] {
