@@ -15,7 +15,7 @@ import {
   type MdmSourceSettings,
 } from './mdm-source-settings';
 import { isValidZone } from './domain/dates';
-import { parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
+import { hasControlCharacter, isEmailAddress, parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
 import { parsePasswordHash, type PasswordHash } from './http/password-hash';
 import {
   ALL_WEEKDAYS,
@@ -140,6 +140,20 @@ function wholeNumber(min: number, max: number) {
   };
 }
 
+/**
+ * The sender of reminder emails: `address` or `Name <address>`, one line (a line break would let the value add
+ * headers such as Bcc), with a real address (without one the mail has no From header).
+ */
+function mailFrom(value: string, where: string): string {
+  const text = value.trim();
+  const expected = 'expected an email address, or a name and an address such as "tokenwatch <tokenwatch@example.com>"';
+  if (hasControlCharacter(text)) throw new InputError(`${where}: ${quoted(text)} contains a line break or control character (${expected})`);
+  const match = /^(?:[^<>]*<([^<>]+)>|([^<>\s]+))$/.exec(text);
+  const address = match?.[1] ?? match?.[2];
+  if (address === undefined || !isEmailAddress(address.trim())) throw new InputError(`${where}: ${quoted(text)} is not an email address (${expected})`);
+  return text;
+}
+
 function nonEmpty(value: string, where: string): string {
   if (value.trim() === '') throw new InputError(`${where}: is empty (expected a value)`);
   return value.trim();
@@ -252,7 +266,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
     parse: parseBypass,
   },
   { key: 'smtpUrl', env: 'TOKENWATCH_SMTP_URL', fallback: (env) => readSecretFile(env, 'TOKENWATCH_SMTP_URL_FILE'), parse: smtpUrl },
-  { key: 'mailFrom', env: 'TOKENWATCH_MAIL_FROM', file: 'mailFrom', fallback: () => 'tokenwatch <tokenwatch@localhost>', parse: nonEmpty },
+  { key: 'mailFrom', env: 'TOKENWATCH_MAIL_FROM', file: 'mailFrom', fallback: () => 'tokenwatch <tokenwatch@localhost>', parse: mailFrom },
   { key: 'mailTo', env: 'TOKENWATCH_MAIL_TO', file: 'mailTo', fallback: () => null, parse: (v, w) => parseEmailList(v, w) },
   { key: 'slackToken', env: 'SLACK_BOT_TOKEN', fallback: (env) => readSecretFile(env, 'SLACK_BOT_TOKEN_FILE'), parse: nonEmpty },
   { key: 'slackChannel', env: 'TOKENWATCH_SLACK_CHANNEL', file: 'slackChannel', fallback: () => null, parse: (v, w) => parseSlackChannel(v, w) },
@@ -343,7 +357,8 @@ function readConfigFile(file: string, isExplicit: boolean, lists: Map<string, un
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // A byte-order mark (some Windows editors write one) is not part of the JSON.
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new InputError(`${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
   }

@@ -12,11 +12,14 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
 }
 
-/** Replaces every occurrence of each secret in `text` with `[redacted]`. */
+/**
+ * Replaces every occurrence of each secret in `text` with `[redacted]`, whatever its length (a three-letter password
+ * is still a password); the longest first, so that a secret containing another is removed whole.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret !== '') result = result.split(secret).join('[redacted]');
   }
   return result;
 }
@@ -61,7 +64,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // Loaded on first use: commands that log nothing (list, show…) start faster without it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pino = require('pino') as typeof pinoModule;
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
+  const secrets = (options.secrets ?? []).filter((s) => s !== '');
   const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
   const base = pino(
     {

@@ -25,7 +25,7 @@ export function engineSettings(config: Config, options: { readonly templates: bo
     policy: { zone: config.zone, thresholds: config.thresholds, expiredRepeatDays: config.expiredRepeatDays },
     ...routingSettings(config),
     retry: { baseSeconds: config.retryBaseSeconds, maxSeconds: config.retryMaxSeconds },
-    ...(options.templates ? { templates: loadStepTemplates(config.stepsDir) } : {}),
+    ...(options.templates ? { templates: loadStepTemplates(config.stepsDir, config.secrets) } : {}),
     links: { consoleUrl: config.consoleUrl },
     secrets: config.secrets,
     deliveryBudgetSeconds: config.deliveryBudgetSeconds,

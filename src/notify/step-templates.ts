@@ -20,9 +20,10 @@ const PATH_MAX = 300;
 /**
  * The step wording: each step's file in `dir` when it exists, else the default. A missing folder means all defaults.
  * Throws InputError (one line naming the file) for a file that cannot be read, is empty, is too large or uses an
- * unknown placeholder, so a mistake shows at start-up rather than in a reminder.
+ * unknown placeholder, so a mistake shows at start-up rather than in a reminder; likewise a file that holds one of
+ * the configured `secrets` (e.g. a symlink to the SMTP URL's secret file), which every reminder would carry.
  */
-export function loadStepTemplates(dir: string): StepTemplates {
+export function loadStepTemplates(dir: string, secrets: readonly string[] = []): StepTemplates {
   const dirStat = statOrNull(dir, 'steps folder');
   if (dirStat === null) return DEFAULT_STEP_TEMPLATES;
   if (!dirStat.isDirectory()) {
@@ -30,7 +31,7 @@ export function loadStepTemplates(dir: string): StepTemplates {
   }
   const templates: Record<StepKey, string> = { ...DEFAULT_STEP_TEMPLATES };
   for (const key of STEP_KEYS) {
-    const loaded = readStepFile(path.join(dir, STEP_FILES[key]));
+    const loaded = readStepFile(path.join(dir, STEP_FILES[key]), secrets);
     if (loaded !== null) templates[key] = loaded;
   }
   return Object.freeze(templates);
@@ -46,7 +47,7 @@ function statOrNull(file: string, what: string): fs.Stats | null {
 }
 
 /** The file's wording, or null when there is no such file. */
-function readStepFile(file: string): string | null {
+function readStepFile(file: string, secrets: readonly string[]): string | null {
   const name = `step file ${quoted(file, PATH_MAX)}`;
   const stat = statOrNull(file, 'step file');
   if (stat === null) return null;
@@ -67,6 +68,9 @@ function readStepFile(file: string): string | null {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
     throw new InputError(`${name} is not UTF-8 text (expected a UTF-8 text file with the step's wording)`, { cause: error });
+  }
+  if (secrets.some((secret) => secret !== '' && text.includes(secret))) {
+    throw new InputError(`${name} contains a configured secret (expected the step's wording only: it is sent in every reminder)`);
   }
   const wording = text
     .replace(/^\uFEFF/, '')

@@ -40,6 +40,8 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
       }
       // Only one process sends for a database at a time; the lease is kept on the real clock, not --at.
       const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, { role: 'scan' });
+      // Settings and templates before the lease is taken: a bad one is refused before anything is written.
+      const engine = buildEngine(ctx, { sends: true, clock, lease });
       if (!lease.tryAcquire(ctx.clock.now())) {
         const holder = lease.current();
         const then = holder?.role === 'scan' ? 'run "tokenwatch scan" again once it has finished' : 'it will scan on its schedule';
@@ -60,7 +62,7 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
         clearInterval(renewal);
         lease.release();
       });
-      const report = await buildEngine(ctx, { sends: true, clock, lease }).scan({ now });
+      const report = await engine.scan({ now });
       if (report.delivery.leaseLost === true) {
         ctx.io.err(
           `tokenwatch: lost the sending lease to ${describeHolder(lease.latest())}; stopped before the next send (what is left stays queued for the sender)`,

@@ -36,7 +36,7 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
           daysLeft: 30,
           zone: config.zone,
         },
-        loadStepTemplates(config.stepsDir),
+        loadStepTemplates(config.stepsDir, config.secrets),
         { consoleUrl: config.consoleUrl },
       );
       const channels = createChannels(config, ctx.logger);
