@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     const status: DaemonStatus = {
       holder: 'tokenwatch-1:4242:demo',
       isLeaseHeld: true,
+      databaseProblem: null,
       leaseHolder: 'tokenwatch-1:4242:demo',
       leaseAcquiredAt: at('2027-01-02T08:00'),
       isScanning: false,

@@ -43,6 +43,8 @@ export interface DaemonStatus {
   readonly lastScanStartedAt: DateTime | null;
   readonly lastScan: ScanOutcome | null;
   readonly lastSuccessAt: DateTime | null;
+  /** What the database check at the last scan found wrong (damaged file, unexpected schema); null when sound. */
+  readonly databaseProblem: string | null;
   /** Scans finished since this daemon started, by result. */
   readonly scanCounts: { readonly ok: number; readonly failed: number };
   /**
@@ -74,6 +76,8 @@ export interface DaemonOptions {
   readonly heartbeatMs: number;
   /** How often the outbox is checked for retries between scans. */
   readonly retryCheckMs: number;
+  /** Checks the database on disk at each scan: the problem in one line, or null when sound. */
+  readonly checkDatabase?: () => string | null;
   /** How long shutdown waits for in-flight sends before abandoning them (they stay queued). */
   readonly shutdownGraceMs?: number;
   /** Runs before each scan (the sources' sync); its failure is logged and never stops the scan. */
@@ -100,6 +104,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private lastScan: ScanOutcome | null = null;
   private lastSuccessAt: DateTime | null = null;
   private isScanning = false;
+  private databaseProblem: string | null = null;
   private readonly scanCounts = { ok: 0, failed: 0 };
   /** nextRunAfter's answer for the last instant asked (health is polled far more often than scans start). */
   private nextRunMemo: { since: number; next: DateTime | null } | null = null;
@@ -128,6 +133,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       lastScanStartedAt: this.lastScanStartedAt,
       lastScan: this.lastScan,
       lastSuccessAt: this.lastSuccessAt,
+      databaseProblem: this.databaseProblem,
       scanCounts: { ...this.scanCounts },
       nextScanAt: this.hasLease && since !== null ? this.nextRunAfter(since) : null,
     };
@@ -256,6 +262,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     };
     this.lastScanStartedAt = startedAt;
     this.isScanning = true;
+    this.databaseProblem = this.options.checkDatabase?.() ?? null;
+    if (this.databaseProblem !== null) logger.error('database.damaged', { error: this.databaseProblem });
     const beforeScan = (this.options.beforeScan?.() ?? Promise.resolve()).catch((error: unknown) => {
       logger.error('sync.failed', { error: redact(oneLine(error), this.options.engine.settings.secrets) });
     });

@@ -73,8 +73,11 @@ export function healthReport(input: HealthInput): HealthReport {
   const isOverdue = daemon !== null && daemon.isLeaseHeld && daemon.nextScanAt !== null && now.toMillis() > daemon.nextScanAt.toMillis() + grace;
   const lastScan = daemon?.lastScan ?? null;
 
+  // The daemon's check at each scan reads the file on disk; a damaged file turns health 503 with its reason.
+  const databaseProblem = daemon?.databaseProblem ?? null;
+  const checked: DatabaseCheck = !database.isOk || databaseProblem === null ? database : { isOk: false, error: databaseProblem };
   let status: HealthStatus;
-  if (!database.isOk) status = 'database-unavailable';
+  if (!checked.isOk) status = 'database-unavailable';
   else if (daemon === null) status = 'starting';
   else if (daemon.isLeaseHeld && lastScan !== null && !lastScan.isOk) status = 'scan-failed';
   else if (isOverdue) status = 'scan-overdue';
@@ -88,7 +91,7 @@ export function healthReport(input: HealthInput): HealthReport {
     body: {
       status,
       time: iso(now) ?? '',
-      database: database.isOk ? { ok: true } : { ok: false, error: database.error },
+      database: checked.isOk ? { ok: true } : { ok: false, error: checked.error },
       lease: { held: daemon?.isLeaseHeld ?? false, holder: daemon?.leaseHolder ?? null, self: daemon?.holder ?? null },
       scanning: daemon?.isScanning ?? false,
       lastScan:

@@ -41,6 +41,12 @@ export function describeOpenFailure(file: string, error: unknown): string {
   return `database ${file}: ${message.split('\n')[0]}`;
 }
 
+/** PRAGMA application_id of a tokenwatch registry ("TKWT"): marks the file as ours (https://www.sqlite.org/fileformat.html#application_id). */
+export const APPLICATION_ID = 0x544b5754;
+
+/** Tables a tokenwatch registry may hold: an unmarked file with only these (and a schema version) is an older registry. */
+const OUR_TABLES = new Set(['tokens', 'token_history', 'reminder_decisions', 'outbox', 'lease', 'digests']);
+
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
   let db: Db;
@@ -52,23 +58,61 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     }
     db = new Database(file, { readonly: options.isReadOnly ?? false, fileMustExist: options.isReadOnly ?? false });
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    if (!options.isReadOnly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    db.pragma('foreign_keys = ON');
   } catch (error) {
     throw new DatabaseError(describeOpenFailure(file, error), { cause: error });
   }
   try {
-    if (!options.isReadOnly) migrate(db, migrations);
-    else checkVersion(db, migrations);
+    // Before anything could write to it: a file that is not ours is refused untouched.
+    const isMarked = checkIsOurs(db, file);
+    if (!options.isReadOnly) {
+      tightenModes(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    if (!options.isReadOnly) {
+      migrate(db, migrations);
+      if (!isMarked) db.pragma(`application_id = ${APPLICATION_ID}`);
+    } else checkVersion(db, migrations);
   } catch (error) {
     db.close();
     if (error instanceof InputError) throw error;
     throw new DatabaseError(describeOpenFailure(file, error), { cause: error });
   }
   return db;
+}
+
+/**
+ * Whether the file is marked as a tokenwatch registry; false for a new (empty) file or an older registry, which are
+ * ours to mark. Throws InputError for any other database, naming what it holds.
+ */
+function checkIsOurs(db: Db, file: string): boolean {
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  if (applicationId === APPLICATION_ID) return true;
+  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
+    (row) => row.name,
+  );
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const isEmpty = tables.length === 0 && version === 0;
+  const isOlderRegistry = version > 0 && tables.includes('tokens') && tables.every((name) => OUR_TABLES.has(name));
+  if (applicationId === 0 && (isEmpty || isOlderRegistry)) return false;
+  const holds = tables.length === 0 ? 'no tables' : `tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`;
+  throw new InputError(
+    `database ${file}: not a tokenwatch database (application_id ${applicationId}, ${holds}; expected a tokenwatch registry or a new file: check TOKENWATCH_DB)`,
+  );
+}
+
+/** The registry and its -wal and -shm files are readable by their owner only, even when they were created otherwise. */
+function tightenModes(file: string): void {
+  for (const candidate of [file, `${file}-wal`, `${file}-shm`]) {
+    let mode: number;
+    try {
+      mode = fs.statSync(candidate).mode;
+    } catch {
+      continue;
+    }
+    if ((mode & 0o077) !== 0) fs.chmodSync(candidate, mode & 0o700);
+  }
 }
 
 function latest(migrations: readonly Migration[]): number {
@@ -94,5 +138,26 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
+  }
+}
+
+/**
+ * A cheap health check of the registry on disk, through a fresh read-only connection (the daemon's own connection may
+ * answer from its page cache): the schema version this build expects, and SQLite's `PRAGMA quick_check`
+ * (https://www.sqlite.org/pragma.html#pragma_quick_check: the integrity check without index cross-checks). Returns
+ * the problem in one line, or null when the file is sound.
+ */
+export function registryProblem(file: string, migrations: readonly Migration[] = MIGRATIONS): string | null {
+  let db: Db | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== latest(migrations)) return `database ${file}: schema version ${version} (expected ${latest(migrations)})`;
+    const result = (db.pragma('quick_check(1)') as { quick_check: string }[])[0]?.quick_check ?? 'no answer';
+    return result === 'ok' ? null : `database ${file}: damaged (quick_check: ${result.split('\n')[0] ?? result})`;
+  } catch (error) {
+    return describeOpenFailure(file, error);
+  } finally {
+    db?.close();
   }
 }

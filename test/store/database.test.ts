@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DatabaseError, openDatabase, migrate } from '../../src/store/database';
+import { APPLICATION_ID, DatabaseError, openDatabase, migrate } from '../../src/store/database';
 import { MIGRATIONS } from '../../src/store/migrations';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
@@ -88,6 +88,7 @@ describe('the registry database', () => {
     const file = path.join(dir, 'tokenwatch.db');
     const raw = new Database(file);
     raw.pragma('user_version = 999');
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
     raw.close();
     expect(() => openDatabase(file)).toThrow(/schema version 999 is newer than this tokenwatch knows/);
   });

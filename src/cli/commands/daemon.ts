@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Daemon } from '../../daemon/daemon';
 import { httpAccessOf } from '../../http/exposure';
 import { startStatusServer } from '../../http/server';
-import { DatabaseError } from '../../store/database';
+import { DatabaseError, registryProblem } from '../../store/database';
 import { RegistryStats } from '../../store/registry-stats';
 import { Lease, newHolderId } from '../../store/lease';
 import { trackRegistryGeneration } from '../../daemon/registry-generation';
@@ -74,6 +74,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         clock: ctx.clock,
         logger,
         heartbeatMs,
+        checkDatabase: () => registryProblem(config.dbPath),
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
         // The registry follows the sources: each scan starts with a sync.
         ...(syncDeps === null ? {} : { beforeScan: () => syncSources(syncDeps) }),
