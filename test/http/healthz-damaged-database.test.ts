@@ -53,8 +53,11 @@ describe('/healthz and a damaged database file', () => {
     fs.writeSync(handle, Buffer.alloc(size - 4096, 0xab), 0, size - 4096, 4096);
     fs.closeSync(handle);
 
-    await daemon.waitFor(/"event":"database\.damaged"/, 10_000);
-    const damaged = await health(url);
+    // Scans run every second: poll until health changes (or 10 s pass).
+    let damaged = await health(url);
+    for (const end = Date.now() + 10_000; damaged.code === 200 && Date.now() < end; damaged = await health(url)) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     expect(damaged.code).toBe(503);
     expect(damaged.body.status).toBe('database-unavailable');
     expect(damaged.body.database.error).toMatch(/damaged|malformed/);
