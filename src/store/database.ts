@@ -44,8 +44,6 @@ export function describeOpenFailure(file: string, error: unknown): string {
 /** PRAGMA application_id of a tokenwatch registry ("TKWT"): marks the file as ours (https://www.sqlite.org/fileformat.html#application_id). */
 export const APPLICATION_ID = 0x544b5754;
 
-/** Tables a tokenwatch registry may hold: an unmarked file with only these (and a schema version) is an older registry. */
-const OUR_TABLES = new Set(['tokens', 'token_history', 'reminder_decisions', 'outbox', 'lease', 'digests']);
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
@@ -94,7 +92,8 @@ function checkIsOurs(db: Db, file: string): boolean {
   );
   const version = db.pragma('user_version', { simple: true }) as number;
   const isEmpty = tables.length === 0 && version === 0;
-  const isOlderRegistry = version > 0 && tables.includes('tokens') && tables.every((name) => OUR_TABLES.has(name));
+  // Registries created before the mark: a schema version and tokenwatch's own core tables.
+  const isOlderRegistry = version > 0 && tables.includes('tokens') && tables.includes('outbox') && tables.includes('reminder_decisions');
   if (applicationId === 0 && (isEmpty || isOlderRegistry)) return false;
   const holds = tables.length === 0 ? 'no tables' : `tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`;
   throw new InputError(
