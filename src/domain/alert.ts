@@ -23,13 +23,21 @@ export interface TestAlert {
   readonly kind: 'test';
 }
 
-/** A source says the token is unusable before its date (revoked, moved to another MDM…); `state` is what it said. */
+/**
+ * A source says the token is unusable before its date (revoked, moved to another MDM…): `state` is what it said,
+ * `since` when it first said so (epoch milliseconds). A state that goes away and comes back is a new occurrence, with a
+ * new `since`, so it alerts again.
+ */
 export interface InvalidAlert {
   readonly kind: 'invalid';
   readonly state: string;
+  readonly since: number;
 }
 
-/** A source could not be read for too long (`source-stale`), or can be read again (`source-recovered`). */
+/**
+ * A source could not be read for too long (`source-stale`), or can be read again (`source-recovered`). About no token:
+ * the ledger files these under a token id of its own (see sources/source-alerts.ts).
+ */
 export interface SourceAlert {
   readonly kind: 'source-stale' | 'source-recovered';
   readonly source: string;
@@ -40,7 +48,8 @@ export type AlertKind = Alert['kind'];
 
 /**
  * An alert as the ledger stores it, unique per token and expiry: `t60`, `t30`, `t7`; `expired`, then `expired+7`,
- * `expired+14`…; `renewed`; `test`; `invalid:revoked`; `source-stale:NAME`, `source-recovered:NAME`.
+ * `expired+14`…; `renewed`; `test`; `invalid:STATE:SINCE` (`invalid:revoked:1800000000000`); `source-stale:NAME`,
+ * `source-recovered:NAME`.
  */
 export type AlertKey = string;
 
@@ -59,7 +68,7 @@ export function alertKey(alert: Alert): AlertKey {
     case 'test':
       return alert.kind;
     case 'invalid':
-      return `invalid:${alert.state}`;
+      return `invalid:${alert.state}:${alert.since}`;
     case 'source-stale':
     case 'source-recovered':
       return `${alert.kind}:${alert.source}`;
@@ -94,8 +103,13 @@ export function parseAlertKey(key: AlertKey): Alert | null {
     const days = wholeNumber(threshold);
     return days === null || days === 0 ? null : thresholdAlert(days);
   }
-  const state = after(key, 'invalid:');
-  if (state !== null) return { kind: 'invalid', state };
+  const invalid = after(key, 'invalid:');
+  if (invalid !== null) {
+    // The state is everything before the last colon: `since` is a number and has none.
+    const colon = invalid.lastIndexOf(':');
+    const since = wholeNumber(invalid.slice(colon + 1));
+    return colon <= 0 || since === null ? null : { kind: 'invalid', state: invalid.slice(0, colon), since };
+  }
   for (const kind of ['source-stale', 'source-recovered'] as const) {
     const source = after(key, `${kind}:`);
     if (source !== null) return { kind, source };

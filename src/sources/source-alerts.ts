@@ -1,10 +1,12 @@
-// The alerts sources raise, as keys in the reminder ledger and as messages. Pure.
+// The alerts sources raise, as messages, and which ledger keys are theirs (the keys are written and read by the domain's
+// alertKey/parseAlertKey, like every alert's). Pure.
 // - `invalid:<state>:<since>`: a source says a token no longer works before its date (one alert per occurrence: a
 //   state that goes away and comes back later is a new occurrence, with a new `since`).
 // - `source-stale:<source>` / `source-recovered:<source>`: a source failing for longer than the stale period, and its
 //   recovery. These are about no token: their ledger rows use token id 0 and the failure run's start as `expires_at`,
 //   so each failure run alerts once and recovers once.
 import type { DateTime } from 'luxon';
+import { parseAlertKey, type InvalidAlert, type SourceAlert } from '../domain/alert';
 import { formatDate, formatDateTime, formatDateTimeCompact } from '../domain/dates';
 import { cutEscaped, escapeHtml, escapeSlack } from '../domain/message/escape';
 import { factsHtml, htmlDocument, type Band } from '../domain/message/html';
@@ -17,35 +19,19 @@ import type { SourcedState } from './source';
 /** Ledger rows of alerts about a source rather than a token use this token id (real ids start at 1). */
 export const SOURCE_ALERT_TOKEN_ID = 0;
 
-export type SourceAlertKey =
-  | { readonly type: 'invalid'; readonly state: SourcedState; readonly since: number }
-  | { readonly type: 'source-stale'; readonly source: string }
-  | { readonly type: 'source-recovered'; readonly source: string };
-
-export function sourceAlertKey(key: SourceAlertKey): string {
-  switch (key.type) {
-    case 'invalid':
-      return `invalid:${key.state}:${key.since}`;
-    case 'source-stale':
-    case 'source-recovered':
-      return `${key.type}:${key.source}`;
-  }
-}
+/** The alerts sources raise: the domain's `invalid`, `source-stale` and `source-recovered`, with a state sources know. */
+export type SourceAlertKey = (InvalidAlert & { readonly state: SourcedState }) | SourceAlert;
 
 const STATES: readonly SourcedState[] = ['valid', 'expired', 'invalid', 'revoked', 'assignedToExternalMDM', 'duplicateLocationId', 'unknown'];
 
-/** The key back from its text, or null for any other alert (thresholds, expired, renewed). */
+/** A source alert back from its ledger key (read by the domain's parseAlertKey), or null for any other alert or state. */
 export function parseSourceAlertKey(text: string): SourceAlertKey | null {
-  const colon = text.indexOf(':');
-  if (colon < 0) return null;
-  const type = text.slice(0, colon);
-  const rest = text.slice(colon + 1);
-  if (type === 'source-stale' || type === 'source-recovered') return rest === '' ? null : { type, source: rest };
-  if (type !== 'invalid') return null;
-  const last = rest.lastIndexOf(':');
-  const state = STATES.find((s) => s === rest.slice(0, last));
-  const since = Number(rest.slice(last + 1));
-  return state === undefined || last < 0 || !Number.isSafeInteger(since) ? null : { type, state, since };
+  const alert = parseAlertKey(text);
+  if (alert === null) return null;
+  if (alert.kind === 'source-stale' || alert.kind === 'source-recovered') return alert;
+  if (alert.kind !== 'invalid') return null;
+  const state = STATES.find((s) => s === alert.state);
+  return state === undefined ? null : { ...alert, state };
 }
 
 /** What each bad state means, and what to do about it. */

@@ -6,6 +6,7 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { coerceError, oneLine } from '../errors';
 import { formatDate } from '../domain/dates';
+import { alertKey } from '../domain/alert';
 import type { EnabledChannels } from '../domain/channel-name';
 import { routesFor, type RoutingDefaults } from '../domain/routing';
 import type { Token } from '../domain/token';
@@ -21,7 +22,6 @@ import {
   renderInvalidAlert,
   renderSourceRecoveredAlert,
   renderSourceStaleAlert,
-  sourceAlertKey,
 } from './source-alerts';
 
 export interface SyncSettings {
@@ -262,7 +262,7 @@ function deliveries(target: { email: readonly string[] | null; slackChannel: str
 /** Queues "invalid before its date" for the token's current expiry, once per occurrence (the state's start). */
 function raiseInvalid(deps: SyncDeps, source: string, step: CredentialPlan, token: Token, now: DateTime): string | null {
   const { credential } = step;
-  const key = sourceAlertKey({ type: 'invalid', state: credential.state, since: step.stateSince.toMillis() });
+  const key = alertKey({ kind: 'invalid', state: credential.state, since: step.stateSince.toMillis() });
   const message = renderInvalidAlert({
     tokenName: token.name,
     kind: token.kind,
@@ -290,7 +290,7 @@ const STALE_TARGET = { email: null, slackChannel: null } as const;
 /** Once the failure run is older than the stale period: "cannot read", once per run. */
 function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: string, now: DateTime): string[] {
   if (now.toMillis() - since.toMillis() < deps.settings.staleHours * 3_600_000) return [];
-  const key = sourceAlertKey({ type: 'source-stale', source });
+  const key = alertKey({ kind: 'source-stale', source });
   const message = renderSourceStaleAlert(source, since, reason, deps.settings.zone);
   const isNew = deps.outbox.recordMessage(
     {
@@ -309,8 +309,8 @@ function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: str
 
 /** After a failure run that alerted: "reads again", once per run. A run that never alerted recovers quietly. */
 function recoveredAlert(deps: SyncDeps, source: string, since: DateTime, now: DateTime): string[] {
-  if (!deps.outbox.isDecided(SOURCE_ALERT_TOKEN_ID, since, sourceAlertKey({ type: 'source-stale', source }))) return [];
-  const key = sourceAlertKey({ type: 'source-recovered', source });
+  if (!deps.outbox.isDecided(SOURCE_ALERT_TOKEN_ID, since, alertKey({ kind: 'source-stale', source }))) return [];
+  const key = alertKey({ kind: 'source-recovered', source });
   const message = renderSourceRecoveredAlert(source, since, now, deps.settings.zone);
   const isNew = deps.outbox.recordMessage(
     {

@@ -2,13 +2,13 @@
 import fc from 'fast-check';
 import { alertKey, parseAlertKey, thresholdDays, type Alert } from '../../src/domain/alert';
 
-/** Any alert alertKey can be asked for: thresholds from 1 day, repeats from 0, non-empty states and source names. */
+/** Any alert alertKey can be asked for: thresholds from 1 day, repeats from 0, non-empty states and source names, `since` from 0. */
 const anyAlert: fc.Arbitrary<Alert> = fc.oneof(
   fc.integer({ min: 1, max: 100_000 }).map((days): Alert => ({ kind: 'threshold', days })),
   fc.integer({ min: 0, max: 100_000 }).map((daysAfter): Alert => ({ kind: 'expired', daysAfter })),
   fc.constant<Alert>({ kind: 'renewed' }),
   fc.constant<Alert>({ kind: 'test' }),
-  fc.string({ minLength: 1 }).map((state): Alert => ({ kind: 'invalid', state })),
+  fc.tuple(fc.string({ minLength: 1 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })).map(([state, since]): Alert => ({ kind: 'invalid', state, since })),
   fc.tuple(fc.constantFrom('source-stale' as const, 'source-recovered' as const), fc.string({ minLength: 1 })).map(
     ([kind, source]): Alert => ({ kind, source }),
   ),
@@ -38,12 +38,12 @@ describe('alert keys', () => {
   it('read stored keys of every kind', () => {
     expect(parseAlertKey('t60')).toEqual({ kind: 'threshold', days: 60 });
     expect(parseAlertKey('expired+14')).toEqual({ kind: 'expired', daysAfter: 14 });
-    expect(parseAlertKey('invalid:revoked')).toEqual({ kind: 'invalid', state: 'revoked' });
+    expect(parseAlertKey('invalid:revoked:1800000000000')).toEqual({ kind: 'invalid', state: 'revoked', since: 1_800_000_000_000 });
     expect(parseAlertKey('source-stale:intune')).toEqual({ kind: 'source-stale', source: 'intune' });
   });
 
   it('refuse text that alertKey never writes, so that no two keys stand for one alert', () => {
-    for (const key of ['', 't', 't0', 't030', 't-1', 't1.5', 't 7', 'T7', 'expired+0', 'expired+07', 'expired+', 'expired-7', 'invalid:', 'source-stale:', 'renewed ', 'other']) {
+    for (const key of ['', 't', 't0', 't030', 't-1', 't1.5', 't 7', 'T7', 'expired+0', 'expired+07', 'expired+', 'expired-7', 'invalid:', 'invalid:revoked', 'invalid:revoked:', 'invalid::1', 'invalid:revoked:x', 'invalid:revoked:01', 'source-stale:', 'renewed ', 'other']) {
       expect(parseAlertKey(key)).toBeNull();
     }
   });
