@@ -7,7 +7,7 @@ import type { Clock } from '../clock';
 import { coerceError, oneLine } from '../errors';
 import { formatDate } from '../domain/dates';
 import { alertKey } from '../domain/alert';
-import type { EnabledChannels } from '../domain/channel-name';
+import { UNROUTED, type EnabledChannels } from '../domain/channel-name';
 import { routesFor, type RoutingDefaults } from '../domain/routing';
 import type { Token } from '../domain/token';
 import { redact, type Logger } from '../log';
@@ -254,7 +254,7 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
 function deliveries(target: { email: readonly string[] | null; slackChannel: string | null }, subject: string, settings: SyncSettings): NewDelivery[] {
   const routes = routesFor(target, settings.routing, settings.enabled);
   if (routes.length === 0) {
-    return [{ channel: 'none', recipient: '-', subject, failure: 'no recipient: set TOKENWATCH_MAIL_TO / TOKENWATCH_SLACK_CHANNEL' }];
+    return [{ ...UNROUTED, subject, failure: 'no recipient: set TOKENWATCH_MAIL_TO / TOKENWATCH_SLACK_CHANNEL' }];
   }
   return routes.map((route) => ({ channel: route.channel, recipient: route.recipient, subject }));
 }
