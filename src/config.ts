@@ -172,6 +172,20 @@ function httpUrl(value: string, where: string): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
+/** An http(s) address of a page (the console), kept as given: unlike an API base, no slash is added. */
+function pageUrl(value: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InputError(`${where}: ${quoted(value)} is not a URL (expected e.g. https://uem.example.com/AirWatch)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(`${where}: ${quoted(value)} is not an http(s) URL (expected e.g. https://uem.example.com/AirWatch)`);
+  }
+  return url.href;
+}
+
 function smtpUrl(value: string, where: string): string {
   let url: URL;
   try {
@@ -271,7 +285,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   { key: 'slackToken', env: 'SLACK_BOT_TOKEN', fallback: (env) => readSecretFile(env, 'SLACK_BOT_TOKEN_FILE'), parse: nonEmpty },
   { key: 'slackChannel', env: 'TOKENWATCH_SLACK_CHANNEL', file: 'slackChannel', fallback: () => null, parse: (v, w) => parseSlackChannel(v, w) },
   { key: 'slackApiUrl', env: 'TOKENWATCH_SLACK_API_URL', file: 'slackApiUrl', fallback: () => 'https://slack.com/api/', parse: httpUrl },
-  { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: httpUrl },
+  { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: pageUrl },
   { key: 'previewDir', env: 'TOKENWATCH_PREVIEW_DIR', file: 'previewDir', fallback: () => 'data/outbox-preview', parse: nonEmpty },
   { key: 'stepsDir', env: 'TOKENWATCH_STEPS_DIR', file: 'stepsDir', fallback: () => 'config/steps', parse: nonEmpty },
   {

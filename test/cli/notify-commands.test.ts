@@ -440,5 +440,22 @@ describe('notify commands through the CLI', () => {
       expect(payload.blocks[0]?.type).toBe('header');
       expect((await history()).map((row) => `${row.channel}:${row.recipient} ${row.status}`)).toEqual(['preview:preview sent']);
     });
+
+    it('offers TOKENWATCH_CONSOLE_URL as a button next to the Apple portal, and refuses an address that is not http(s)', async () => {
+      for (const key of ['TOKENWATCH_SMTP_URL', 'SLACK_BOT_TOKEN', 'TOKENWATCH_SLACK_API_URL']) delete cli.env[key];
+      cli.env['TOKENWATCH_CONSOLE_URL'] = 'javascript:alert(1)';
+      const refused = await cli.run('list');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/TOKENWATCH_CONSOLE_URL.*not an http\(s\) URL/);
+      cli.env['TOKENWATCH_CONSOLE_URL'] = 'https://uem.acme.test/AirWatch';
+      await addAcme();
+      expect((await cli.run('scan')).code).toBe(0);
+      const previewDir = cli.env['TOKENWATCH_PREVIEW_DIR'] ?? '';
+      const files = fs.readdirSync(previewDir);
+      const mail = await simpleParser(fs.readFileSync(path.join(previewDir, files.find((file) => file.endsWith('.eml')) ?? '')));
+      expect(mail.html).toMatch(/<a class="tw-button" href="https:\/\/uem\.acme\.test\/AirWatch"[^>]*>Open the console<\/a>/);
+      const payload = fs.readFileSync(path.join(previewDir, files.find((file) => file.endsWith('.slack.json')) ?? ''), 'utf8');
+      expect(payload).toContain('"url": "https://uem.acme.test/AirWatch"');
+    });
   });
 });
