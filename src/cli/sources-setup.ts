@@ -5,30 +5,64 @@ import { createJamfSource } from '../sources/jamf-source';
 import type { Config } from '../config';
 import type { Source } from '../sources/source';
 import type { SyncDeps } from '../sources/sync';
-import { createTokenFolderSource } from '../sources/token-folder-source';
+import { APPLE_SOURCE, createAppleSource } from '../sources/apple-source';
+import { TOKEN_FOLDER_SOURCE, createTokenFolderSource } from '../sources/token-folder-source';
+import { AppleChecks } from '../store/apple-checks';
 import { Outbox } from '../store/outbox';
 import { SourceLinks } from '../store/source-links';
 import { SourceStatusStore } from '../store/source-status';
 import type { CliContext } from './context';
 import { routingSettings } from './engine-setup';
 
-/**
- * The sources the configuration turns on, in the order they sync: the folder first (Apple reads its files), then
- * each Intune tenant and each Jamf Pro server. `clock` dates what the MDMs say relative to now.
- */
-export function configuredSources(config: Config, clock: Clock = systemClock): Source[] {
-  const sources: Source[] = [];
-  if (config.tokenDir !== null) sources.push(createTokenFolderSource(config.tokenDir));
+/** The sources that need nothing but the configuration: the folder, each Intune tenant, each Jamf Pro server. */
+function plainSources(config: Config, clock: Clock): { folder: Source | null; mdms: Source[] } {
   // One request (quick retries included) is bounded like one message.
   const http = { clock, timeoutMs: config.sendTimeoutSeconds * 1000 };
+  const mdms: Source[] = [];
   for (const tenant of config.intuneTenants) {
-    sources.push(createIntuneSource({ ...tenant, graphUrl: config.graphUrl, loginUrl: config.azureLoginUrl }, http));
+    mdms.push(createIntuneSource({ ...tenant, graphUrl: config.graphUrl, loginUrl: config.azureLoginUrl }, http));
   }
-  for (const server of config.jamfServers) sources.push(createJamfSource(server, http));
+  for (const server of config.jamfServers) mdms.push(createJamfSource(server, http));
+  return { folder: config.tokenDir === null ? null : createTokenFolderSource(config.tokenDir), mdms };
+}
+
+/** The names of the sources the configuration turns on, in the order they sync (without opening the database). */
+export function configuredSourceNames(config: Config): string[] {
+  const { folder, mdms } = plainSources(config, systemClock);
+  return [
+    ...(folder === null ? [] : [TOKEN_FOLDER_SOURCE]),
+    ...(folder !== null && config.appleCheck ? [APPLE_SOURCE] : []),
+    ...mdms.map((source) => source.name),
+  ];
+}
+
+/**
+ * The sources the configuration turns on, in the order they sync: the folder first (Apple reads its files), Apple,
+ * then each Intune tenant and each Jamf Pro server. `clock` dates what the sources say relative to now.
+ */
+export function configuredSources(ctx: CliContext, clock: Clock = ctx.clock): Source[] {
+  const config = ctx.config;
+  const { folder, mdms } = plainSources(config, clock);
+  const sources: Source[] = [];
+  if (folder !== null && config.tokenDir !== null) {
+    sources.push(folder);
+    if (config.appleCheck) {
+      sources.push(
+        createAppleSource({
+          tokenDir: config.tokenDir,
+          baseUrl: config.appleVppUrl,
+          timeoutMs: config.sendTimeoutSeconds * 1000,
+          checks: new AppleChecks(ctx.database),
+          clock,
+        }),
+      );
+    }
+  }
+  sources.push(...mdms);
   return sources;
 }
 
-export function buildSyncDeps(ctx: CliContext, clock: Clock, sources: readonly Source[] = configuredSources(ctx.config)): SyncDeps {
+export function buildSyncDeps(ctx: CliContext, clock: Clock, sources: readonly Source[] = configuredSources(ctx, clock)): SyncDeps {
   const config = ctx.config;
   const db = ctx.database;
   return {

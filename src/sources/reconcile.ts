@@ -112,6 +112,13 @@ export function planSourceSync(input: SourceSyncInput): SourceSyncPlan {
     const identity = kind === undefined ? null : identityOf(kind, link.facts);
     if (identity !== null && !byIdentity.has(identity)) byIdentity.set(identity, link.tokenId);
   }
+  /** Expiries other sources reported for a file (by fingerprint): an old file the folder already called superseded. */
+  const seenElsewhere = new Set<string>();
+  for (const link of input.links) {
+    if (link.source !== source && link.facts.fingerprint !== undefined && link.expiresAt !== null) {
+      seenElsewhere.add(`${link.facts.fingerprint}@${link.expiresAt.toMillis()}`);
+    }
+  }
   const usedNames = new Set(input.tokens.map((token) => token.name));
   // Tokens as this plan leaves them (a renewal earlier in the reading moves the expiry later ones compare with).
   const current = new Map(input.tokens.map((token) => [token.id, token]));
@@ -169,7 +176,11 @@ export function planSourceSync(input: SourceSyncInput): SourceSyncPlan {
       continue;
     }
 
-    const expiry = verdict(credential, link, token, renewedHere.has(token.id));
+    const isKnownElsewhere =
+      credential.facts.fingerprint !== undefined &&
+      credential.expiresAt !== null &&
+      seenElsewhere.has(`${credential.facts.fingerprint}@${credential.expiresAt.toMillis()}`);
+    const expiry = verdict(credential, link, token, renewedHere.has(token.id) || isKnownElsewhere);
     if (expiry === 'renewal' && credential.expiresAt !== null) {
       renewedHere.add(token.id);
       current.set(token.id, {
@@ -201,14 +212,15 @@ export function planSourceSync(input: SourceSyncInput): SourceSyncPlan {
   return { source, credentials: plans, gone };
 }
 
-function verdict(credential: SourcedCredential, link: SourceLink | null, token: KnownToken, isRenewedHere: boolean): ExpiryVerdict {
+/** `isSeenBefore`: renewed earlier in this reading, or another source already reported this very file and date. */
+function verdict(credential: SourcedCredential, link: SourceLink | null, token: KnownToken, isSeenBefore: boolean): ExpiryVerdict {
   const seen = credential.expiresAt;
   if (seen === null) return 'unknown';
   const registered = token.expiresAt.toMillis();
   if (seen.toMillis() > registered) return 'renewal';
   if (seen.toMillis() === registered) return 'same';
   // Earlier than the registry. The same word as last time means the token moved on (renewed elsewhere): quiet.
-  if (isRenewedHere || (link !== null && sameInstant(link.expiresAt, seen))) return 'superseded';
+  if (isSeenBefore || (link !== null && sameInstant(link.expiresAt, seen))) return 'superseded';
   return 'earlier';
 }
 

@@ -45,7 +45,7 @@ export interface SyncDeps {
   readonly signal?: AbortSignal;
 }
 
-export type ChangeKind = 'added' | 'renewed' | 'state' | 'earlier' | 'unchanged' | 'gone' | 'back' | 'skipped';
+export type ChangeKind = 'added' | 'renewed' | 'state' | 'earlier' | 'unchanged' | 'gone' | 'back' | 'skipped' | 'warning';
 
 /** One thing sync noticed, as one line for the administrator. */
 export interface SourceChange {
@@ -73,7 +73,7 @@ export interface SyncReport {
 
 /** Counts of a result's changes by kind, for the summary line. */
 export function countChanges(result: SourceSyncResult): Record<ChangeKind, number> {
-  const counts: Record<ChangeKind, number> = { added: 0, renewed: 0, state: 0, earlier: 0, unchanged: 0, gone: 0, back: 0, skipped: 0 };
+  const counts: Record<ChangeKind, number> = { added: 0, renewed: 0, state: 0, earlier: 0, unchanged: 0, gone: 0, back: 0, skipped: 0, warning: 0 };
   for (const change of result.changes) counts[change.kind] += 1;
   return counts;
 }
@@ -112,9 +112,12 @@ async function syncOne(deps: SyncDeps, source: Source): Promise<SourceSyncResult
     if (before?.failingSince != null) alerts.push(...recoveredAlert(deps, source.name, before.failingSince, now));
     const plan = planSourceSync({ source: source.name, reading, tokens: deps.tokens.list().map(known), links: deps.links.all(), now });
     const changes = applyPlan(deps, plan, now, alerts);
+    const reported = new Set(reading.credentials.map((credential) => credential.sourceId));
     for (const warning of reading.warnings) {
       const text = redact(warning.message, settings.secrets);
-      changes.push({ kind: 'skipped', token: null, sourceId: warning.sourceId, text: `${text} (skipped)` });
+      // About a credential it reported (e.g. Apple's date differs from the file's): said; otherwise the entry was skipped.
+      if (reported.has(warning.sourceId)) changes.push({ kind: 'warning', token: null, sourceId: warning.sourceId, text });
+      else changes.push({ kind: 'skipped', token: null, sourceId: warning.sourceId, text: `${text} (skipped)` });
       logger.warn('source.entry_skipped', { source: source.name, id: warning.sourceId, error: text });
     }
     for (const change of changes) if (change.kind !== 'unchanged') logger.info(`source.${change.kind}`, { source: source.name, id: change.sourceId, token: change.token, text: change.text });

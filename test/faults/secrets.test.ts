@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { startFakeAppleServer } from '../support/fake-apple-vpp-server';
 import { runTokenwatch } from '../support/process';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 import { makeTokenFile } from '../support/token-files';
@@ -84,6 +85,31 @@ describe('secrets', () => {
     await run(['list', '--json'], folderEnv);
     expect(outputs.join('\n')).toContain('broken.vpptoken');
     expectNowhere(secret);
+  });
+
+  it('never stores, prints or logs the token sent to Apple\'s client/config, nor the notificationAuthToken Apple answers with', async () => {
+    const apple = await startFakeAppleServer();
+    try {
+      const secret = `sToken-${randomBytes(16).toString('hex')}`;
+      const folder = path.join(dir, 'tokens');
+      fs.mkdirSync(folder);
+      const content = makeTokenFile({ token: secret, expDate: '2027-11-24T10:15:30-0800', orgName: 'Acme Main' });
+      fs.writeFileSync(path.join(folder, 'acme.vpptoken'), content);
+      apple.addToken(content.toString('utf8'), { uId: 'U1', locationName: 'Acme HQ', countryISO2ACode: 'FR' });
+      const appleEnv = { TOKENWATCH_TOKEN_DIR: folder, TOKENWATCH_APPLE_CHECK: 'on', TOKENWATCH_APPLE_VPP_URL: apple.baseUrl };
+      expect((await run(['sync', '--json'], appleEnv)).code).toBe(0);
+      apple.invalidate(content.toString('utf8'));
+      await run(['doctor'], appleEnv);
+      apple.failNext(10);
+      expect((await run(['sync'], { ...appleEnv, TOKENWATCH_SOURCE_STALE_HOURS: '1' })).code).toBe(0); // answered from the day's check
+      expect(apple.requests.length).toBeGreaterThan(0);
+      expect(apple.requests.every((r) => r.method === 'GET')).toBe(true);
+      expectNowhere(secret);
+      expectNowhere(content.toString('utf8'));
+      expectNowhere('notification-auth-secret-from-apple');
+    } finally {
+      await apple.close();
+    }
   });
 
   it('redacts the SMTP password and the Slack token in every line, error and stored failure; doctor shows only that they are set', async () => {

@@ -1,13 +1,18 @@
 // Runs the one source contract (test/support/source-contract.ts) against every source: add each new source here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { systemClock } from '../../src/clock';
+import { fixedClock, systemClock } from '../../src/clock';
 import { createIntuneSource } from '../../src/sources/intune-source';
 import { createJamfSource } from '../../src/sources/jamf-source';
 import type { Source } from '../../src/sources/source';
 import { createTokenFolderSource } from '../../src/sources/token-folder-source';
 import { startFakeGraph } from '../support/fake-graph-server';
 import { startFakeJamf } from '../support/fake-jamf-server';
+import { DateTime } from 'luxon';
+import { createAppleSource } from '../../src/sources/apple-source';
+import { AppleChecks } from '../../src/store/apple-checks';
+import { openDatabase } from '../../src/store/database';
+import { startFakeAppleServer } from '../support/fake-apple-vpp-server';
 import { describeSourceContract } from '../support/source-contract';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 import { makeTokenFile } from '../support/token-files';
@@ -66,5 +71,32 @@ describeSourceContract('the Jamf Pro source', async () => {
     expectedWarnings: [],
     secrets,
     close: () => jamf.close(),
+  };
+});
+
+describeSourceContract('the Apple source', async () => {
+  const dir = makeTempDir();
+  const apple = await startFakeAppleServer();
+  const db = openDatabase(path.join(dir, 'tokenwatch.db'));
+  const secrets = ['contract-apple-secret-one', 'contract-apple-secret-two', 'notification-auth-secret-from-apple'];
+  const write = (name: string, secret: string, orgName: string): string => {
+    const bytes = makeTokenFile({ token: secret, expDate: '2027-11-24T10:15:30-0800', orgName });
+    fs.writeFileSync(path.join(dir, name), bytes);
+    return bytes.toString('utf8');
+  };
+  apple.addToken(write('a.vpptoken', 'contract-apple-secret-one', 'Acme A'), { uId: 'UA', locationName: 'A', countryISO2ACode: 'FR' });
+  write('b.vpptoken', 'contract-apple-secret-two', 'Acme B'); // unknown to Apple: 9622, invalid
+  const options = { baseUrl: apple.baseUrl, timeoutMs: 2000, checks: new AppleChecks(db), clock: fixedClock(DateTime.utc()) };
+  return {
+    source: createAppleSource({ ...options, tokenDir: dir }),
+    failingSource: createAppleSource({ ...options, tokenDir: dir, baseUrl: 'http://127.0.0.1:9/mdm/v2/', quickRetries: 0 }),
+    expectedIds: ['UA', 'file:b.vpptoken'],
+    expectedWarnings: [],
+    secrets: [...secrets, ...fs.readdirSync(dir).filter((n) => n.endsWith('.vpptoken')).map((n) => fs.readFileSync(path.join(dir, n), 'utf8'))],
+    close: async () => {
+      db.close();
+      await apple.close();
+      removeDir(dir);
+    },
   };
 });

@@ -11,7 +11,7 @@ import { SourceStatusStore } from '../../store/source-status';
 import type { CliContext } from '../context';
 import { buildEngine, describeDelivery } from '../engine-setup';
 import { syncSources } from '../../sources/sync';
-import { buildSyncDeps, configuredSources } from '../sources-setup';
+import { buildSyncDeps, configuredSourceNames, configuredSources } from '../sources-setup';
 
 export function registerDaemon(program: Command, ctx: CliContext): void {
   program
@@ -24,7 +24,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       // the daemon (exit 2) before it touches the registry.
       let stats: RegistryStats | null = null;
       let sourceStatus: SourceStatusStore | null = null;
-      const sourceNames = configuredSources(config).map((source) => source.name);
+      const sourceNames = configuredSourceNames(config);
       let databaseProblem = 'the database is not open yet';
       let daemon: Daemon | null = null;
       let generation: (() => number) | null = null;
@@ -63,7 +63,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       sourceStatus = new SourceStatusStore(ctx.database);
       const engine = buildEngine(ctx, { sends: true });
       const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000);
-      const sources = configuredSources(config, ctx.clock);
+      const sources = configuredSources(ctx);
       const syncDeps = sources.length === 0 ? null : buildSyncDeps(ctx, ctx.clock, sources);
       const heartbeatMs = Math.max(500, Math.floor((config.leaseSeconds * 1000) / 3));
       const running = new Daemon({

@@ -72,7 +72,7 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
         }
       }
       const statuses = outbox === null ? [] : new SourceStatusStore(ctx.database).all();
-      for (const source of configuredSources(config)) {
+      for (const source of outbox === null ? [] : configuredSources(ctx)) {
         const status = statuses.find((s) => s.source === source.name);
         const last = status?.lastSuccessAt == null ? 'never synced' : `last sync ${status.lastSuccessAt.setZone(config.zone).toISO()}`;
         try {

@@ -19,7 +19,7 @@ export function registerSync(program: Command, ctx: CliContext, result: CommandR
     .option('--json', 'print the result as JSON')
     .action(async (options: SyncOptions) => {
       const config = ctx.config;
-      const sources = configuredSources(config, ctx.clock);
+      const sources = configuredSources(ctx);
       if (sources.length === 0) {
         throw new InputError('sync: no source configured (expected TOKENWATCH_TOKEN_DIR, the folder of token files, an Intune tenant or a Jamf Pro server)');
       }
