@@ -85,8 +85,8 @@ export async function getClientConfig(options: AppleClientOptions, sToken: strin
     const left = deadline - performance.now();
     let failure: string;
     let waitMs = backoffMs(attempt);
+    const timeout = AbortSignal.timeout(Math.max(1, Math.floor(left)));
     try {
-      const timeout = AbortSignal.timeout(Math.max(1, Math.floor(left)));
       const response = await fetch(url, {
         method: 'GET',
         headers: { authorization: `Bearer ${sToken}`, accept: 'application/json' },
@@ -113,7 +113,8 @@ export async function getClientConfig(options: AppleClientOptions, sToken: strin
       if (signal?.aborted === true) throw coerceError(signal.reason);
       const message = oneLine(error);
       if (message.startsWith('Apple ')) throw new Error(clean(message), { cause: error });
-      const isTimeout = coerceError(error).name === 'TimeoutError' || performance.now() >= deadline;
+      // However fetch words it (a TimeoutError, or "fetch failed" caused by one), the bound ran out.
+      const isTimeout = timeout.aborted || performance.now() >= deadline;
       failure = isTimeout
         ? `Apple ${url.href}: no answer within ${Math.round(options.timeoutMs / 1000)} s`
         : `Apple ${url.href}: ${oneLine(coerceError(error).cause ?? error)}`;
