@@ -6,7 +6,7 @@ import { renderDigest } from '../src/domain/digest-content';
 import type { RenderedMessage } from '../src/domain/message/message';
 import type { Reminder, ReminderToken } from '../src/domain/reminder';
 import { renderReminder } from '../src/domain/reminder-content';
-import { DEFAULT_STEP_TEMPLATES } from '../src/domain/renewal-steps';
+import { DEFAULT_STEP_LIBRARY } from '../src/domain/renewal-steps';
 
 export const SAMPLE_ZONE = 'Europe/Paris';
 const at = (iso: string): DateTime => DateTime.fromISO(iso, { zone: SAMPLE_ZONE }).toUTC();
@@ -41,10 +41,10 @@ export function sampleEmails(names: { readonly main?: string; readonly other?: s
   const main = names.main ?? 'Acme Retail EU';
   const other = names.other ?? 'Acme Schools – District 4';
   const links = { consoleUrl: SAMPLE_CONSOLE_URL };
-  const single = renderReminder(reminder(token(main, '2027-02-09T09:45'), 'threshold', 30), DEFAULT_STEP_TEMPLATES, links);
+  const single = renderReminder(reminder(token(main, '2027-02-09T09:45'), 'threshold', 30), DEFAULT_STEP_LIBRARY, links);
   const expired = renderReminder(
     reminder(token(other, '2027-01-07T11:30', { orgName: 'Acme Schools', orgGroup: 'Global / Acme / Schools / District 4', appleId: null }), 'expired', null),
-    DEFAULT_STEP_TEMPLATES,
+    DEFAULT_STEP_LIBRARY,
     links,
   );
   const digest = renderDigest(
@@ -55,7 +55,7 @@ export function sampleEmails(names: { readonly main?: string; readonly other?: s
       reminder(token('Acme MDM Push', '2027-03-01T08:20', { kind: 'apns', orgGroup: null, appleId: 'mdm-push@acme.example' }), 'threshold', 60),
     ],
     SAMPLE_NOW,
-    DEFAULT_STEP_TEMPLATES,
+    DEFAULT_STEP_LIBRARY,
     { index: 1, count: 1 },
     links,
   );

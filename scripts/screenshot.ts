@@ -37,6 +37,8 @@ function token(name: string, expires: string, fields: Partial<TokenInput> = {}):
     thresholds: null,
     notes: null,
     fingerprint: null,
+    mdm: 'workspace-one',
+    topic: null,
     ...fields,
   };
 }

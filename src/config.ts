@@ -15,7 +15,8 @@ import {
   type MdmSourceSettings,
 } from './mdm-source-settings';
 import { isValidZone } from './domain/dates';
-import { hasControlCharacter, isEmailAddress, parseEmailList, parseSlackChannel, parseThresholds } from './domain/token-fields';
+import type { MdmName } from './domain/kinds';
+import { hasControlCharacter, isEmailAddress, parseEmailList, parseMdm, parseSlackChannel, parseThresholds } from './domain/token-fields';
 import { parsePasswordHash, type PasswordHash } from './http/password-hash';
 import {
   ALL_WEEKDAYS,
@@ -60,6 +61,8 @@ export interface Config {
   readonly consoleUrl: string | null;
   readonly previewDir: string;
   readonly stepsDir: string;
+  /** The MDM console a token is uploaded to when `add`/`import` is not told (`--mdm`, CSV column `mdm`). */
+  readonly mdm: MdmName;
   readonly logLevel: LogLevel;
   /** First retry delay of a failed delivery; doubles per attempt up to `retryMaxSeconds`. */
   readonly retryBaseSeconds: number;
@@ -288,6 +291,7 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: pageUrl },
   { key: 'previewDir', env: 'TOKENWATCH_PREVIEW_DIR', file: 'previewDir', fallback: () => 'data/outbox-preview', parse: nonEmpty },
   { key: 'stepsDir', env: 'TOKENWATCH_STEPS_DIR', file: 'stepsDir', fallback: () => 'config/steps', parse: nonEmpty },
+  { key: 'mdm', env: 'TOKENWATCH_MDM', file: 'mdm', fallback: () => 'workspace-one', parse: (v, w) => parseMdm(v, w) },
   {
     key: 'logLevel',
     env: 'TOKENWATCH_LOG_LEVEL',

@@ -6,7 +6,7 @@ import type { EngineSettings } from '../engine/engine-settings';
 import { NO_CLAIMS, leaseClaims } from '../engine/send-claims';
 import type { Channel } from '../notify/channel';
 import { closeChannels, createChannels } from '../notify/channels';
-import { loadStepTemplates } from '../notify/step-templates';
+import { loadStepLibrary } from '../notify/step-templates';
 import type { Lease } from '../store/lease';
 import { Outbox } from '../store/outbox';
 import type { CliContext } from './context';
@@ -25,7 +25,7 @@ export function engineSettings(config: Config, options: { readonly templates: bo
     policy: { zone: config.zone, thresholds: config.thresholds, expiredRepeatDays: config.expiredRepeatDays },
     ...routingSettings(config),
     retry: { baseSeconds: config.retryBaseSeconds, maxSeconds: config.retryMaxSeconds },
-    ...(options.templates ? { templates: loadStepTemplates(config.stepsDir, config.secrets) } : {}),
+    ...(options.templates ? { templates: loadStepLibrary(config.stepsDir, config.secrets) } : {}),
     links: { consoleUrl: config.consoleUrl },
     secrets: config.secrets,
     deliveryBudgetSeconds: config.deliveryBudgetSeconds,

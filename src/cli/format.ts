@@ -1,12 +1,17 @@
 // How tokens look on the terminal and in --json output. Never includes a secret: tokens hold none.
 import type { DateTime } from 'luxon';
 import { daysLeft, formatDateTimeCompact } from '../domain/dates';
+import { MDM_LABELS, isMdmName, kindSpec } from '../domain/kinds';
 import type { Token } from '../domain/token';
 import { isMuted, tokenState, type TokenState } from '../domain/token-state';
 
 export interface TokenView {
   name: string;
   kind: string;
+  /** The MDM console it is uploaded to. */
+  mdm: string;
+  /** APNs: the push topic; null for other kinds or when unknown. */
+  topic: string | null;
   orgName: string | null;
   expiresAt: string;
   expires: string;
@@ -28,6 +33,8 @@ export function viewToken(token: Token, now: DateTime, zone: string, defaultThre
   return {
     name: token.name,
     kind: token.kind,
+    mdm: token.mdm,
+    topic: token.topic,
     orgName: token.orgName,
     expiresAt: token.expiresAt.setZone(zone).toISO() ?? '',
     expires: formatDateTimeCompact(token.expiresAt, zone),
@@ -70,7 +77,7 @@ export function tokenTable(views: readonly TokenView[], zone: string): string {
   if (views.length === 0) return 'No tokens registered. Add one with "tokenwatch import FILE" or "tokenwatch add".';
   const rows = views.map((v) => [
     v.name,
-    v.kind,
+    kindSpec(v.kind).label,
     v.expiresAt.slice(0, 10),
     String(v.daysLeft),
     v.muted ? `${v.state} (muted)` : v.state,
@@ -82,7 +89,9 @@ export function tokenTable(views: readonly TokenView[], zone: string): string {
 export function tokenDetails(view: TokenView): string {
   const lines: [string, string][] = [
     ['Name', view.name],
-    ['Kind', view.kind],
+    ['Kind', `${kindSpec(view.kind).label} ${kindSpec(view.kind).noun} (${view.kind})`],
+    ['MDM', `${MDM_LABELS[isMdmName(view.mdm) ? view.mdm : 'other']} (${view.mdm})`],
+    ...(view.topic === null ? [] : ([['Push topic', view.topic]] as [string, string][])),
     ['Organization', view.orgName ?? '-'],
     ['Expires', `${view.expires} (${view.daysLeft} days left)`],
     ['State', view.muted ? `${view.state}, muted${view.mutedUntil === null ? '' : ` until ${view.mutedUntil}`}` : view.state],

@@ -4,14 +4,17 @@ import {
   parseAppleId,
   parseEmailList,
   parseKind,
+  parseMdm,
   parseOrgGroup,
   parseSlackChannel,
   parseThresholds,
 } from '../domain/token-fields';
+import type { MdmName } from '../domain/kinds';
 import type { TokenKind } from '../domain/token';
 
 export interface RawTokenOptions {
   kind?: string;
+  mdm?: string;
   appleId?: string;
   orgGroup?: string;
   email?: string;
@@ -22,6 +25,7 @@ export interface RawTokenOptions {
 
 export interface TokenOptionValues {
   kind?: TokenKind;
+  mdm?: MdmName;
   appleId?: string;
   orgGroup?: string;
   email?: string[];
@@ -33,6 +37,7 @@ export interface TokenOptionValues {
 export function addTokenOptions(command: Command): Command {
   return command
     .option('--kind <kind>', 'token kind: vpp, apns or ade')
+    .option('--mdm <console>', 'the MDM console it is uploaded to: workspace-one, jamf, intune or other (default TOKENWATCH_MDM)')
     .option('--apple-id <account>', 'the Apple account that created the token')
     .option('--org-group <path>', 'the console Organization Group where the token resides')
     .option('--email <addresses>', 'email recipients, comma-separated (instead of the default ones)')
@@ -45,6 +50,7 @@ export function addTokenOptions(command: Command): Command {
 export function parseTokenOptions(raw: RawTokenOptions): TokenOptionValues {
   const values: TokenOptionValues = {};
   if (raw.kind !== undefined) values.kind = parseKind(raw.kind, '--kind');
+  if (raw.mdm !== undefined) values.mdm = parseMdm(raw.mdm, '--mdm');
   if (raw.appleId !== undefined) values.appleId = parseAppleId(raw.appleId, '--apple-id');
   if (raw.orgGroup !== undefined) values.orgGroup = parseOrgGroup(raw.orgGroup, '--org-group');
   if (raw.email !== undefined) values.email = parseEmailList(raw.email, '--email');

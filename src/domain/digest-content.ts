@@ -13,7 +13,8 @@ import { paragraphsOf } from './message/rich-text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_ORDER, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
 import type { MessageLinks } from './reminder-content';
-import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, type StepTemplates, type StepValues } from './renewal-steps';
+import { MDM_LABELS, kindSpec, type MdmName, type TokenKind } from './kinds';
+import { DEFAULT_STEP_LIBRARY, renewalSteps, singleLine, stepTitles, type StepLibrary, type StepValues } from './renewal-steps';
 import { slackDate } from './slack-date';
 
 /** At most this many tokens in one Slack digest message, so that it stays well within Block Kit's limits. */
@@ -32,7 +33,15 @@ const DIGEST_STEP_VALUES: StepValues = Object.freeze({
   appleAccount: 'the Apple account listed for each token above',
   orgGroup: 'the Organization Group listed for each token above',
   expiryDate: 'its expiry date',
+  topic: 'the push topic of each certificate (tokenwatch show NAME)',
 });
+
+/** The steps for one kind and MDM, shown once for all the digest's tokens of that kind and MDM (a digest may mix kinds). */
+interface StepGroup {
+  /** `APNs push certificate, Jamf Pro`; empty when the digest holds one kind and MDM only. */
+  readonly heading: string;
+  readonly steps: readonly Step[];
+}
 
 const STEPS_INTRO = "The same for every token: use each token's Apple account and Organization Group listed above, and its name in the last step.";
 
@@ -46,6 +55,8 @@ export interface DigestPart {
 interface Row {
   readonly name: string;
   readonly kind: string;
+  readonly tokenKind: TokenKind;
+  readonly mdm: MdmName;
   readonly portals: readonly Link[];
   readonly org: string | null;
   readonly orgGroup: string | null;
@@ -67,14 +78,14 @@ interface Row {
 export function digestMessage(
   reminders: readonly Reminder[],
   now: DateTime,
-  templates: StepTemplates = DEFAULT_STEP_TEMPLATES,
+  templates: StepLibrary = DEFAULT_STEP_LIBRARY,
   part: DigestPart = { index: 1, count: 1 },
   links: MessageLinks = {},
 ): Message {
   const rows = reminders.map((reminder) => rowOf(reminder, now)).sort(byUrgency);
   const summary = summaryOf(rows);
   const subject = `[tokenwatch] ${plural(rows.length, 'token')} to renew: ${summary}`;
-  const steps = renewalSteps(templates, DIGEST_STEP_VALUES);
+  const steps = stepGroups(rows, templates);
   const headline = `${plural(rows.length, 'token')} need${rows.length === 1 ? 's' : ''} renewal: ${summary}.`;
   const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows, links), part };
   return lazyMessage(subject, { text: () => renderText(digest), html: () => renderHtml(digest), slack: () => renderSlack(digest) });
@@ -84,7 +95,7 @@ export function digestMessage(
 export function renderDigest(
   reminders: readonly Reminder[],
   now: DateTime,
-  templates: StepTemplates = DEFAULT_STEP_TEMPLATES,
+  templates: StepLibrary = DEFAULT_STEP_LIBRARY,
   part: DigestPart = { index: 1, count: 1 },
   links: MessageLinks = {},
 ): RenderedMessage {
@@ -96,7 +107,7 @@ interface Digest {
   readonly headline: string;
   readonly summary: string;
   readonly rows: readonly Row[];
-  readonly steps: readonly Step[];
+  readonly steps: readonly StepGroup[];
   readonly links: readonly Link[];
   readonly part: DigestPart;
 }
@@ -114,6 +125,8 @@ function rowOf(reminder: Reminder, now: DateTime): Row {
   return {
     name: value(token.name) ?? NOT_RECORDED,
     kind: words.label,
+    tokenKind: kindSpec(token.kind).kind,
+    mdm: token.mdm ?? 'workspace-one',
     portals: words.portals,
     org: value(token.orgName),
     orgGroup: value(token.orgGroup),
@@ -125,6 +138,19 @@ function rowOf(reminder: Reminder, now: DateTime): Row {
     isExpired,
     urgency: isExpired ? 'expired' : urgencyOf(threshold),
   };
+}
+
+/** One group of steps per kind and MDM among `rows`, in the order the rows list them. */
+function stepGroups(rows: readonly Row[], library: StepLibrary): StepGroup[] {
+  const keys = [...new Set(rows.map((row) => `${row.tokenKind}/${row.mdm}`))];
+  return keys.map((key) => {
+    const row = rows.find((candidate) => `${candidate.tokenKind}/${candidate.mdm}` === key) as Row;
+    const where = row.mdm === 'other' ? 'your MDM' : MDM_LABELS[row.mdm];
+    return {
+      heading: keys.length > 1 ? `For each ${kindSpec(row.tokenKind).title} (${where})` : '',
+      steps: renewalSteps(library[row.tokenKind][row.mdm], DIGEST_STEP_VALUES, stepTitles(row.tokenKind, row.mdm)),
+    };
+  });
 }
 
 /** The Apple portals of every kind listed, each once, then the console. */
@@ -187,7 +213,10 @@ function renderText(digest: Digest): string {
   });
   if (digest.links.length > 0) lines.push('', ...linksText(digest.links));
   lines.push('', 'How to renew:', ...wrap(STEPS_INTRO));
-  digest.steps.forEach((step, index) => lines.push('', ...wrap(`${index + 1}. ${step.title}`, '', '   '), ...stepBodyText(step.body)));
+  for (const group of digest.steps) {
+    if (group.heading !== '') lines.push('', `${group.heading}:`);
+    group.steps.forEach((step, index) => lines.push('', ...wrap(`${index + 1}. ${step.title}`, '', '   '), ...stepBodyText(step.body)));
+  }
   return textDocument(lines);
 }
 
@@ -201,7 +230,10 @@ function renderHtml(digest: Digest): string {
     const badge = { state: URGENCY_STATES[row.urgency], text: URGENCY_LABELS[row.urgency] };
     parts.push(itemHtml(badge, `${row.name} (${row.kind})`, [`${capitalised(row.days)}: ${row.expires}`, ...detailLines(row).slice(1)]));
   }
-  parts.push('<div style="height: 16px;"></div>', ...buttonsHtml(digest.links), ...stepsHtml(digest.steps, STEPS_INTRO));
+  parts.push('<div style="height: 16px;"></div>', ...buttonsHtml(digest.links));
+  digest.steps.forEach((group, index) => {
+    parts.push(...stepsHtml(group.steps, index === 0 ? STEPS_INTRO : null, group.heading === '' ? 'How to renew' : `How to renew: ${group.heading}`));
+  });
   return htmlDocument(digest.subject, { state: URGENCY_STATES[top], text: digest.summary }, parts);
 }
 
@@ -235,13 +267,14 @@ function lineSections(rows: readonly Row[]): { text: string; count: number }[] {
 }
 
 /** The steps once, short: their titles and the commands they give; the email and single reminders have the rest. */
-function shortSteps(steps: readonly Step[]): string {
+function shortSteps(steps: readonly Step[], heading: string): string {
   const lines = steps.map((step, index) => {
     const commands = paragraphsOf(step.body).flatMap((paragraph) => (paragraph.kind === 'code' ? paragraph.lines : []));
     const code = commands.length === 0 ? '' : `\n\`\`\`${commands.map(escapeSlack).join('\n')}\`\`\``;
     return `${index + 1}. ${escapeSlack(step.title)}${code}`;
   });
-  const text = `*How to renew*, the same for every token (details in the email or each token's reminder):\n${lines.join('\n')}`;
+  const what = heading === '' ? 'the same for every token' : `for each ${escapeSlack(heading.replace(/^For each /, ''))}`;
+  const text = `*How to renew*, ${what} (details in the email or each token's reminder):\n${lines.join('\n')}`;
   return text.length <= SLACK_TEXT_MAX ? text : cutEscaped(steps.map((step, index) => `${index + 1}. ${step.title}`).join('\n'), SLACK_TEXT_MAX, escapeSlack);
 }
 
@@ -251,7 +284,11 @@ function renderSlack(digest: Digest): SlackPayload {
   const title = `${plural(rows.length, 'token')} to renew${partNote}`;
   const head: SlackBlock[] = [header(title), section(`*${escapeSlack(digest.summary)}*`)];
   const buttons = linkButtons(digest.links);
-  const tail: SlackBlock[] = [...(buttons === null ? [] : [buttons]), section(shortSteps(digest.steps)), signature()];
+  const tail: SlackBlock[] = [
+    ...(buttons === null ? [] : [buttons]),
+    ...digest.steps.map((group) => section(shortSteps(group.steps, group.heading))),
+    signature(),
+  ];
   const room = SLACK_BLOCKS_MAX - head.length - tail.length;
   let sections = lineSections(rows);
   if (sections.length > room) {

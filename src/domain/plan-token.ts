@@ -87,6 +87,8 @@ export function reminderFacts(token: Token, alert: Alert, now: DateTime, zone: s
       expiresAt: token.expiresAt,
       appleId: token.appleId,
       orgGroup: token.orgGroup,
+      mdm: token.mdm,
+      topic: token.topic,
     },
     daysLeft: daysLeft(token.expiresAt, now, zone),
     zone,

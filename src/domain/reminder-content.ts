@@ -10,20 +10,28 @@ import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, 
 import { factText, linksText, textDocument, textSteps, wrap, type Step } from './message/text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
-import { DEFAULT_STEP_TEMPLATES, renewalSteps, singleLine, stepValues, type StepTemplates } from './renewal-steps';
+import { MDM_LABELS } from './kinds';
+import { DEFAULT_STEP_LIBRARY, singleLine, stepValues, tokenSteps, type StepLibrary } from './renewal-steps';
 import { slackDate } from './slack-date';
 
 const SUBJECT_NAME_MAX = 80;
 
 const TEST_NOTICE = 'This is a test from tokenwatch test-notify; no token needs action.';
 
-/** What to do, by urgency: the one line in bold under the facts. */
-const URGENCY_LINES: Readonly<Record<Urgency, string>> = {
-  plan: 'Plan: schedule the renewal now, while there is time to reach whoever holds the Apple account.',
-  act: 'Act now: renew the token in the coming days; the steps below take a few minutes.',
-  urgent: 'Urgent: renew the token today, before the services that depend on it stop.',
-  expired: 'Expired: service is impaired until the token is renewed; follow the steps below now.',
-};
+/** What to do, by urgency: the one line in bold under the facts, in the kind's words. */
+function actionLine(urgency: Urgency, words: KindWords): string {
+  const it = `the ${words.noun}`;
+  switch (urgency) {
+    case 'plan':
+      return 'Plan: schedule the renewal now, while there is time to reach whoever holds the Apple account.';
+    case 'act':
+      return `Act now: renew ${it} in the coming days; the steps below take a few minutes.`;
+    case 'urgent':
+      return `Urgent: renew ${it} today, ${words.urgentConsequence}.`;
+    case 'expired':
+      return `Expired: service is impaired until ${it} is renewed; follow the steps below now.`;
+  }
+}
 
 /** Links a message may offer besides the Apple portal. */
 export interface MessageLinks {
@@ -61,20 +69,20 @@ export function reminderSubject(reminder: Reminder): string {
 }
 
 /** The message for `reminder`; each format is rendered only when a channel asks for it. Never throws for any string values. */
-export function reminderMessage(reminder: Reminder, templates: StepTemplates = DEFAULT_STEP_TEMPLATES, links: MessageLinks = {}): Message {
+export function reminderMessage(reminder: Reminder, templates: StepLibrary = DEFAULT_STEP_LIBRARY, links: MessageLinks = {}): Message {
   const content = contentOf(reminder, templates, kindWords(reminder.token.kind), links);
   return lazyMessage(content.subject, { text: () => renderText(content), html: () => renderHtml(content), slack: () => renderSlack(content) });
 }
 
 /** `reminder` rendered in every format at once (tests, previews, the public API). */
-export function renderReminder(reminder: Reminder, templates: StepTemplates = DEFAULT_STEP_TEMPLATES, links: MessageLinks = {}): RenderedMessage {
+export function renderReminder(reminder: Reminder, templates: StepLibrary = DEFAULT_STEP_LIBRARY, links: MessageLinks = {}): RenderedMessage {
   return renderAll(reminderMessage(reminder, templates, links));
 }
 
 /** Subject and headline: they depend on the kind, the name, the expiry date and the days left only. */
 function headingOf(reminder: Reminder, words: KindWords): { subject: string; headline: string } {
   const { token, zone, daysLeft } = reminder;
-  const what = `${words.label} token "${cut(singleLine(token.name), SUBJECT_NAME_MAX)}"`;
+  const what = `${words.title} "${cut(singleLine(token.name), SUBJECT_NAME_MAX)}"`;
   const date = formatDate(token.expiresAt, zone);
   if (reminder.kind === 'renewed') {
     return { subject: `[tokenwatch] Renewed: ${what}, next expiry ${date}`, headline: `${what} was renewed; next expiry ${date}.` };
@@ -94,7 +102,7 @@ function recorded(value: string | null): string | null {
   return line === '' ? null : line;
 }
 
-function contentOf(reminder: Reminder, templates: StepTemplates, words: KindWords, links: MessageLinks): Content {
+function contentOf(reminder: Reminder, templates: StepLibrary, words: KindWords, links: MessageLinks): Content {
   const { token, zone, daysLeft } = reminder;
   const name = singleLine(token.name);
   const { subject, headline } = headingOf(reminder, words);
@@ -113,11 +121,14 @@ function contentOf(reminder: Reminder, templates: StepTemplates, words: KindWord
   if (reminder.kind === 'renewed') {
     return { subject, headline, notice: null, band: { state: 'ok', text: 'Renewed' }, urgency: null, facts, action: null, links: [], steps: [] };
   }
-  const quotedName = stepValues(token, zone).tokenNameQuoted;
+  const values = stepValues(token, zone);
+  const quotedName = values.tokenNameQuoted;
   facts.push(
     { label: 'Apple account', value: recorded(token.appleId) ?? `not recorded (add it with tokenwatch edit ${quotedName} --apple-id ACCOUNT)` },
     { label: 'Organization Group', value: recorded(token.orgGroup) ?? `not recorded (add it with tokenwatch edit ${quotedName} --org-group PATH)` },
   );
+  if (token.kind === 'apns') facts.push({ label: 'Push topic', value: values.topic });
+  facts.push({ label: 'MDM', value: MDM_LABELS[token.mdm ?? 'workspace-one'] });
   // A test has no threshold: its urgency follows the days left, as a real reminder on that day would.
   const threshold = reminder.kind === 'threshold' && reminder.threshold !== null ? reminder.threshold : daysLeft;
   const urgency: Urgency = isExpired ? 'expired' : urgencyOf(threshold);
@@ -129,9 +140,9 @@ function contentOf(reminder: Reminder, templates: StepTemplates, words: KindWord
     band: { state: URGENCY_STATES[urgency], text: bandText(urgency, daysLeft) },
     urgency,
     facts,
-    action: URGENCY_LINES[urgency],
+    action: actionLine(urgency, words),
     links: [...words.portals.map((portal) => ({ label: `Open ${portal.label}`, url: portal.url })), ...consoleLink],
-    steps: renewalSteps(templates, stepValues(token, zone)),
+    steps: tokenSteps(templates, token, values),
   };
 }
 
@@ -192,7 +203,7 @@ function renderSlack(content: Content): SlackPayload {
   if (buttons !== null) blocks.push(buttons);
   blocks.push(...stepSections(content.steps), signature());
 
-  const key = content.facts.filter((fact) => fact.label !== 'Apple account' && fact.label !== 'Organization Group');
+  const key = content.facts.filter((fact) => !['Apple account', 'Organization Group', 'Push topic', 'MDM'].includes(fact.label));
   const fallback = [content.notice, content.headline, key.map((fact) => `${fact.label}: ${fact.value}`).join(' | '), content.action]
     .filter((line): line is string => line !== null)
     .join('\n');

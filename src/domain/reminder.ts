@@ -1,6 +1,6 @@
 // What a reminder is about, and what it looks like once rendered for the channels. Pure types.
 import type { DateTime } from 'luxon';
-import type { TokenKind } from './token';
+import type { MdmName, TokenKind } from './kinds';
 
 /**
  * `threshold`: the token expires within `threshold` days (60: plan, 30: act, 7: urgent).
@@ -17,6 +17,10 @@ export interface ReminderToken {
   readonly expiresAt: DateTime;
   readonly appleId: string | null;
   readonly orgGroup: string | null;
+  /** The MDM console (selects the console steps); absent in facts queued before it existed: Workspace ONE UEM. */
+  readonly mdm?: MdmName;
+  /** APNs push topic; absent or null when unknown or not a push certificate. */
+  readonly topic?: string | null;
 }
 
 export interface Reminder {

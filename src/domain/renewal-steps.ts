@@ -1,64 +1,84 @@
 // The renewal steps a reminder walks the administrator through: default wording, placeholders and filling. Pure.
 import type { ReminderToken } from './reminder';
 import { formatDate } from './dates';
+import { KINDS, MDM_LABELS, MDM_NAMES, TOKEN_KINDS, type MdmName, type TokenKind } from './kinds';
 
 /** The placeholders a step template may use, written `{{name}}` in the template. */
-export const STEP_PLACEHOLDERS = ['tokenName', 'tokenNameQuoted', 'orgName', 'appleAccount', 'orgGroup', 'expiryDate'] as const;
+export const STEP_PLACEHOLDERS = ['tokenName', 'tokenNameQuoted', 'orgName', 'appleAccount', 'orgGroup', 'expiryDate', 'topic'] as const;
 export type StepPlaceholder = (typeof STEP_PLACEHOLDERS)[number];
 
 /** The value of every placeholder for one reminder; each is a single line of plain text. */
 export type StepValues = Readonly<Record<StepPlaceholder, string>>;
 
 /**
- * Plain-text wording of the four steps; an administrator may override each one (see config/steps/README.md).
+ * Plain-text wording of the five steps for one kind and one MDM; each may be overridden (see docs/renewal-steps.md).
  * A line starting with `- ` is a list item and one starting with `$ ` a command (see message/rich-text.ts).
  */
 export interface StepTemplates {
-  /** Step 1: download a new token from Apple. */
+  /** Step 1: the Apple side (download or renew at Apple's portal). */
   readonly apple: string;
-  /** Step 2: renew it in the Workspace ONE UEM console. */
+  /** Step 2: upload it in the MDM console. */
   readonly console: string;
-  /** Step 3: what stops working after expiry. */
+  /** Step 3: check in the console that it took. */
+  readonly verify: string;
+  /** Step 4: what stops working after expiry. */
   readonly impact: string;
-  /** Step 4: tell tokenwatch about the new token. */
+  /** Step 5: tell tokenwatch about the new credential. */
   readonly tellTokenwatch: string;
 }
 
-export const STEP_KEYS = ['apple', 'console', 'impact', 'tellTokenwatch'] as const satisfies readonly (keyof StepTemplates)[];
+export const STEP_KEYS = ['apple', 'console', 'verify', 'impact', 'tellTokenwatch'] as const satisfies readonly (keyof StepTemplates)[];
 export type StepKey = (typeof STEP_KEYS)[number];
 
-/** The heading shown before each step, in order. */
-export const STEP_TITLES: Readonly<Record<StepKey, string>> = {
-  apple: 'Download a new token from Apple',
-  console: 'Renew the token in the console',
-  impact: 'What stops working after expiry',
-  tellTokenwatch: 'Tell tokenwatch',
-};
+/** The step wording of every kind for every MDM console. */
+export type StepLibrary = Readonly<Record<TokenKind, Readonly<Record<MdmName, StepTemplates>>>>;
 
-export const DEFAULT_STEP_TEMPLATES: StepTemplates = Object.freeze({
-  apple: [
-    'Sign in to Apple Business Manager or Apple School Manager (or the legacy VPP portal) as {{appleAccount}}.',
-    'It must be the same account that created this token: renewing with another account creates a different token.',
-    'Legacy VPP portal: open the account menu > Account Summary > Download Token.',
-    'Apple Business Manager: Preferences > Payments and Billing > Server Tokens, then download the token.',
-  ].join('\n'),
-  console: [
-    'In the AirWatch / Workspace ONE UEM console, go to the Organization Group where the token resides: {{orgGroup}}.',
-    'Open Groups & Settings > All Settings > Apps > Catalog > VPP Managed Distribution, choose Renew, upload the new .vpptoken file and Save.',
-    'Then check that users can download VPP apps.',
-    'Consoles older than version 7.3 cannot renew a token.',
-  ].join('\n'),
-  impact: [
-    'After {{expiryDate}} the console can no longer:',
-    '- sync licenses;',
-    '- invite new users or update the status of invitations;',
-    '- deploy new VPP apps (claim licenses);',
-    '- let users download on-demand apps whose license was not claimed yet;',
-    '- revoke licenses when devices are unenrolled, are deleted or leave an assignment rule.',
-    'Apps already installed keep working.',
-  ].join('\n'),
-  tellTokenwatch: ['Run this so tokenwatch tracks the new expiry date:', '$ tokenwatch renew {{tokenNameQuoted}} --file new.vpptoken'].join('\n'),
-} satisfies StepTemplates);
+/** The built-in wording of `kind`'s steps for `mdm`, from the kind's registry entry. */
+export function defaultStepTemplates(kind: TokenKind, mdm: MdmName): StepTemplates {
+  const { steps } = KINDS[kind];
+  return Object.freeze({
+    apple: steps.apple,
+    console: steps.console[mdm],
+    verify: steps.verify[mdm],
+    impact: steps.impact,
+    tellTokenwatch: steps.tellTokenwatch,
+  });
+}
+
+function libraryOf(templatesOf: (kind: TokenKind, mdm: MdmName) => StepTemplates): StepLibrary {
+  const byKind = (kind: TokenKind): Readonly<Record<MdmName, StepTemplates>> =>
+    Object.freeze(Object.fromEntries(MDM_NAMES.map((mdm) => [mdm, templatesOf(kind, mdm)])) as Record<MdmName, StepTemplates>);
+  return Object.freeze(Object.fromEntries(TOKEN_KINDS.map((kind) => [kind, byKind(kind)])) as Record<TokenKind, Record<MdmName, StepTemplates>>);
+}
+
+/** Every kind's built-in wording for every MDM. */
+export const DEFAULT_STEP_LIBRARY: StepLibrary = libraryOf(defaultStepTemplates);
+
+/** A library built from per-kind, per-MDM templates (the loader's overrides applied on the defaults). */
+export function stepLibrary(templatesOf: (kind: TokenKind, mdm: MdmName) => StepTemplates): StepLibrary {
+  return libraryOf(templatesOf);
+}
+
+/** The same wording for every kind and MDM (a test-notify message, tests). */
+export function uniformStepLibrary(templates: StepTemplates): StepLibrary {
+  return libraryOf(() => templates);
+}
+
+/** The VPP content token's built-in wording for Workspace ONE UEM (the default kind and console). */
+export const DEFAULT_STEP_TEMPLATES: StepTemplates = DEFAULT_STEP_LIBRARY.vpp['workspace-one'];
+
+/** The heading of each step, in order, for `kind` uploaded to `mdm`. */
+export function stepTitles(kind: TokenKind, mdm: MdmName): Readonly<Record<StepKey, string>> {
+  const spec = KINDS[kind];
+  const where = mdm === 'other' ? 'your MDM' : MDM_LABELS[mdm];
+  return {
+    apple: spec.appleTitle,
+    console: `Upload the new ${spec.noun} in ${where}`,
+    verify: `Check that ${where} took it`,
+    impact: 'What stops working after expiry',
+    tellTokenwatch: 'Tell tokenwatch',
+  };
+}
 
 // `{{` … `}}` with no braces inside; what is between is checked against STEP_PLACEHOLDERS.
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
@@ -112,10 +132,30 @@ export function stepValues(token: ReminderToken, zone: string): StepValues {
         ? `the one where it was uploaded (not recorded: add it with tokenwatch edit ${shellQuoted(name)} --org-group PATH)`
         : `"${orgGroup}"`,
     expiryDate: formatDate(token.expiresAt, zone),
+    topic: topicValue(token, name),
   };
 }
 
-/** The four steps for one reminder, in order, each with its heading and filled wording. */
-export function renewalSteps(templates: StepTemplates, values: StepValues): { readonly title: string; readonly body: string }[] {
-  return STEP_KEYS.map((key) => ({ title: STEP_TITLES[key], body: fillStep(templates[key], values) }));
+/** The push topic for APNs steps; for other kinds there is none. */
+function topicValue(token: ReminderToken, name: string): string {
+  const topic = token.topic === undefined || token.topic === null ? '' : singleLine(token.topic);
+  if (topic !== '') return topic;
+  if (token.kind !== 'apns') return 'none (not a push certificate)';
+  return `not recorded (import the certificate file with tokenwatch renew ${shellQuoted(name)} --file MDM_push.pem)`;
+}
+
+/** The steps for one reminder, in order, each with its heading and filled wording. */
+export function renewalSteps(
+  templates: StepTemplates,
+  values: StepValues,
+  titles: Readonly<Record<StepKey, string>> = stepTitles('vpp', 'workspace-one'),
+): { readonly title: string; readonly body: string }[] {
+  return STEP_KEYS.map((key) => ({ title: titles[key], body: fillStep(templates[key], values) }));
+}
+
+/** The steps of `token` (its kind and MDM) from `library`, filled with its values. */
+export function tokenSteps(library: StepLibrary, token: ReminderToken, values: StepValues): { readonly title: string; readonly body: string }[] {
+  const kind = KINDS[token.kind] === undefined ? 'vpp' : token.kind;
+  const mdm = token.mdm ?? 'workspace-one';
+  return renewalSteps(library[kind][mdm], values, stepTitles(kind, mdm));
 }

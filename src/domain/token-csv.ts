@@ -9,11 +9,14 @@ import {
   parseAppleId,
   parseEmailList,
   parseKind,
+  parseMdm,
   parseOrgGroup,
   parseSlackChannel,
   parseThresholds,
   parseTokenName,
+  parseTopic,
 } from './token-fields';
+import type { MdmName } from './kinds';
 
 export const CSV_COLUMNS = [
   'name',
@@ -26,6 +29,8 @@ export const CSV_COLUMNS = [
   'kind',
   'thresholds',
   'notes',
+  'mdm',
+  'topic',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
@@ -41,6 +46,8 @@ export const CSV_COLUMN_HELP: Readonly<Record<Column, string>> = {
   kind: 'vpp, apns or ade (default vpp)',
   thresholds: 'reminder thresholds in days, e.g. "60,30,7" (instead of the default ones)',
   notes: 'free-form notes',
+  mdm: 'the MDM console: workspace-one, jamf, intune or other (default TOKENWATCH_MDM)',
+  topic: 'APNs only: the push topic, com.apple.mgmt.… (a renewal with another topic is refused)',
 };
 
 export const MAX_CSV_ROWS = 1_000_000;
@@ -83,7 +90,8 @@ function crlfCount(record: readonly string[]): number {
   return count;
 }
 
-export function parseTokenCsv(label: string, text: string, zone: string, addedAt: DateTime): TokenInput[] {
+/** `defaultMdm` (TOKENWATCH_MDM) applies to rows without an `mdm` value. */
+export function parseTokenCsv(label: string, text: string, zone: string, addedAt: DateTime, defaultMdm: MdmName = 'workspace-one'): TokenInput[] {
   let records: CsvRecord[];
   try {
     records = parse(text, { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
@@ -150,9 +158,14 @@ export function parseTokenCsv(label: string, text: string, zone: string, addedAt
     }
     const downloadedAt = downloaded === null ? null : parseDate(downloaded, where('downloaded'));
     const expiresAt = downloadedAt === null ? parseDate(expires ?? '', where('expires')) : expiryFromDownload(downloadedAt, zone);
+    const kind = optional('kind', parseKind) ?? 'vpp';
+    const topic = optional('topic', parseTopic);
+    if (topic !== null && kind !== 'apns') {
+      throw new InputError(`${where('topic')}: only an APNs push certificate has a topic (expected kind apns, or an empty topic)`);
+    }
     return {
       name,
-      kind: optional('kind', parseKind) ?? 'vpp',
+      kind,
       orgName: null,
       expiresAt,
       addedAt: downloadedAt ?? addedAt,
@@ -163,6 +176,8 @@ export function parseTokenCsv(label: string, text: string, zone: string, addedAt
       thresholds: optional('thresholds', parseThresholds),
       notes: cell('notes'),
       fingerprint: null,
+      mdm: optional('mdm', parseMdm) ?? defaultMdm,
+      topic,
     };
   });
 }

@@ -1,6 +1,7 @@
 // Validation of the fields an administrator gives a token (CLI options, CSV columns, config). Pure; each failure is
 // one InputError line that names the input (`what`) and what was expected.
 import { InputError, quoted } from '../errors';
+import { MDM_NAMES, MDM_PUSH_TOPIC_PREFIX, isMdmName, type MdmName } from './kinds';
 import { TOKEN_KINDS, type TokenKind } from './token';
 
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators (U+0085 NEL is among C1). */
@@ -56,6 +57,22 @@ export function parseKind(value: string, what: string): TokenKind {
   const kind = TOKEN_KINDS.find((k) => k === value.trim().toLowerCase());
   if (kind === undefined) throw new InputError(`${what}: ${quoted(value)} is not a token kind (expected one of ${TOKEN_KINDS.join(', ')})`);
   return kind;
+}
+
+/** The MDM console a token is uploaded to. */
+export function parseMdm(value: string, what: string): MdmName {
+  const mdm = value.trim().toLowerCase();
+  if (!isMdmName(mdm)) throw new InputError(`${what}: ${quoted(value)} is not an MDM (expected one of ${MDM_NAMES.join(', ')})`);
+  return mdm;
+}
+
+/** An MDM push topic: the APNs certificate's subject UID, `com.apple.mgmt.…`. */
+export function parseTopic(value: string, what: string): string {
+  const topic = singleLine(value, what, 'an MDM push topic', 255);
+  if (!topic.startsWith(MDM_PUSH_TOPIC_PREFIX) || topic.length === MDM_PUSH_TOPIC_PREFIX.length || /\s/.test(topic)) {
+    throw new InputError(`${what}: ${quoted(topic)} is not an MDM push topic (expected ${MDM_PUSH_TOPIC_PREFIX}…)`);
+  }
+  return topic;
 }
 
 /** The Apple account that created the token (usually an email or Managed Apple ID). */

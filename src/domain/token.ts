@@ -1,14 +1,10 @@
 // What a registered Apple token is. Pure data: no I/O here.
 import type { DateTime } from 'luxon';
 
-export const TOKEN_KINDS = ['vpp', 'apns', 'ade'] as const;
-export type TokenKind = (typeof TOKEN_KINDS)[number];
+import type { MdmName, TokenKind } from './kinds';
 
-export const TOKEN_KIND_LABELS: Record<TokenKind, string> = {
-  vpp: 'VPP',
-  apns: 'APNs',
-  ade: 'ADE',
-};
+// The kinds live in their registry (src/domain/kinds/); re-exported here, where the token is defined.
+export { TOKEN_KINDS, TOKEN_KIND_LABELS, type TokenKind } from './kinds';
 
 /** A token in the registry. Instants are luxon DateTimes in UTC; the secret `token` value is never part of it. */
 export interface Token {
@@ -38,6 +34,10 @@ export interface Token {
   readonly mutedUntil: DateTime | null;
   /** True after a renewal until its "renewed" confirmation is queued. */
   readonly renewalPending: boolean;
+  /** The MDM console it is uploaded to: selects the console part of the renewal steps. */
+  readonly mdm: MdmName;
+  /** APNs only: the push topic (subject UID, `com.apple.mgmt.…`); null for other kinds or when unknown. */
+  readonly topic: string | null;
 }
 
 /** The fields an administrator sets when adding or editing a token. */
@@ -54,4 +54,6 @@ export interface TokenInput {
   thresholds: number[] | null;
   notes: string | null;
   fingerprint: string | null;
+  mdm: MdmName;
+  topic: string | null;
 }

@@ -13,7 +13,7 @@ import { parseAlertKey, thresholdDays } from '../domain/alert';
 import { renderedMessage, type Message } from '../domain/message/message';
 import type { Reminder } from '../domain/reminder';
 import { reminderMessage, type MessageLinks } from '../domain/reminder-content';
-import type { StepTemplates } from '../domain/renewal-steps';
+import type { StepLibrary } from '../domain/renewal-steps';
 import { retryDelaySeconds, type RetryPolicy } from '../domain/retry-policy';
 import { redact, type Logger } from '../log';
 import type { Channel } from '../notify/channel';
@@ -38,7 +38,7 @@ export interface DeliverySettings {
   /** More than this many reminders due at once for one channel and recipient go as one digest; 0 never digests. */
   readonly digestMin: number;
   /** Wording of the renewal steps in digests; the defaults when absent. */
-  readonly templates?: StepTemplates;
+  readonly templates?: StepLibrary;
   /** Links messages offer besides the Apple portal (the console). */
   readonly links?: MessageLinks;
   /** After this many seconds a pass takes no new sends; the rest stays queued for the next pass. Unbounded when absent. */
@@ -228,7 +228,7 @@ function claimUnit(unit: Unit, claims: SendClaims): Unit | null | 'lost' {
  * The message as of now: rendered from its stored facts, counting the days left on the day it goes out (a reminder
  * may have waited for the send window or a retry). Rows queued before facts were stored keep their rendered text.
  */
-function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepTemplates | undefined, links: MessageLinks | undefined): Message {
+function atSendTime(entry: OutboxEntry, now: DateTime, templates: StepLibrary | undefined, links: MessageLinks | undefined): Message {
   const { reminder } = entry;
   if (reminder === null) {
     if (entry.message === null) throw new Error('outbox row has neither facts nor a rendered message');

@@ -1,15 +1,30 @@
-// Loads the administrator's overrides of the renewal-step wording from a folder (config/steps by default).
+// Loads the administrator's overrides of the renewal-step wording from a folder (config/steps by default): per kind
+// and per MDM console. Layout, most specific first:
+//   <dir>/<kind>/<step>.<mdm>.txt   e.g. config/steps/apns/console.jamf.txt
+//   <dir>/<kind>/<step>.txt         e.g. config/steps/ade/impact.txt
+//   <dir>/<step>.txt                the VPP content token (the layout before kinds existed)
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_STEP_TEMPLATES, STEP_KEYS, STEP_PLACEHOLDERS, unknownPlaceholders, type StepKey, type StepTemplates } from '../domain/renewal-steps';
+import { MDM_NAMES, TOKEN_KINDS, type MdmName, type TokenKind } from '../domain/kinds';
+import {
+  STEP_KEYS,
+  STEP_PLACEHOLDERS,
+  defaultStepTemplates,
+  stepLibrary,
+  unknownPlaceholders,
+  type StepKey,
+  type StepLibrary,
+  type StepTemplates,
+} from '../domain/renewal-steps';
 import { InputError, errorCode, quoted } from '../errors';
 
-/** The override file of each step inside the steps folder. */
+/** The override file of each step, without the `.txt` (and before any `.<mdm>`). */
 export const STEP_FILES: Readonly<Record<StepKey, string>> = {
-  apple: 'apple.txt',
-  console: 'console.txt',
-  impact: 'impact.txt',
-  tellTokenwatch: 'tell-tokenwatch.txt',
+  apple: 'apple',
+  console: 'console',
+  verify: 'verify',
+  impact: 'impact',
+  tellTokenwatch: 'tell-tokenwatch',
 };
 
 export const MAX_STEP_FILE_BYTES = 16 * 1024;
@@ -18,23 +33,46 @@ export const MAX_STEP_FILE_BYTES = 16 * 1024;
 const PATH_MAX = 300;
 
 /**
- * The step wording: each step's file in `dir` when it exists, else the default. A missing folder means all defaults.
- * Throws InputError (one line naming the file) for a file that cannot be read, is empty, is too large or uses an
- * unknown placeholder, so a mistake shows at start-up rather than in a reminder; likewise a file that holds one of
- * the configured `secrets` (e.g. a symlink to the SMTP URL's secret file), which every reminder would carry.
+ * The step wording of every kind and MDM: each step's most specific override file in `dir` when one exists, else the
+ * kind's default. A missing folder means all defaults. Throws InputError (one line naming the file) for a file that
+ * cannot be read, is empty, is too large or uses an unknown placeholder, so a mistake shows at start-up rather than in
+ * a reminder; likewise a file that holds one of the configured `secrets` (e.g. a symlink to the SMTP URL's secret
+ * file), which every reminder would carry.
  */
-export function loadStepTemplates(dir: string, secrets: readonly string[] = []): StepTemplates {
+export function loadStepLibrary(dir: string, secrets: readonly string[] = []): StepLibrary {
   const dirStat = statOrNull(dir, 'steps folder');
-  if (dirStat === null) return DEFAULT_STEP_TEMPLATES;
+  if (dirStat === null) return stepLibrary(defaultStepTemplates);
   if (!dirStat.isDirectory()) {
-    throw new InputError(`steps folder ${quoted(dir, PATH_MAX)} is not a folder (expected a folder holding ${Object.values(STEP_FILES).join(', ')})`);
+    throw new InputError(
+      `steps folder ${quoted(dir, PATH_MAX)} is not a folder (expected a folder holding files such as apns/console.jamf.txt or ${STEP_FILES.apple}.txt)`,
+    );
   }
-  const templates: Record<StepKey, string> = { ...DEFAULT_STEP_TEMPLATES };
-  for (const key of STEP_KEYS) {
-    const loaded = readStepFile(path.join(dir, STEP_FILES[key]), secrets);
-    if (loaded !== null) templates[key] = loaded;
-  }
-  return Object.freeze(templates);
+  const cache = new Map<string, string | null>();
+  const read = (file: string): string | null => {
+    if (!cache.has(file)) cache.set(file, readStepFile(file, secrets));
+    return cache.get(file) ?? null;
+  };
+  const templatesOf = (kind: TokenKind, mdm: MdmName): StepTemplates => {
+    const templates: Record<StepKey, string> = { ...defaultStepTemplates(kind, mdm) };
+    for (const key of STEP_KEYS) {
+      const candidates = [
+        path.join(dir, kind, `${STEP_FILES[key]}.${mdm}.txt`),
+        path.join(dir, kind, `${STEP_FILES[key]}.txt`),
+        ...(kind === 'vpp' ? [path.join(dir, `${STEP_FILES[key]}.txt`)] : []),
+      ];
+      for (const file of candidates) {
+        const loaded = read(file);
+        if (loaded !== null) {
+          templates[key] = loaded;
+          break;
+        }
+      }
+    }
+    return Object.freeze(templates);
+  };
+  // Every kind and MDM is built now, so every file is read (and checked) at start-up.
+  for (const kind of TOKEN_KINDS) for (const mdm of MDM_NAMES) templatesOf(kind, mdm);
+  return stepLibrary(templatesOf);
 }
 
 function statOrNull(file: string, what: string): fs.Stats | null {

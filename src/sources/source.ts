@@ -1,10 +1,11 @@
 // The one interface every source of credentials implements (a token folder, Apple's Apps and Books API, Intune,
 // Jamf Pro); one contract suite runs against each. Sources only read: they never change Apple or an MDM.
 import type { DateTime } from 'luxon';
+import type { MdmName } from '../domain/kinds';
 import type { TokenKind } from '../domain/token';
 
-/** Which console a credential is uploaded to; selects the console part of the renewal steps. */
-export type MdmName = 'workspace-one' | 'jamf' | 'intune' | 'other';
+/** Which console a credential is uploaded to; selects the console part of the renewal steps (src/domain/kinds/mdm.ts). */
+export type { MdmName } from '../domain/kinds';
 
 /**
  * What a source says of a credential's health. `valid` is the normal case; anything else raises its own alert

@@ -180,4 +180,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: "each token's MDM console, and an APNs certificate's push topic",
+    sql: `
+      -- The console a token is uploaded to: it selects the console part of the renewal steps. Tokens registered
+      -- before this migration were described with Workspace ONE UEM steps.
+      ALTER TABLE tokens ADD COLUMN mdm TEXT NOT NULL DEFAULT 'workspace-one'
+        CHECK (mdm IN ('workspace-one', 'jamf', 'intune', 'other'));
+      -- APNs only: the certificate's subject UID (com.apple.mgmt.…). A renewal with another topic is refused.
+      ALTER TABLE tokens ADD COLUMN topic TEXT;
+    `,
+  },
 ];

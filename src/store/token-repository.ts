@@ -1,6 +1,7 @@
 // The token registry in SQLite: every change is one transaction that also writes the token's history.
 import { DateTime } from 'luxon';
 import { InputError, quoted } from '../errors';
+import type { MdmName } from '../domain/kinds';
 import type { Token, TokenInput, TokenKind } from '../domain/token';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
@@ -23,6 +24,8 @@ interface TokenRow {
   muted_at: number | null;
   muted_until: number | null;
   renewal_pending: number;
+  mdm: MdmName;
+  topic: string | null;
 }
 
 export type HistoryAction = 'added' | 'renewed' | 'edited' | 'removed' | 'muted' | 'unmuted';
@@ -44,6 +47,7 @@ export interface TokenEdit {
   slackChannel?: string | null;
   thresholds?: number[] | null;
   notes?: string | null;
+  mdm?: MdmName;
 }
 
 export interface Renewal {
@@ -51,6 +55,8 @@ export interface Renewal {
   addedAt: DateTime;
   orgName?: string | null;
   fingerprint?: string | null;
+  /** APNs: the new certificate's topic (the caller checked it, or was told to accept a change). */
+  topic?: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -84,6 +90,8 @@ function toToken(row: TokenRow): Token {
     mutedAt: row.muted_at === null ? null : instant(row.muted_at),
     mutedUntil: row.muted_until === null ? null : instant(row.muted_until),
     renewalPending: row.renewal_pending === 1,
+    mdm: row.mdm,
+    topic: row.topic,
   };
 }
 
@@ -107,6 +115,8 @@ function snapshot(token: Token): Record<string, unknown> {
     thresholds: token.thresholds,
     notes: token.notes,
     fingerprint: token.fingerprint,
+    mdm: token.mdm,
+    topic: token.topic,
   };
 }
 
@@ -126,9 +136,9 @@ export class TokenRepository {
   addMany(inputs: readonly TokenInput[], at: DateTime, onProgress?: (done: number, total: number) => void): Token[] {
     const insert = this.sql(`
       INSERT INTO tokens (name, kind, org_name, expires_at, added_at, apple_id, org_group, email, slack_channel,
-                          thresholds, watch_from, notes, fingerprint, created_at, updated_at)
+                          thresholds, watch_from, notes, fingerprint, mdm, topic, created_at, updated_at)
       VALUES (@name, @kind, @orgName, @expiresAt, @addedAt, @appleId, @orgGroup, @email, @slackChannel,
-              @thresholds, @watchFrom, @notes, @fingerprint, @at, @at)`);
+              @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @at, @at)`);
     const history = this.historyStatement();
     const atMs = at.toMillis();
     return this.db
@@ -152,6 +162,8 @@ export class TokenRepository {
             muted_at: null,
             muted_until: null,
             renewal_pending: 0,
+            mdm: input.mdm,
+            topic: input.topic,
           };
           const result = insert.run({
             name: row.name,
@@ -167,6 +179,8 @@ export class TokenRepository {
             watchFrom: watchFrom(expiresAt, input.thresholds),
             notes: row.notes,
             fingerprint: row.fingerprint,
+            mdm: row.mdm,
+            topic: row.topic,
             at: atMs,
           });
           // The row as inserted (a new token is never muted nor waiting for a renewal), without reading it back.
@@ -244,12 +258,13 @@ export class TokenRepository {
           slackChannel: changes.slackChannel === undefined ? before.slackChannel : changes.slackChannel,
           thresholds: changes.thresholds === undefined ? before.thresholds : changes.thresholds,
           notes: changes.notes === undefined ? before.notes : changes.notes,
+          mdm: changes.mdm ?? before.mdm,
         };
         this
           .sql(
             `UPDATE tokens SET name = @name, kind = @kind, apple_id = @appleId, org_group = @orgGroup, email = @email,
                slack_channel = @slackChannel, thresholds = @thresholds, watch_from = @watchFrom, notes = @notes,
-               updated_at = @at WHERE id = @id`,
+               mdm = @mdm, updated_at = @at WHERE id = @id`,
           )
           .run({
             ...after,
@@ -276,13 +291,15 @@ export class TokenRepository {
         this
           .sql(
             `UPDATE tokens SET expires_at = @expiresAt, added_at = @addedAt, org_name = @orgName,
-               fingerprint = @fingerprint, watch_from = @watchFrom, renewal_pending = 1, updated_at = @at WHERE id = @id`,
+               fingerprint = @fingerprint, topic = @topic, watch_from = @watchFrom, renewal_pending = 1, updated_at = @at
+             WHERE id = @id`,
           )
           .run({
             expiresAt,
             addedAt: renewal.addedAt.toMillis(),
             orgName: renewal.orgName === undefined ? before.orgName : renewal.orgName,
             fingerprint: renewal.fingerprint === undefined ? before.fingerprint : renewal.fingerprint,
+            topic: renewal.topic === undefined ? before.topic : renewal.topic,
             watchFrom: watchFrom(expiresAt, before.thresholds),
             at: at.toMillis(),
             id: before.id,
@@ -299,6 +316,7 @@ export class TokenRepository {
           previousExpiresAt: before.expiresAt.toISO(),
           expiresAt: token.expiresAt.toISO(),
           fingerprint: token.fingerprint,
+          ...(before.topic === token.topic ? {} : { previousTopic: before.topic, topic: token.topic }),
         });
         return token;
       })

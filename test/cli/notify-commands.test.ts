@@ -96,7 +96,7 @@ describe('notify commands through the CLI', () => {
       expect(mail?.raw).toMatch(/Content-Type: multipart\/alternative/i);
       // The text part is wrapped at 72 columns: read it with its continuation lines joined.
       for (const body of [mail?.text ?? '', mail?.html ?? ''].map((part) => part.replace(/\n +/g, ' '))) {
-        expect(body).toMatch(/Sign in to Apple Business Manager[^\n]* as (&quot;|")vpp@acme\.test(&quot;|")/);
+        expect(body).toMatch(/Sign in as (&quot;|")vpp@acme\.test(&quot;|") with a role that may get licenses/);
         expect(body).toMatch(/Organization Group where the token resides: (&quot;|")Global \/ Acme \/ iOS(&quot;|")/);
       }
       expect(mail?.html).toMatch(/^<!DOCTYPE html>/);
@@ -112,8 +112,8 @@ describe('notify commands through the CLI', () => {
       const fields = blocks.find((block) => block.fields !== undefined)?.fields?.map((field) => field.text) ?? [];
       expect(fields).toEqual(expect.arrayContaining(['*Apple account*\nvpp@acme.test', '*Organization Group*\nGlobal / Acme / iOS']));
       const sections = blocks.filter((block) => block.type === 'section' && block.text !== undefined).map((block) => block.text?.text ?? '');
-      expect(sections.some((text) => text.startsWith('*1. Download a new token from Apple*') && text.includes('as "vpp@acme.test"'))).toBe(true);
-      expect(sections.some((text) => text.startsWith('*2. Renew the token in the console*') && text.includes('"Global / Acme / iOS"'))).toBe(true);
+      expect(sections.some((text) => text.startsWith('*1. Download a new content token from Apple*') && text.includes('as "vpp@acme.test"'))).toBe(true);
+      expect(sections.some((text) => text.startsWith('*2. Upload the new content token in Workspace ONE UEM*') && text.includes('"Global / Acme / iOS"'))).toBe(true);
     });
 
     it('sends to the default recipients and channel when the token has none, at the moment given by --at', async () => {

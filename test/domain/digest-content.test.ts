@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { formatDateTime } from '../../src/domain/dates';
 import { SLACK_DIGEST_MAX_TOKENS, renderDigest } from '../../src/domain/digest-content';
 import type { Reminder, ReminderToken } from '../../src/domain/reminder';
-import { DEFAULT_STEP_TEMPLATES } from '../../src/domain/renewal-steps';
+import { DEFAULT_STEP_LIBRARY, DEFAULT_STEP_TEMPLATES, uniformStepLibrary } from '../../src/domain/renewal-steps';
 import { slackTexts } from '../support/slack-blocks';
 
 const ZONE = 'Europe/Paris';
@@ -72,16 +72,16 @@ describe('digest content', () => {
 
   it('gives the renewal steps once, pointing at the accounts and groups in the table', () => {
     for (const body of [unwrapped(digest.text), digest.html]) {
-      expect(body.split('Download a new token from Apple')).toHaveLength(2);
+      expect(body.split('Download a new content token from Apple')).toHaveLength(2);
       expect(body).toContain('the Apple account listed for each token above');
       expect(body).toContain('the Organization Group listed for each token above');
       expect(body).toContain('tokenwatch renew');
     }
-    expect(slackTexts(digest.slack.blocks).join('\n').split('Download a new token from Apple')).toHaveLength(2);
+    expect(slackTexts(digest.slack.blocks).join('\n').split('Download a new content token from Apple')).toHaveLength(2);
   });
 
   it('uses the administrator\'s step wording', () => {
-    const custom = renderDigest([reminder('A', '2027-01-20T10:00')], NOW, { ...DEFAULT_STEP_TEMPLATES, apple: 'Ask {{appleAccount}} at the help desk.' });
+    const custom = renderDigest([reminder('A', '2027-01-20T10:00')], NOW, uniformStepLibrary({ ...DEFAULT_STEP_TEMPLATES, apple: 'Ask {{appleAccount}} at the help desk.' }));
     expect(custom.text).toContain('Ask the Apple account listed for each token above at the help desk.');
   });
 
@@ -117,7 +117,7 @@ describe('digest content', () => {
   });
 
   it('marks which message of a split Slack digest this is, in the header and the notification text', () => {
-    const part = renderDigest(many(5), NOW, DEFAULT_STEP_TEMPLATES, { index: 2, count: 3 }).slack;
+    const part = renderDigest(many(5), NOW, DEFAULT_STEP_LIBRARY, { index: 2, count: 3 }).slack;
     // The header does not repeat the product's name: Slack shows it as the sender.
     expect(slackTexts(part.blocks)[0]).toBe('5 tokens to renew (message 2 of 3)');
     expect(part.text).toBe('5 tokens to renew (message 2 of 3): 5 plan');

@@ -41,6 +41,8 @@ function token(expires: string, fields: Partial<Token> = {}): Token {
     mutedAt: null,
     mutedUntil: null,
     renewalPending: false,
+    mdm: 'workspace-one',
+    topic: null,
     ...fields,
   };
 }

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { SlackBlock } from '../../src/domain/message/message';
 import type { Reminder, ReminderToken } from '../../src/domain/reminder';
 import { reminderSubject, renderReminder } from '../../src/domain/reminder-content';
-import { DEFAULT_STEP_TEMPLATES, STEP_PLACEHOLDERS, fillStep } from '../../src/domain/renewal-steps';
+import { DEFAULT_STEP_LIBRARY, DEFAULT_STEP_TEMPLATES, fillStep, STEP_KEYS, STEP_PLACEHOLDERS, type StepTemplates, uniformStepLibrary } from '../../src/domain/renewal-steps';
 import { slackTextsWithType as slackTexts } from '../support/slack-blocks';
 
 const ZONE = 'Europe/Paris';
@@ -79,8 +79,8 @@ describe('reminder subjects', () => {
   });
 
   it('names the kind of token with its usual label', () => {
-    expect(renderReminder(reminder({}, { kind: 'apns' })).subject).toContain('APNs token "Acme Main"');
-    expect(renderReminder(reminder({}, { kind: 'ade' })).subject).toContain('ADE token "Acme Main"');
+    expect(renderReminder(reminder({}, { kind: 'apns' })).subject).toContain('APNs push certificate "Acme Main"');
+    expect(renderReminder(reminder({}, { kind: 'ade' })).subject).toContain('ADE server token "Acme Main"');
   });
 
   it('puts a name with line breaks on one line and cuts a long one to 80 characters', () => {
@@ -121,12 +121,13 @@ describe('reminder text', () => {
     expect(text).not.toContain('Days left');
     const steps = [...raw.matchAll(/^(\d)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
     expect(steps).toEqual([
-      '1. Download a new token from Apple',
-      '2. Renew the token in the console',
-      '3. What stops working after expiry',
-      '4. Tell tokenwatch',
+      '1. Download a new content token from Apple',
+      '2. Upload the new content token in Workspace ONE UEM',
+      '3. Check that Workspace ONE UEM took it',
+      '4. What stops working after expiry',
+      '5. Tell tokenwatch',
     ]);
-    expect(text).toContain('Groups & Settings > All Settings > Apps > Catalog > VPP Managed Distribution');
+    expect(text).toContain('Groups & Settings > All Settings > Devices & Users > Apple > VPP Managed Distribution');
     expect(text).toContain('Apps already installed keep working.');
     expect(text).toContain('tokenwatch renew "Acme Main" --file new.vpptoken');
   });
@@ -136,7 +137,7 @@ describe('reminder text', () => {
   });
 
   it('carries the Apple account and the Organization Group into the steps when they are known', () => {
-    const { text } = renderReminder(threshold(30));
+    const text = unwrapped(renderReminder(threshold(30)).text);
     expect(text).toContain('as "vpp-admin@acme.example"');
     expect(text).toContain('where the token resides: "Global / Acme / Europe"');
     expect(text).not.toContain('not recorded');
@@ -176,7 +177,7 @@ describe('reminder text', () => {
     const test = renderReminder(reminder({ kind: 'test', threshold: null, daysLeft: 30 }));
     const notice = 'This is a test from tokenwatch test-notify; no token needs action.';
     expect(test.text.startsWith(notice)).toBe(true);
-    expect(test.text).toMatch(/^4\. Tell tokenwatch$/m);
+    expect(test.text).toMatch(/^5\. Tell tokenwatch$/m);
     expect(test.html).toContain(notice);
     expect(test.slack.text).toContain(notice);
     expect(slackTexts(test.slack.blocks).some((t) => t.text.includes(notice))).toBe(true);
@@ -188,7 +189,7 @@ describe('reminder text', () => {
       apple: 'Ask {{appleAccount}} to download the token of {{orgName}}.',
       tellTokenwatch: 'Open a ticket for {{tokenName}} (expires {{expiryDate}}, group {{orgGroup}}).',
     };
-    const rendered = renderReminder(threshold(30), templates);
+    const rendered = renderReminder(threshold(30), uniformStepLibrary(templates));
     expect(rendered.text).toContain('Ask "vpp-admin@acme.example" to download the token of Acme Corp.');
     expect(unwrapped(rendered.text)).toContain('Open a ticket for Acme Main (expires 2027-01-15, group "Global / Acme / Europe").');
     expect(rendered.html).toContain('Ask &quot;vpp-admin@acme.example&quot; to download the token of Acme Corp.');
@@ -217,11 +218,11 @@ describe('reminder HTML', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<meta charset="utf-8">');
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
-    expect(html.match(/<li class="tw-step/g)).toHaveLength(4);
+    expect(html.match(/<li class="tw-step/g)).toHaveLength(5);
     // The impact is a real list, the renew command a code block, the portal a button.
     expect(html).toMatch(/<ul[^>]*><li[^>]*>sync licenses;<\/li>/);
     expect(html).toContain('<code>tokenwatch renew &quot;Acme Main&quot; --file new.vpptoken</code>');
-    expect(html).toMatch(/<a class="tw-button" href="https:\/\/business\.apple\.com\/"[^>]*>Open Apple Business Manager<\/a>/);
+    expect(html).toMatch(/<a class="tw-button" href="https:\/\/business\.apple\.com\/"[^>]*>Open Apple Business<\/a>/);
   });
 
   it('escapes every value an administrator supplied', () => {
@@ -239,7 +240,7 @@ describe('reminder HTML', () => {
 
   it('escapes markup in an administrator template', () => {
     const templates = { ...DEFAULT_STEP_TEMPLATES, impact: 'Nothing <b>breaks</b> & all is "fine"' };
-    expect(renderReminder(threshold(30), templates).html).toContain('Nothing &lt;b&gt;breaks&lt;/b&gt; &amp; all is &quot;fine&quot;');
+    expect(renderReminder(threshold(30), uniformStepLibrary(templates)).html).toContain('Nothing &lt;b&gt;breaks&lt;/b&gt; &amp; all is &quot;fine&quot;');
   });
 
   it('turns line breaks inside a value into spaces', () => {
@@ -260,6 +261,7 @@ describe('reminder in Slack', () => {
       '*Expires*',
       '*Apple account*',
       '*Organization Group*',
+      '*MDM*',
     ]);
     expect(fields.every((f) => f.type === 'mrkdwn')).toBe(true);
     const sections = slackTexts(blocks).map((t) => t.text);
@@ -270,16 +272,16 @@ describe('reminder in Slack', () => {
   });
 
   it('offers the Apple portal of the kind as link buttons and gives the renew command as code', () => {
-    const { blocks } = renderReminder(threshold(30), DEFAULT_STEP_TEMPLATES, { consoleUrl: 'https://uem.example.test/AirWatch' }).slack;
+    const { blocks } = renderReminder(threshold(30), DEFAULT_STEP_LIBRARY, { consoleUrl: 'https://uem.example.test/AirWatch' }).slack;
     const actions = blocks.find((b) => b['type'] === 'actions') as { elements: { type: string; url: string; text: { text: string }; style?: string }[] };
     expect(actions.elements.map((e) => [e.type, e.text.text, e.url])).toEqual([
-      ['button', 'Open Apple Business Manager', 'https://business.apple.com/'],
+      ['button', 'Open Apple Business', 'https://business.apple.com/'],
       ['button', 'Open Apple School Manager', 'https://school.apple.com/'],
       ['button', 'Open the console', 'https://uem.example.test/AirWatch'],
     ]);
     expect(actions.elements[0]?.style).toBe('primary');
     const apns = renderReminder(reminder({}, { kind: 'apns' })).slack.blocks.find((b) => b['type'] === 'actions') as { elements: { url: string }[] };
-    expect(apns.elements.map((e) => e.url)).toEqual(['https://identity.apple.com/pushcert/']);
+    expect(apns.elements.map((e) => e.url)).toEqual(['https://identity.apple.com/']);
     const texts = slackTexts(blocks).map((t) => t.text);
     expect(texts.some((t) => t.includes('```tokenwatch renew "Acme Main" --file new.vpptoken```'))).toBe(true);
     // The impact is a list of bullets, not "- " text.
@@ -287,10 +289,10 @@ describe('reminder in Slack', () => {
   });
 
   it('links only to http(s) addresses, escaped in the HTML', () => {
-    const hostile = renderReminder(threshold(30), DEFAULT_STEP_TEMPLATES, { consoleUrl: 'javascript:alert(1)' });
+    const hostile = renderReminder(threshold(30), DEFAULT_STEP_LIBRARY, { consoleUrl: 'javascript:alert(1)' });
     expect(hostile.html).not.toContain('javascript:');
     expect(JSON.stringify(hostile.slack.blocks)).not.toContain('javascript:');
-    const quoted = renderReminder(threshold(30), DEFAULT_STEP_TEMPLATES, { consoleUrl: 'https://uem.example.test/?a="><script>' });
+    const quoted = renderReminder(threshold(30), DEFAULT_STEP_LIBRARY, { consoleUrl: 'https://uem.example.test/?a="><script>' });
     expect(quoted.html).not.toContain('<script>');
     expect(quoted.html).toContain('href="https://uem.example.test/?a=%22%3E%3Cscript%3E"');
   });
@@ -315,7 +317,7 @@ describe('reminder in Slack', () => {
   it('stays within Slack limits for a 5000-character name with line breaks, markup and emoji', () => {
     const name = `${'🔑 <!here> & *bold*\n'.repeat(250)}end`.slice(0, 5000);
     const long = 'é<&>'.repeat(1500);
-    const templates = { apple: long, console: `${long}\n{{tokenName}}`, impact: '{{orgGroup}}'.repeat(30), tellTokenwatch: '{{tokenName}}' };
+    const templates = uniformStepLibrary({ apple: long, console: `${long}\n{{tokenName}}`, verify: long, impact: '{{orgGroup}}'.repeat(30), tellTokenwatch: '{{tokenName}}' });
     for (const kind of ['threshold', 'expired', 'renewed', 'test'] as const) {
       const rendered = renderReminder(reminder({ kind, threshold: kind === 'threshold' ? 7 : null }, { name, orgName: name, appleId: name, orgGroup: name }), templates);
       const { blocks } = rendered.slack;
@@ -347,9 +349,9 @@ describe('reminder rendering for any input', () => {
         fc.record({ name: text, orgName: optional, appleId: optional, orgGroup: optional }),
         fc.constantFrom('threshold', 'expired', 'renewed', 'test' as const),
         fc.integer({ min: -400, max: 400 }),
-        fc.record({ apple: text, console: text, impact: text, tellTokenwatch: text }),
+        fc.record({ apple: text, console: text, verify: text, impact: text, tellTokenwatch: text }),
         (token, kind, daysLeft, templates) => {
-          const rendered = renderReminder(reminder({ kind, threshold: kind === 'threshold' ? 30 : null, daysLeft }, token), templates);
+          const rendered = renderReminder(reminder({ kind, threshold: kind === 'threshold' ? 30 : null, daysLeft }, token), uniformStepLibrary(templates));
           expect(rendered.subject).not.toMatch(/[\r\n]/);
           expect(rendered.slack.blocks.length).toBeLessThanOrEqual(50);
           expect(header(rendered.slack.blocks).length).toBeLessThanOrEqual(150);
@@ -436,15 +438,19 @@ describe('expiry dates a reader understands (issue 8)', () => {
 });
 
 describe('step templates', () => {
-  it('lists the placeholders the default wording uses', () => {
+  it('lists the placeholders the default wording of every kind and MDM uses', () => {
     const used = new Set(
-      Object.values(DEFAULT_STEP_TEMPLATES).flatMap((template: string) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1])),
+      Object.values(DEFAULT_STEP_LIBRARY)
+        .flatMap((byMdm): StepTemplates[] => Object.values(byMdm))
+        .flatMap((templates) => STEP_KEYS.map((key) => templates[key]))
+        .flatMap((template) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1])),
     );
+    expect(used).toContain('topic');
     for (const name of used) expect(STEP_PLACEHOLDERS).toContain(name);
   });
 
   it('fills a value literally, even one that looks like a replacement pattern', () => {
-    const values = { tokenName: '$& $1 $$', tokenNameQuoted: 'q', orgName: 'o', appleAccount: 'a', orgGroup: 'g', expiryDate: 'd' };
+    const values = { tokenName: '$& $1 $$', tokenNameQuoted: 'q', orgName: 'o', appleAccount: 'a', orgGroup: 'g', expiryDate: 'd', topic: 't' };
     expect(fillStep('[{{tokenName}}] {{unknown}} {{orgName}}', values)).toBe('[$& $1 $$] {{unknown}} o');
   });
 

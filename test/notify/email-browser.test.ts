@@ -82,7 +82,7 @@ if (!hasChromium()) {
           const button = page.locator('a.tw-button').first();
           await expect(button.isVisible()).resolves.toBe(true);
           expect(await button.getAttribute('href')).toBe('https://business.apple.com/');
-          expect(await button.innerText()).toBe('Open Apple Business Manager');
+          expect(await button.innerText()).toBe('Open Apple Business');
           const box = await button.boundingBox();
           expect(box).not.toBeNull();
           expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(width);

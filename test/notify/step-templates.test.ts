@@ -1,9 +1,9 @@
 // Loading the renewal-step wording: defaults, override files in the templates folder, and one-line errors for bad ones.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_STEP_TEMPLATES } from '../../src/domain/renewal-steps';
+import { DEFAULT_STEP_LIBRARY, DEFAULT_STEP_TEMPLATES, type StepTemplates } from '../../src/domain/renewal-steps';
 import { InputError } from '../../src/errors';
-import { loadStepTemplates } from '../../src/notify/step-templates';
+import { loadStepLibrary } from '../../src/notify/step-templates';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 let dir: string;
@@ -31,6 +31,11 @@ function inputErrorOf(load: () => unknown, file: string): InputError {
   return error;
 }
 
+/** The VPP content token's wording for Workspace ONE UEM: what the top-level files (the layout before kinds) override. */
+function loadStepTemplates(folder: string): StepTemplates {
+  return loadStepLibrary(folder).vpp['workspace-one'];
+}
+
 describe('loading the step wording', () => {
   it('uses the defaults when the folder does not exist', () => {
     expect(loadStepTemplates(path.join(dir, 'no-such-folder'))).toEqual(DEFAULT_STEP_TEMPLATES);
@@ -50,7 +55,7 @@ describe('loading the step wording', () => {
     expect(templates.impact).toBe(DEFAULT_STEP_TEMPLATES.impact);
   });
 
-  it('loads all four override files', () => {
+  it('loads all the top-level override files for the VPP content token', () => {
     for (const [file, text] of [
       ['apple.txt', 'A {{appleAccount}}'],
       ['console.txt', 'C {{orgGroup}}'],
@@ -64,12 +69,13 @@ describe('loading the step wording', () => {
       console: 'C {{orgGroup}}',
       impact: 'I {{expiryDate}}',
       tellTokenwatch: 'T {{tokenName}} {{orgName}}',
+      verify: DEFAULT_STEP_TEMPLATES.verify,
     });
   });
 
   it('gives the default wording when the shipped example files are copied to their .txt names', () => {
     const shipped = path.join(__dirname, '../../config/steps');
-    for (const file of ['apple.txt', 'console.txt', 'impact.txt', 'tell-tokenwatch.txt']) {
+    for (const file of ['apple.txt', 'console.txt', 'verify.txt', 'impact.txt', 'tell-tokenwatch.txt']) {
       fs.copyFileSync(path.join(shipped, `${file}.example`), path.join(dir, file));
     }
     expect(loadStepTemplates(dir)).toEqual(DEFAULT_STEP_TEMPLATES);
@@ -111,5 +117,41 @@ describe('loading the step wording', () => {
     const file = path.join(dir, 'steps');
     fs.writeFileSync(file, 'x');
     inputErrorOf(() => loadStepTemplates(file), 'steps');
+  });
+});
+
+describe('per-kind and per-MDM step wording', () => {
+  it('applies a kind\'s MDM file to that kind and MDM only, with its {{topic}} placeholder', () => {
+    fs.mkdirSync(path.join(dir, 'apns'));
+    fs.writeFileSync(path.join(dir, 'apns', 'console.jamf.txt'), 'Jamf: renew the certificate with topic {{topic}}.');
+    const library = loadStepLibrary(dir);
+    expect(library.apns.jamf.console).toBe('Jamf: renew the certificate with topic {{topic}}.');
+    expect(library.apns.intune.console).toBe(DEFAULT_STEP_LIBRARY.apns.intune.console);
+    expect(library.vpp.jamf.console).toBe(DEFAULT_STEP_LIBRARY.vpp.jamf.console);
+    expect(library.ade.jamf.console).toBe(DEFAULT_STEP_LIBRARY.ade.jamf.console);
+  });
+
+  it('applies a kind\'s file to every MDM of that kind, and an MDM file wins over it', () => {
+    fs.mkdirSync(path.join(dir, 'ade'));
+    fs.writeFileSync(path.join(dir, 'ade', 'impact.txt'), 'No new iPads enroll after {{expiryDate}}.');
+    fs.writeFileSync(path.join(dir, 'ade', 'impact.intune.txt'), 'Autopilot for iPads stops after {{expiryDate}}.');
+    const library = loadStepLibrary(dir);
+    expect(library.ade['workspace-one'].impact).toBe('No new iPads enroll after {{expiryDate}}.');
+    expect(library.ade.other.impact).toBe('No new iPads enroll after {{expiryDate}}.');
+    expect(library.ade.intune.impact).toBe('Autopilot for iPads stops after {{expiryDate}}.');
+    expect(library.apns.intune.impact).toBe(DEFAULT_STEP_LIBRARY.apns.intune.impact);
+  });
+
+  it('keeps the top-level files for the VPP content token only', () => {
+    fs.writeFileSync(path.join(dir, 'apple.txt'), 'Ask the VPP team.');
+    const library = loadStepLibrary(dir);
+    expect(library.vpp.jamf.apple).toBe('Ask the VPP team.');
+    expect(library.apns.jamf.apple).toBe(DEFAULT_STEP_LIBRARY.apns.jamf.apple);
+  });
+
+  it('refuses an unknown placeholder in a per-kind MDM file, naming the file', () => {
+    fs.mkdirSync(path.join(dir, 'apns'));
+    fs.writeFileSync(path.join(dir, 'apns', 'verify.workspace-one.txt'), 'Check {{topc}}.');
+    expect(inputErrorOf(() => loadStepLibrary(dir), 'verify.workspace-one.txt').message).toContain('{{topc}}');
   });
 });

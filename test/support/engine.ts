@@ -107,6 +107,8 @@ export function tokenInput(name: string, expires: string, fields: Partial<TokenI
     thresholds: null,
     notes: null,
     fingerprint: null,
+    mdm: 'workspace-one',
+    topic: null,
     ...fields,
   };
 }

@@ -2,12 +2,13 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
 import { expiryFromDownload, parseDateInput } from '../../domain/dates';
-import { parseTokenName } from '../../domain/token-fields';
+import { parseTokenName, parseTopic } from '../../domain/token-fields';
 import type { CliContext } from '../context';
 import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../token-options';
 
 interface AddOptions extends RawTokenOptions {
   name: string;
+  topic?: string;
   expires?: string;
   downloaded?: string;
 }
@@ -19,7 +20,8 @@ export function registerAdd(program: Command, ctx: CliContext): void {
       .description('register a token by its expiry or download date')
       .requiredOption('--name <name>', 'name of the token')
       .option('--expires <date>', 'expiry: YYYY-MM-DD (midnight in the configured zone) or ISO 8601')
-      .option('--downloaded <date>', 'download date; the expiry is 12 months later'),
+      .option('--downloaded <date>', 'download date; the expiry is 12 months later')
+      .option('--topic <topic>', 'APNs only: the push topic, com.apple.mgmt.… (import reads it from the certificate)'),
   ).action((options: AddOptions) => {
     const zone = ctx.config.zone;
     if ((options.expires === undefined) === (options.downloaded === undefined)) {
@@ -27,6 +29,9 @@ export function registerAdd(program: Command, ctx: CliContext): void {
     }
     const name = parseTokenName(options.name, '--name');
     const fields = parseTokenOptions(options);
+    const kind = fields.kind ?? 'vpp';
+    if (options.topic !== undefined && kind !== 'apns') throw new InputError(`--topic: only an APNs push certificate has a topic (expected --kind apns)`);
+    const topic = options.topic === undefined ? null : parseTopic(options.topic, '--topic');
     const now = ctx.clock.now();
     const downloaded = options.downloaded === undefined ? null : parseDateInput(options.downloaded, zone, '--downloaded');
     const expiresAt =
@@ -34,7 +39,7 @@ export function registerAdd(program: Command, ctx: CliContext): void {
     const token = ctx.tokens.add(
       {
         name,
-        kind: fields.kind ?? 'vpp',
+        kind,
         orgName: null,
         expiresAt,
         addedAt: downloaded ?? now,
@@ -45,6 +50,8 @@ export function registerAdd(program: Command, ctx: CliContext): void {
         thresholds: fields.thresholds ?? null,
         notes: fields.notes ?? null,
         fingerprint: null,
+        mdm: fields.mdm ?? ctx.config.mdm,
+        topic,
       },
       now,
     );

@@ -26,6 +26,7 @@ export function registerEdit(program: Command, ctx: CliContext): void {
     const changes: TokenEdit = {};
     if (options.rename !== undefined) changes.name = parseTokenName(options.rename, '--rename');
     if (fields.kind !== undefined) changes.kind = fields.kind;
+    if (fields.mdm !== undefined) changes.mdm = fields.mdm;
     if (fields.appleId !== undefined) changes.appleId = fields.appleId;
     if (fields.orgGroup !== undefined) changes.orgGroup = fields.orgGroup;
     if (fields.email !== undefined) changes.email = fields.email;

@@ -67,7 +67,7 @@ function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptio
   } catch (error) {
     throw new InputError(`${csv}: cannot read (${errorCode(error) ?? 'error'}; expected a CSV file)`);
   }
-  return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.clock.now());
+  return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.clock.now(), ctx.config.mdm);
 }
 
 function fromTokenFiles(ctx: CliContext, files: readonly string[], options: ImportOptions): TokenInput[] {
@@ -99,6 +99,8 @@ function fromTokenFiles(ctx: CliContext, files: readonly string[], options: Impo
       thresholds: fields.thresholds ?? null,
       notes: fields.notes ?? null,
       fingerprint: parsed.fingerprint,
+      mdm: fields.mdm ?? ctx.config.mdm,
+      topic: null,
     };
   });
 }

@@ -6,7 +6,7 @@ import { parseEmailList, parseSlackChannel } from '../../domain/token-fields';
 import { PREVIEW_RECIPIENT } from '../../domain/routing';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
-import { loadStepTemplates } from '../../notify/step-templates';
+import { loadStepLibrary } from '../../notify/step-templates';
 import type { CliContext } from '../context';
 import type { CommandResult } from '../command-result';
 
@@ -32,11 +32,12 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
             expiresAt: now.plus({ days: 30 }),
             appleId: 'vpp-admin@example.com',
             orgGroup: 'Global / Example',
+            mdm: config.mdm,
           },
           daysLeft: 30,
           zone: config.zone,
         },
-        loadStepTemplates(config.stepsDir, config.secrets),
+        loadStepLibrary(config.stepsDir, config.secrets),
         { consoleUrl: config.consoleUrl },
       );
       const channels = createChannels(config, ctx.logger);
