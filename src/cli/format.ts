@@ -77,7 +77,7 @@ export function tokenTable(views: readonly TokenView[], zone: string): string {
   if (views.length === 0) return 'No tokens registered. Add one with "tokenwatch import FILE" or "tokenwatch add".';
   const rows = views.map((v) => [
     v.name,
-    kindSpec(v.kind).label,
+    v.kind,
     v.expiresAt.slice(0, 10),
     String(v.daysLeft),
     v.muted ? `${v.state} (muted)` : v.state,
