@@ -218,6 +218,9 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
           thresholds: null,
           notes: null,
           fingerprint: credential.facts.fingerprint ?? null,
+          // The MDM that reported it; a folder or Apple does not say (Workspace ONE UEM steps, as before kinds).
+          mdm: credential.mdm ?? 'workspace-one',
+          topic: credential.kind === 'apns' ? (credential.facts.topic ?? null) : null,
         },
         now,
       );

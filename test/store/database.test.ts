@@ -66,13 +66,13 @@ describe('the registry database', () => {
     db.close();
   });
 
-  it('upgrades a version 5 database: its tokens keep the Workspace ONE UEM steps they had and have no push topic', () => {
+  it('upgrades a version 6 database: its tokens keep the Workspace ONE UEM steps they had and have no push topic', () => {
     const file = path.join(dir, 'tokenwatch.db');
-    const v5 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 5) });
-    v5.prepare(`INSERT INTO tokens (name, kind, expires_at, added_at, created_at, updated_at) VALUES ('Acme', 'vpp', 0, 0, 0, 0)`).run();
-    v5.close();
+    const v6 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 6) });
+    v6.prepare(`INSERT INTO tokens (name, kind, expires_at, added_at, created_at, updated_at) VALUES ('Acme', 'vpp', 0, 0, 0, 0)`).run();
+    v6.close();
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
     expect(db.prepare(`SELECT mdm, topic FROM tokens`).get()).toEqual({ mdm: 'workspace-one', topic: null });
     expect(() => db.prepare(`UPDATE tokens SET mdm = 'airwatch'`).run()).toThrow(/CHECK constraint failed/);
     db.close();
