@@ -109,7 +109,7 @@ export function singleLine(value: string): string {
 }
 
 /** `"Acme Main"` for a shell command, escaping what double quotes do not protect. */
-function shellQuoted(value: string): string {
+export function shellQuoted(value: string): string {
   return `"${value.replace(/["\\$`]/g, (c) => `\\${c}`)}"`;
 }
 

@@ -2,10 +2,26 @@
 // handing the bytes to the pure parser.
 import fs from 'node:fs';
 import { InputError, errorCode } from '../errors';
+import path from 'node:path';
+import { parseCredentialFile, type AdeKey, type ParsedCredential } from '../domain/credential-file';
 import { MAX_TOKEN_FILE_BYTES, parseTokenFile, type ParsedTokenFile } from '../domain/token-file';
 
 export function readTokenFile(file: string): ParsedTokenFile {
-  const expected = 'expected a .vpptoken file downloaded from Apple';
+  return parseTokenFile(file, readFileBytes(file, 'expected a .vpptoken file downloaded from Apple'));
+}
+
+const CREDENTIAL = 'expected a .vpptoken, an MDM push certificate (.pem, .cer, .crt) or an ADE server token (_smime.p7m) from Apple';
+
+/** Reads any credential file Apple gives (kind told from its content); `keyFile` decrypts an ADE token. */
+export function readCredentialFile(file: string, keyFile: string | null = null): ParsedCredential {
+  const bytes = readFileBytes(file, CREDENTIAL);
+  const key: AdeKey | null =
+    keyFile === null ? null : { label: keyFile, pem: readFileBytes(keyFile, "expected the MDM server's private key in PEM").toString('utf8') };
+  return parseCredentialFile(file, path.basename(file), bytes, key);
+}
+
+/** The file's bytes, after the checks a path needs; `expected` ends each one-line error. */
+function readFileBytes(file: string, expected: string): Buffer {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -24,5 +40,5 @@ export function readTokenFile(file: string): ParsedTokenFile {
   } catch (error) {
     throw new InputError(`${file}: cannot read (${errorCode(error) ?? 'error'}; ${expected})`);
   }
-  return parseTokenFile(file, bytes);
+  return bytes;
 }

@@ -217,6 +217,12 @@ export class TokenRepository {
     return toToken(row);
   }
 
+  /** The token holding the APNs push topic `topic`, if any. */
+  findByTopic(topic: string): Token | null {
+    const row = this.sql('SELECT * FROM tokens WHERE topic = ? LIMIT 1').get(topic) as TokenRow | undefined;
+    return row === undefined ? null : toToken(row);
+  }
+
   findByFingerprint(fingerprint: string): Token | null {
     const row = this.sql('SELECT * FROM tokens WHERE fingerprint = ?').get(fingerprint) as TokenRow | undefined;
     return row === undefined ? null : toToken(row);

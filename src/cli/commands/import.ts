@@ -2,11 +2,16 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { InputError, errorCode } from '../../errors';
+import type { DateTime } from 'luxon';
+import { InputError, errorCode, quoted } from '../../errors';
+import type { ParsedCredential } from '../../domain/credential-file';
+import { parseDateInput } from '../../domain/dates';
+import { kindSpec, titleWithArticle } from '../../domain/kinds';
+import { shellQuoted } from '../../domain/renewal-steps';
 import { CSV_COLUMNS, CSV_COLUMN_HELP, decodeCsv, parseTokenCsv } from '../../domain/token-csv';
 import { parseTokenName } from '../../domain/token-fields';
 import type { Token, TokenInput } from '../../domain/token';
-import { readTokenFile } from '../../store/token-file-reader';
+import { readCredentialFile } from '../../store/token-file-reader';
 import type { CliContext } from '../context';
 import { viewToken } from '../format';
 import { createProgress } from '../progress';
@@ -15,40 +20,66 @@ import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../tok
 interface ImportOptions extends RawTokenOptions {
   name?: string;
   csv?: string;
+  expires?: string;
+  key?: string;
   json?: boolean;
+}
+
+/** One file's token and what to tell the administrator about it beyond its expiry. */
+interface Imported {
+  readonly input: TokenInput;
+  readonly note: string;
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {
   addTokenOptions(
     program
       .command('import')
-      .description('add tokens from .vpptoken files, or from a CSV file with --csv')
-      .argument('[files...]', '.vpptoken files downloaded from Apple')
-      .option('--name <name>', 'name of the token (default: the orgName in the file)')
-      .option('--csv <file>', `bulk-add from CSV with a header row: ${CSV_COLUMNS.join(',')}`)
+      .description('add tokens from the files Apple gives (the kind is told from the content), or from a CSV file with --csv')
+      .argument('[files...]', '.vpptoken content tokens, MDM push certificates (.pem, .cer, .crt) or ADE server tokens (_smime.p7m)')
+      .option('--name <name>', 'name of the token (default: the orgName, the Apple ID or topic, or the MDM server name)')
+      .option('--expires <date>', 'ADE server token: the expiry, instead of the estimate from the file name (YYYY-MM-DD or ISO 8601)')
+      .option('--key <file>', "ADE server token: the MDM server's private key (PEM) to read the exact expiry; nothing else is kept")
       .option('--json', 'print the imported tokens as a JSON array (as list --json)')
+      .option('--csv <file>', `bulk-add from CSV with a header row: ${CSV_COLUMNS.join(',')}`)
       .addHelpText('after', csvColumnsHelp()),
   ).action((files: string[], options: ImportOptions) => {
-    const inputs = options.csv === undefined ? fromTokenFiles(ctx, files, options) : fromCsv(ctx, files, options);
-    // A bar on a terminal when adding takes more than a couple of seconds (a CSV of 100,000 rows).
-    const progress = createProgress({
-      isTty: ctx.deps.isStderrTty === true && ctx.io.progress !== undefined,
-      write: (text) => ctx.io.progress?.(text),
-      now: () => performance.now(),
-      label: 'importing',
-    });
-    let added: Token[];
-    try {
-      added = ctx.tokens.addMany(inputs, ctx.clock.now(), (done, total) => progress.update(done, total));
-    } finally {
-      progress.finish();
-    }
+    const imported: Imported[] =
+      options.csv === undefined ? fromFiles(ctx, files, options) : fromCsv(ctx, files, options).map((input) => ({ input, note: '' }));
+    const added = addWithProgress(
+      ctx,
+      imported.map((entry) => entry.input),
+    );
     if (options.json === true) {
       const now = ctx.clock.now();
       ctx.io.out(JSON.stringify(added.map((token) => viewToken(token, now, ctx.config.zone, ctx.config.thresholds)), null, 2));
-    } else if (options.csv !== undefined) ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
-    else for (const token of added) ctx.io.out(`Imported "${token.name}" (expires ${token.expiresAt.setZone(ctx.config.zone).toISODate()}).`);
+      return;
+    }
+    if (options.csv !== undefined) {
+      ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
+      return;
+    }
+    added.forEach((token, index) => {
+      const note = imported[index]?.note ?? '';
+      const what = token.kind === 'vpp' ? '' : `${kindSpec(token.kind).title}, `;
+      ctx.io.out(`Imported "${token.name}" (${what}expires ${token.expiresAt.setZone(ctx.config.zone).toISODate()}${note}).`);
+    });
   });
+}
+
+/** Adds `inputs`, all or none, with a bar on a terminal when it takes more than a couple of seconds (a CSV of 100,000 rows). */
+function addWithProgress(ctx: CliContext, inputs: readonly TokenInput[]): Token[] {
+  const progress = createProgress({
+    isTty: ctx.deps.isStderrTty === true && ctx.io.progress !== undefined,
+    write: (text) => ctx.io.progress?.(text),
+    now: () => performance.now(),
+    label: 'importing',
+  });
+  try {
+    return ctx.tokens.addMany(inputs, ctx.clock.now(), (done, total) => progress.update(done, total));
+  } finally {
+    progress.finish();
+  }
 }
 
 /** The CSV columns, one per line, as `import --help` lists them. */
@@ -70,37 +101,92 @@ function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptio
   return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.clock.now(), ctx.config.mdm);
 }
 
-function fromTokenFiles(ctx: CliContext, files: readonly string[], options: ImportOptions): TokenInput[] {
-  if (files.length === 0) throw new InputError('import: no file given (expected one or more .vpptoken files, or --csv FILE)');
+function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOptions): Imported[] {
+  if (files.length === 0) throw new InputError('import: no file given (expected one or more token or certificate files from Apple, or --csv FILE)');
   if (options.name !== undefined && files.length > 1) {
     throw new InputError('--name: one name cannot name several files (expected a single FILE with --name)');
   }
+  if ((options.expires !== undefined || options.key !== undefined) && files.length > 1) {
+    throw new InputError(`${options.expires === undefined ? '--key' : '--expires'}: applies to a single ADE server token (expected one FILE)`);
+  }
   const fields = parseTokenOptions(options);
   const now = ctx.clock.now();
+  const expires = options.expires === undefined ? null : parseDateInput(options.expires, ctx.config.zone, '--expires');
   const seen = new Map<string, string>();
   return files.map((file) => {
-    const parsed = readTokenFile(file);
-    const name = parseTokenName(options.name ?? parsed.orgName, options.name === undefined ? `${file}: orgName` : '--name');
+    const parsed = readCredentialFile(file, options.key ?? null);
+    if (fields.kind !== undefined && fields.kind !== parsed.kind) {
+      throw new InputError(`${file}: holds ${titleWithArticle(parsed.kind)}, not ${titleWithArticle(fields.kind)} (--kind ${fields.kind}; leave --kind out, the kind is read from the file)`);
+    }
+    if (expires !== null && parsed.kind !== 'ade') {
+      throw new InputError(`--expires: ${file} holds ${titleWithArticle(parsed.kind)}, whose expiry is read from the file (expected --expires only with an ADE server token)`);
+    }
+    const { name: defaultName, expiresAt, orgName, topic, note } = describe(file, parsed, fields.appleId ?? null, expires);
+    const name = parseTokenName(options.name ?? defaultName, options.name === undefined ? `${file}: name` : '--name');
     const previous = seen.get(name);
     if (previous !== undefined) {
       throw new InputError(`${file}: same token name "${name}" as ${previous} (expected distinct names; import them one at a time with --name)`);
     }
     seen.set(name, file);
+    if (topic !== null) {
+      const holder = ctx.tokens.findByTopic(topic);
+      if (holder !== null) {
+        throw new InputError(`${file}: push topic ${quoted(topic)} is already registered as ${quoted(holder.name)} (a renewed certificate: run tokenwatch renew ${shellQuoted(holder.name)} --file ${file})`);
+      }
+    }
     return {
-      name,
-      kind: fields.kind ?? 'vpp',
-      orgName: parsed.orgName,
-      expiresAt: parsed.expiresAt,
-      addedAt: now,
-      appleId: fields.appleId ?? null,
-      orgGroup: fields.orgGroup ?? null,
-      email: fields.email ?? null,
-      slackChannel: fields.slackChannel ?? null,
-      thresholds: fields.thresholds ?? null,
-      notes: fields.notes ?? null,
-      fingerprint: parsed.fingerprint,
-      mdm: fields.mdm ?? ctx.config.mdm,
-      topic: null,
+      note,
+      input: {
+        name,
+        kind: parsed.kind,
+        orgName,
+        expiresAt,
+        addedAt: now,
+        appleId: fields.appleId ?? null,
+        orgGroup: fields.orgGroup ?? null,
+        email: fields.email ?? null,
+        slackChannel: fields.slackChannel ?? null,
+        thresholds: fields.thresholds ?? null,
+        notes: fields.notes ?? null,
+        fingerprint: parsed.fingerprint,
+        mdm: fields.mdm ?? ctx.config.mdm,
+        topic,
+      },
     };
   });
+}
+
+/** What a parsed file gives a new token: its default name, expiry, organization, topic, and a note for the output. */
+function describe(
+  file: string,
+  parsed: ParsedCredential,
+  appleId: string | null,
+  expires: DateTime | null,
+): { name: string; expiresAt: DateTime; orgName: string | null; topic: string | null; note: string } {
+  switch (parsed.kind) {
+    case 'vpp':
+      return { name: parsed.orgName, expiresAt: parsed.expiresAt, orgName: parsed.orgName, topic: null, note: '' };
+    case 'apns':
+      return { name: appleId ?? parsed.topic, expiresAt: parsed.expiresAt, orgName: null, topic: parsed.topic, note: `, topic ${parsed.topic}` };
+    case 'ade':
+      return { name: parsed.serverName, orgName: null, topic: null, ...adeExpiry(file, parsed, expires) };
+  }
+}
+
+/** An ADE token's expiry: --expires, else the decrypted date, else the estimate from the file name; said which. */
+export function adeExpiry(
+  file: string,
+  parsed: Extract<ParsedCredential, { kind: 'ade' }>,
+  expires: DateTime | null,
+): { expiresAt: DateTime; note: string } {
+  if (expires !== null) return { expiresAt: expires, note: ', as given by --expires' };
+  if (parsed.expiresAt === null) {
+    throw new InputError(`${file}: the file name carries no download time (expected <Server>_Token_<time>_smime.p7m); give --expires DATE or --key MDM_KEY.pem`);
+  }
+  if (!parsed.isEstimate) return { expiresAt: parsed.expiresAt, note: ', access_token_expiry read with --key' };
+  const downloaded = parsed.downloadedAt?.toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'") ?? '?';
+  return {
+    expiresAt: parsed.expiresAt,
+    note: `, an estimate: downloaded ${downloaded} per the file name, plus one year; --expires DATE or --key MDM_KEY.pem gives the exact date`,
+  };
 }

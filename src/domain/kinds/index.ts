@@ -27,3 +27,9 @@ export function kindSpec(kind: string): KindSpec<TokenKind> {
 export const TOKEN_KIND_LABELS: Readonly<Record<TokenKind, string>> = Object.freeze(
   Object.fromEntries(TOKEN_KINDS.map((kind) => [kind, KINDS[kind].label])) as Record<TokenKind, string>,
 );
+
+/** `a VPP token`, `an APNs push certificate`, `an ADE server token`. */
+export function titleWithArticle(kind: string): string {
+  const { title } = kindSpec(kind);
+  return `${/^[AEIOU]/.test(title) ? 'an' : 'a'} ${title}`;
+}
