@@ -85,6 +85,35 @@ export function identityOf(kind: TokenKind, facts: SourcedFacts): string | null 
   return value === undefined || value === '' ? null : `${kind}:${value}`;
 }
 
+/**
+ * The keys a token is found under. A content token is one Apple location: Apple's uId says so outright; otherwise
+ * organisation and Apple ID. Several locations of one organisation share its name (Intune and Jamf Pro list them
+ * apart, each with its own Apple ID), so a credential that names its Apple ID matches a token with that Apple ID, or
+ * one whose Apple ID was never recorded (`|?`), never one recorded with another; a token file, which names no Apple
+ * ID, matches by organisation alone.
+ */
+function tokenKeys(kind: TokenKind, facts: SourcedFacts, appleId: string | null): string[] {
+  const keys: string[] = [];
+  if (kind === 'vpp' && facts.uId !== undefined && facts.uId !== '') keys.push(`vpp:uid:${facts.uId}`);
+  const identity = identityOf(kind, facts);
+  if (identity === null) return keys;
+  keys.push(identity);
+  if (kind === 'vpp') keys.push(appleId === null || appleId === '' ? `${identity}|?` : `${identity}|${appleId.toLowerCase()}`);
+  return keys;
+}
+
+/** The keys a credential looks its token up by, most specific first (see tokenKeys). */
+function lookupKeys(credential: SourcedCredential): string[] {
+  const { kind, facts, appleId } = credential;
+  const keys: string[] = [];
+  if (kind === 'vpp' && facts.uId !== undefined && facts.uId !== '') keys.push(`vpp:uid:${facts.uId}`);
+  const identity = identityOf(kind, facts);
+  if (identity === null) return keys;
+  if (kind === 'vpp' && appleId !== null && appleId !== '') keys.push(`${identity}|${appleId.toLowerCase()}`, `${identity}|?`);
+  else keys.push(identity);
+  return keys;
+}
+
 const sameInstant = (a: DateTime | null, b: DateTime | null): boolean =>
   a === null || b === null ? a === b : a.toMillis() === b.toMillis();
 
@@ -102,15 +131,13 @@ export function planSourceSync(input: SourceSyncInput): SourceSyncPlan {
   const byIdentity = new Map<string, number>();
   for (const token of input.tokens) {
     if (token.fingerprint !== null) byFingerprint.set(token.fingerprint, token.id);
-    const identity = identityOf(token.kind, token.orgName === null ? {} : { orgName: token.orgName });
-    if (identity !== null) byIdentity.set(identity, token.id);
+    for (const key of tokenKeys(token.kind, token.orgName === null ? {} : { orgName: token.orgName }, token.appleId)) byIdentity.set(key, token.id);
   }
   for (const link of input.links) {
-    if (!tokensById.has(link.tokenId)) continue;
+    const token = tokensById.get(link.tokenId);
+    if (token === undefined) continue;
     if (link.facts.fingerprint !== undefined && !byFingerprint.has(link.facts.fingerprint)) byFingerprint.set(link.facts.fingerprint, link.tokenId);
-    const kind = tokensById.get(link.tokenId)?.kind;
-    const identity = kind === undefined ? null : identityOf(kind, link.facts);
-    if (identity !== null && !byIdentity.has(identity)) byIdentity.set(identity, link.tokenId);
+    for (const key of tokenKeys(token.kind, link.facts, token.appleId)) if (!byIdentity.has(key)) byIdentity.set(key, link.tokenId);
   }
   /** Expiries other sources reported for a file (by fingerprint): an old file the folder already called superseded. */
   const seenElsewhere = new Set<string>();
@@ -132,10 +159,13 @@ export function planSourceSync(input: SourceSyncInput): SourceSyncPlan {
   const plans: CredentialPlan[] = [];
   for (const credential of ordered) {
     const link = own.get(credential.sourceId) ?? null;
-    const identity = identityOf(credential.kind, credential.facts);
+    const keys = lookupKeys(credential);
+    // What ties credentials of one reading to a token it adds: the most specific key (not the any-Apple-ID one).
+    const identity = keys.find((key) => !key.endsWith('|?')) ?? null;
     const linkedId = link !== null && tokensById.has(link.tokenId) ? link.tokenId : null;
     const fingerprintId = credential.facts.fingerprint === undefined ? undefined : byFingerprint.get(credential.facts.fingerprint);
-    const tokenId = linkedId ?? fingerprintId ?? (identity === null ? undefined : byIdentity.get(identity)) ?? null;
+    const identityId = keys.map((key) => byIdentity.get(key)).find((id) => id !== undefined);
+    const tokenId = linkedId ?? fingerprintId ?? identityId ?? null;
     const token = tokenId === null ? null : (current.get(tokenId) ?? null);
 
     const stateChanged = link === null || link.state !== credential.state || link.goneAt !== null;

@@ -2,11 +2,13 @@
 // registered, a renewal seen in the MDM, an invalid token's alert, a source with bad credentials going stale and
 // recovering, one token seen by two sources, and no credential in the database or the output.
 import fs from 'node:fs';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { cliHarness, type CliHarness } from '../support/cli';
 import { startFakeGraph, type FakeGraphServer } from '../support/fake-graph-server';
 import { startFakeJamf, type FakeJamfServer } from '../support/fake-jamf-server';
 import { makeTempDir, removeDir } from '../support/temp-dir';
+import { makeTokenFile } from '../support/token-files';
 
 const GRAPH_SECRET = 'graph-secret-for-sync-7788';
 const JAMF_SECRET = 'jamf-secret-for-sync-9911';
@@ -125,6 +127,30 @@ describe('tokenwatch sync with Intune and Jamf Pro', () => {
     await cli.run('sync');
     const still = (JSON.parse((await cli.run('history', '--json')).stdout) as { alert: string }[]).filter((row) => row.alert.includes('stale'));
     expect(still).toHaveLength(alerts.length);
+  });
+
+  it('keeps two locations of one organisation apart: each has its own Apple ID', async () => {
+    vppTokens.push({ id: 'v2', organizationName: 'Contoso', displayName: 'Contoso Lyon', locationName: 'Lyon', appleId: 'vpp-lyon@contoso.com', expirationDateTime: '2027-06-01T10:00:00Z', state: 'valid' });
+    expect((await cli.run('sync')).code).toBe(0);
+    const vpp = (await list()).filter((t) => t.kind === 'vpp' && t.name.startsWith('Contoso'));
+    expect(vpp.map((t) => [t.name, t.appleId])).toEqual([
+      ['Contoso Paris', 'vpp@contoso.com'],
+      ['Contoso Lyon', 'vpp-lyon@contoso.com'],
+    ]);
+  });
+
+  it('makes one token of a location that the token folder and Intune both report, and lists both sources', async () => {
+    const folder = path.join(dir, 'tokens');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'contoso.vpptoken'), makeTokenFile({ token: 'folder-secret-0001', expDate: '2027-03-01T10:00:00+0000', orgName: 'Contoso' }));
+    cli.env.TOKENWATCH_TOKEN_DIR = folder;
+    expect((await cli.run('sync')).code).toBe(0);
+    const vpp = (await list()).filter((t) => t.kind === 'vpp' && t.name.startsWith('Contoso'));
+    expect(vpp.map((t) => [t.name, t.expiresAt.slice(0, 10), t.appleId])).toEqual([['Contoso', '2027-03-01', 'vpp@contoso.com']]);
+    const shown = JSON.parse((await cli.run('show', 'Contoso', '--json')).stdout) as { sources: { source: string; id: string }[] };
+    expect(shown.sources.map((s) => `${s.source}:${s.id}`).sort()).toEqual(['folder:contoso.vpptoken', 'intune:vpp:v1']);
+    const scan = await cli.run('scan', '--dry-run', '--at', '2027-02-01');
+    expect(scan.stdout.match(/"Contoso"/g)).toHaveLength(1);
   });
 
   it('never stores or prints a client secret or a token string the MDM holds', async () => {
