@@ -1,9 +1,8 @@
 // Owns apple_checks: Apple's last answer to client/config per token file (by the file's SHA-256), so each token is
 // asked at most once a day. Holds what was kept of the answer, never the token nor Apple's notificationAuthToken.
 import { DateTime } from 'luxon';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
-import { StatementCache } from './statement-cache';
+import { Repository } from './repository';
 
 /** What tokenwatch keeps of Apple's answer. */
 export interface AppleCheckAnswer {
@@ -22,15 +21,9 @@ export interface AppleCheck {
   readonly answer: AppleCheckAnswer;
 }
 
-export class AppleChecks {
-  private readonly statements: StatementCache;
-
+export class AppleChecks extends Repository {
   constructor(db: Db) {
-    this.statements = new StatementCache(db);
-  }
-
-  private sql(text: string): Statement {
-    return this.statements.prepare(text);
+    super(db);
   }
 
   get(fingerprint: string): AppleCheck | null {

@@ -1,14 +1,18 @@
-// The durable outbox: reminder decisions and one row per channel and recipient, written before anything is sent.
-// INSERT … ON CONFLICT DO NOTHING on the key (token, expiry, alert, channel, recipient) makes send-once a database fact.
-import { DateTime } from 'luxon';
+// The durable outbox (the delivery queue): owns the table outbox, one row per channel and recipient, written before
+// anything is sent. INSERT … ON CONFLICT DO NOTHING on the key (token, expiry, alert, channel, recipient) makes
+// send-once a database fact. Recording a reminder decides it through the send-once ledger's owner and queues its
+// deliveries here, in one transaction; a digest is recorded through the digest log's owner.
+import type { DateTime } from 'luxon';
 import type { Statement } from 'better-sqlite3';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
 import { alertKey, type AlertKey } from '../domain/alert';
 import { CHANNEL_NAMES, NO_RECIPIENT_ERROR, UNROUTED } from '../domain/channel-name';
 import type { QueuedReminder, TokenPlan } from '../domain/plan-token';
 import type { Db } from './database';
+import { DecisionLedger } from './decision-ledger';
+import { DigestLog } from './digest-log';
 import { isDeadLocalHolder, isLiveLocalHolder } from './lease';
-import { StatementCache } from './statement-cache';
+import { instant, Repository } from './repository';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 
@@ -102,8 +106,6 @@ function isClaimFree(claimedBy: string | null, claimedUntil: number | null, nowM
   return claimedUntil <= nowMs && !isLiveLocalHolder(claimedBy);
 }
 
-const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
-
 function toEntry(row: OutboxRow): OutboxEntry {
   return {
     id: row.id,
@@ -136,15 +138,14 @@ function parseFacts(json: string): Reminder {
   return { ...stored, token: { ...stored.token, expiresAt: instant(stored.token.expiresAt) } };
 }
 
-export class Outbox {
-  private readonly statements: StatementCache;
+export class Outbox extends Repository {
+  private readonly decisions: DecisionLedger;
+  private readonly digests: DigestLog;
 
-  constructor(private readonly db: Db) {
-    this.statements = new StatementCache(db);
-  }
-
-  private sql(text: string): Statement {
-    return this.statements.prepare(text);
+  constructor(db: Db) {
+    super(db);
+    this.decisions = new DecisionLedger(db);
+    this.digests = new DigestLog(db);
   }
 
   /**
@@ -157,11 +158,7 @@ export class Outbox {
 
   /** Alerts already decided (queued or skipped) for a token's expiry cycle. */
   decidedAlerts(tokenId: number, expiresAt: DateTime): Set<AlertKey> {
-    const rows = this.sql('SELECT alert FROM reminder_decisions WHERE token_id = ? AND expires_at = ?').all(
-      tokenId,
-      expiresAt.toMillis(),
-    ) as { alert: string }[];
-    return new Set(rows.map((row) => row.alert));
+    return this.decisions.decided(tokenId, expiresAt);
   }
 
   /**
@@ -170,20 +167,16 @@ export class Outbox {
    * the reminders actually queued: one another process already decided is left alone (nothing is written twice).
    */
   record(plan: TokenPlan, now: DateTime): QueuedReminder[] {
-    const decide = this.sql(
-      `INSERT INTO reminder_decisions (token_id, expires_at, alert, status, decided_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT DO NOTHING`,
-    );
     const enqueue = this.enqueueStatement();
     const nowMs = now.toMillis();
     const { token } = plan;
     const expiresAt = token.expiresAt.toMillis();
     return this.db
       .transaction(() => {
-        for (const alert of plan.skip) decide.run(token.id, expiresAt, alertKey(alert), 'skipped', nowMs);
+        for (const alert of plan.skip) this.decisions.decide(token.id, token.expiresAt, alertKey(alert), 'skipped', now);
         return plan.queue.filter((queued) => {
           const alert = alertKey(queued.alert);
-          const isNew = decide.run(token.id, expiresAt, alert, 'queued', nowMs).changes === 1;
+          const isNew = this.decisions.decide(token.id, token.expiresAt, alert, 'queued', now);
           if (!isNew) return false;
           const facts = factsJson(queued.reminder);
           const isRouted = queued.routes.length > 0;
@@ -223,11 +216,7 @@ export class Outbox {
     const payload = JSON.stringify(record.message);
     return this.db
       .transaction(() => {
-        const isNew =
-          this.sql(
-            `INSERT INTO reminder_decisions (token_id, expires_at, alert, status, decided_at) VALUES (?, ?, ?, 'queued', ?)
-             ON CONFLICT DO NOTHING`,
-          ).run(record.tokenId, expiresAt, record.alert, nowMs).changes === 1;
+        const isNew = this.decisions.decide(record.tokenId, record.expiresAt, record.alert, 'queued', now);
         if (!isNew) return false;
         for (const delivery of record.deliveries) {
           enqueue.run({
@@ -253,7 +242,7 @@ export class Outbox {
 
   /** Whether an alert was decided for a token's expiry cycle (or, for source alerts, a failure run). */
   isDecided(tokenId: number, expiresAt: DateTime, alert: AlertKey): boolean {
-    return this.sql('SELECT 1 FROM reminder_decisions WHERE token_id = ? AND expires_at = ? AND alert = ?').get(tokenId, expiresAt.toMillis(), alert) !== undefined;
+    return this.decisions.isDecided(tokenId, expiresAt, alert);
   }
 
   /** Inserts one delivery row unless its key (token, expiry, alert, channel, recipient) is already there. */
@@ -362,13 +351,7 @@ export class Outbox {
     const link = this.sql(`UPDATE outbox SET digest_id = ? WHERE id = ?`);
     return this.db
       .transaction(() => {
-        const result = this.sql(`INSERT INTO digests (channel, recipient, reminders, created_at) VALUES (?, ?, ?, ?)`).run(
-          channel,
-          recipient,
-          ids.length,
-          now.toMillis(),
-        );
-        const digestId = Number(result.lastInsertRowid);
+        const digestId = this.digests.start(channel, recipient, ids.length, now);
         for (const id of ids) link.run(digestId, id);
         return digestId;
       })
@@ -456,6 +439,22 @@ export class Outbox {
         return queued;
       })
       .immediate();
+  }
+
+  /**
+   * Cancels the pending deliveries of a token (removed, or renewed: then only those for another expiry than
+   * `keepExpiresAt`), giving `reason` as their last error.
+   */
+  cancelPending(tokenId: number, reason: string, keepExpiresAt?: DateTime): void {
+    if (keepExpiresAt === undefined) {
+      this.sql(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE token_id = ? AND status = 'pending'`).run(reason, tokenId);
+      return;
+    }
+    this.sql(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE token_id = ? AND status = 'pending' AND expires_at <> ?`).run(
+      reason,
+      tokenId,
+      keepExpiresAt.toMillis(),
+    );
   }
 
   /** Cancels a failed delivery that can no longer matter (its token was removed or renewed since). */

@@ -1,13 +1,15 @@
 // Read-only figures for health, metrics and the status page, taken from SQLite when asked so that they survive
-// restarts and agree with every daemon on the database. Aggregates run in SQL; per-token reads are capped.
-import { DateTime } from 'luxon';
-import type { Statement } from 'better-sqlite3';
+// restarts and agree with every daemon on the database. Aggregates run in SQL; per-token reads are capped. It writes
+// no table; what a table's owner already answers (the token count, the decided alerts) it asks that owner.
+import type { DateTime } from 'luxon';
 import type { AlertKey } from '../domain/alert';
 import type { TokenKind } from '../domain/token';
 import { stateBoundaries, type TokenState } from '../domain/token-state';
 import type { Db } from './database';
-import { StatementCache } from './statement-cache';
+import { DecisionLedger } from './decision-ledger';
 import type { OutboxStatus } from './outbox';
+import { instant, Repository } from './repository';
+import { TokenRepository } from './token-repository';
 
 export type StateCounts = Record<TokenState, number>;
 
@@ -45,17 +47,14 @@ export interface DeliverySummary {
   readonly lastError: string | null;
 }
 
-const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
+export class RegistryStats extends Repository {
+  private readonly tokens: TokenRepository;
+  private readonly decisions: DecisionLedger;
 
-export class RegistryStats {
-  private readonly statements: StatementCache;
-
-  constructor(private readonly db: Db) {
-    this.statements = new StatementCache(db);
-  }
-
-  private sql(text: string): Statement {
-    return this.statements.prepare(text);
+  constructor(db: Db) {
+    super(db);
+    this.tokens = new TokenRepository(db);
+    this.decisions = new DecisionLedger(db);
   }
 
   /** Runs `read` in one read transaction, so that the figures it takes describe the same moment. */
@@ -77,7 +76,7 @@ export class RegistryStats {
   }
 
   tokenCount(): number {
-    return (this.sql('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
+    return this.tokens.count();
   }
 
   /**
@@ -162,13 +161,7 @@ export class RegistryStats {
 
   /** Alerts decided (queued or skipped) for each token's current expiry. */
   decidedAlerts(tokens: readonly TokenSummary[]): Map<number, Set<AlertKey>> {
-    const decided = new Map<number, Set<AlertKey>>(tokens.map((t) => [t.id, new Set<AlertKey>()]));
-    const select = this.sql('SELECT alert FROM reminder_decisions WHERE token_id = ? AND expires_at = ?');
-    for (const token of tokens) {
-      const rows = select.all(token.id, token.expiresAt.toMillis()) as { alert: string }[];
-      for (const row of rows) decided.get(token.id)?.add(row.alert);
-    }
-    return decided;
+    return this.decisions.decidedForEach(tokens);
   }
 
   /** The last delivery sent for each token (any expiry), by token id; one indexed lookup per token. */

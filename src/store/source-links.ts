@@ -1,10 +1,9 @@
 // Owns token_sources: which source reported which token, under which id, with its last expiry, state and facts.
 import { DateTime } from 'luxon';
-import type { Statement } from 'better-sqlite3';
 import type { SourceLink, SourcedFacts } from '../sources/reconcile';
 import type { SourcedState } from '../sources/source';
 import type { Db } from './database';
-import { StatementCache } from './statement-cache';
+import { instant, Repository } from './repository';
 
 interface LinkRow {
   source: string;
@@ -18,7 +17,6 @@ interface LinkRow {
   gone_at: number | null;
 }
 
-const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
 
 function toLink(row: LinkRow): SourceLink {
   return {
@@ -46,15 +44,9 @@ export interface LinkUpdate {
   readonly facts: SourcedFacts;
 }
 
-export class SourceLinks {
-  private readonly statements: StatementCache;
-
+export class SourceLinks extends Repository {
   constructor(db: Db) {
-    this.statements = new StatementCache(db);
-  }
-
-  private sql(text: string): Statement {
-    return this.statements.prepare(text);
+    super(db);
   }
 
   /** Every row, of every source. */

@@ -1,8 +1,7 @@
 // Owns source_status: per source, the last attempt and success and, while it fails, since when and why.
 import { DateTime } from 'luxon';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
-import { StatementCache } from './statement-cache';
+import { instant, Repository } from './repository';
 
 export interface SourceStatus {
   readonly source: string;
@@ -24,7 +23,6 @@ interface StatusRow {
   failures: number;
 }
 
-const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
 
 function toStatus(row: StatusRow): SourceStatus {
   return {
@@ -37,15 +35,9 @@ function toStatus(row: StatusRow): SourceStatus {
   };
 }
 
-export class SourceStatusStore {
-  private readonly statements: StatementCache;
-
+export class SourceStatusStore extends Repository {
   constructor(db: Db) {
-    this.statements = new StatementCache(db);
-  }
-
-  private sql(text: string): Statement {
-    return this.statements.prepare(text);
+    super(db);
   }
 
   get(source: string): SourceStatus | null {

@@ -1,11 +1,15 @@
-// The token registry in SQLite: every change is one transaction that also writes the token's history.
+// The token registry: owns the table tokens. Every change is one transaction that also records it through the token
+// history's owner; a renewal or removal cancels the token's pending deliveries through the outbox's owner.
 import { DateTime } from 'luxon';
 import { InputError, quoted } from '../errors';
 import type { MdmName } from '../domain/kinds';
 import type { Token, TokenInput, TokenKind } from '../domain/token';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
-import { StatementCache } from './statement-cache';
+import { Outbox } from './outbox';
+import { instant, Repository } from './repository';
+import { TokenHistory, type HistoryAction, type HistoryEntry } from './token-history';
+
+export type { HistoryAction, HistoryEntry };
 
 interface TokenRow {
   id: number;
@@ -26,15 +30,6 @@ interface TokenRow {
   renewal_pending: number;
   mdm: MdmName;
   topic: string | null;
-}
-
-export type HistoryAction = 'added' | 'renewed' | 'edited' | 'removed' | 'muted' | 'unmuted';
-
-export interface HistoryEntry {
-  readonly tokenName: string;
-  readonly action: HistoryAction;
-  readonly at: DateTime;
-  readonly details: Record<string, unknown>;
 }
 
 /** Fields `edit` may change; undefined leaves a field as it is, null clears an optional one. */
@@ -70,7 +65,6 @@ export const DUE_CANDIDATES_SQL = `
   SELECT * FROM tokens WHERE renewal_pending = 1
   ORDER BY expires_at`;
 
-const instant = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: 'utc' });
 
 function toToken(row: TokenRow): Token {
   return {
@@ -120,16 +114,14 @@ function snapshot(token: Token): Record<string, unknown> {
   };
 }
 
-export class TokenRepository {
-  private readonly statements: StatementCache;
+export class TokenRepository extends Repository {
+  private readonly changes: TokenHistory;
+  private readonly outbox: Outbox;
 
-  constructor(private readonly db: Db) {
-    this.statements = new StatementCache(db);
-  }
-
-  /** Prepares each SQL text once: bulk imports run the same few statements 100,000 times. */
-  private sql(text: string): Statement {
-    return this.statements.prepare(text);
+  constructor(db: Db) {
+    super(db);
+    this.changes = new TokenHistory(db);
+    this.outbox = new Outbox(db);
   }
 
   /** Adds tokens in one transaction: all or none. `onProgress` hears how many rows are in so far (a progress bar). */
@@ -139,7 +131,6 @@ export class TokenRepository {
                           thresholds, watch_from, notes, fingerprint, mdm, topic, created_at, updated_at)
       VALUES (@name, @kind, @orgName, @expiresAt, @addedAt, @appleId, @orgGroup, @email, @slackChannel,
               @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @at, @at)`);
-    const history = this.historyStatement();
     const atMs = at.toMillis();
     return this.db
       .transaction(() =>
@@ -185,7 +176,7 @@ export class TokenRepository {
           });
           // The row as inserted (a new token is never muted nor waiting for a renewal), without reading it back.
           const token = toToken({ id: Number(result.lastInsertRowid), ...row });
-          history.run(token.id, token.name, 'added', atMs, JSON.stringify(snapshot(token)));
+          this.changes.record(token, 'added', at, snapshot(token));
           onProgress?.(index + 1, inputs.length);
           return token;
         }),
@@ -311,12 +302,7 @@ export class TokenRepository {
             id: before.id,
           });
         // Reminders still waiting for the old expiry no longer apply.
-        this
-          .sql(
-            `UPDATE outbox SET status = 'cancelled', last_error = 'token renewed'
-             WHERE token_id = ? AND status = 'pending' AND expires_at <> ?`,
-          )
-          .run(before.id, expiresAt);
+        this.outbox.cancelPending(before.id, 'token renewed', renewal.expiresAt);
         const token = this.getById(before.id);
         this.record(token, 'renewed', at, {
           previousExpiresAt: before.expiresAt.toISO(),
@@ -339,9 +325,7 @@ export class TokenRepository {
       .transaction(() => {
         const token = this.getByName(name);
         this.sql('DELETE FROM tokens WHERE id = ?').run(token.id);
-        this
-          .sql(`UPDATE outbox SET status = 'cancelled', last_error = 'token removed' WHERE token_id = ? AND status = 'pending'`)
-          .run(token.id);
+        this.outbox.cancelPending(token.id, 'token removed');
         this.record(token, 'removed', at, snapshot(token));
         return token;
       })
@@ -376,29 +360,11 @@ export class TokenRepository {
 
   /** What happened to one token (by its current or former name), or to all, oldest first. */
   history(name?: string): HistoryEntry[] {
-    const rows = (
-      name === undefined
-        ? this.sql('SELECT * FROM token_history ORDER BY id').all()
-        : this
-            .sql(
-              `SELECT * FROM token_history WHERE token_id IN (SELECT token_id FROM token_history WHERE token_name = ?) ORDER BY id`,
-            )
-            .all(name)
-    ) as { token_name: string; action: HistoryAction; at: number; details: string }[];
-    return rows.map((row) => ({
-      tokenName: row.token_name,
-      action: row.action,
-      at: instant(row.at),
-      details: JSON.parse(row.details) as Record<string, unknown>,
-    }));
-  }
-
-  private historyStatement() {
-    return this.sql('INSERT INTO token_history (token_id, token_name, action, at, details) VALUES (?, ?, ?, ?, ?)');
+    return this.changes.list(name);
   }
 
   private record(token: Token, action: HistoryAction, at: DateTime, details: Record<string, unknown>): void {
-    this.historyStatement().run(token.id, token.name, action, at.toMillis(), JSON.stringify(details));
+    this.changes.record(token, action, at, details);
   }
 
   private assertFree(name: string | null, fingerprint: string | null, index: number | null, exceptId?: number): void {

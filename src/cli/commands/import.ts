@@ -11,7 +11,7 @@ import { shellQuoted } from '../../domain/renewal-steps';
 import { CSV_COLUMNS, CSV_COLUMN_HELP, decodeCsv, parseTokenCsv } from '../../domain/token-csv';
 import { parseTokenName } from '../../domain/token-fields';
 import type { Token, TokenInput } from '../../domain/token';
-import { readCredentialFile } from '../../store/token-file-reader';
+import { readCredentialFile } from '../../files/token-file-reader';
 import type { CliContext } from '../context';
 import { viewToken } from '../format';
 import { createProgress } from '../progress';

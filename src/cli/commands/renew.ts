@@ -6,7 +6,7 @@ import { InputError, quoted } from '../../errors';
 import { parseDateInput } from '../../domain/dates';
 import { titleWithArticle } from '../../domain/kinds';
 import type { Token } from '../../domain/token';
-import { readCredentialFile } from '../../store/token-file-reader';
+import { readCredentialFile } from '../../files/token-file-reader';
 import type { Renewal } from '../../store/token-repository';
 import type { CliContext } from '../context';
 import { adeExpiry } from './import';

@@ -1,5 +1,5 @@
 // Reads a token file from disk with the checks a path needs (missing, a directory, too large, unreadable) before
-// handing the bytes to the pure parser.
+// handing the bytes to the pure parser. Files, not SQLite: hence here and not in store/.
 import fs from 'node:fs';
 import { InputError, errorCode } from '../errors';
 import path from 'node:path';

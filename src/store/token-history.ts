@@ -1,0 +1,50 @@
+// What happened to each token: owns the table token_history (added, renewed, edited, removed, muted, unmuted), kept
+// after a token is removed.
+import type { DateTime } from 'luxon';
+import type { Db } from './database';
+import { instant, Repository } from './repository';
+
+export type HistoryAction = 'added' | 'renewed' | 'edited' | 'removed' | 'muted' | 'unmuted';
+
+export interface HistoryEntry {
+  readonly tokenName: string;
+  readonly action: HistoryAction;
+  readonly at: DateTime;
+  readonly details: Record<string, unknown>;
+}
+
+export class TokenHistory extends Repository {
+  constructor(db: Db) {
+    super(db);
+  }
+
+  /** Records one change of a token (called inside the transaction that makes the change). */
+  record(token: { readonly id: number; readonly name: string }, action: HistoryAction, at: DateTime, details: Record<string, unknown>): void {
+    this.sql('INSERT INTO token_history (token_id, token_name, action, at, details) VALUES (?, ?, ?, ?, ?)').run(
+      token.id,
+      token.name,
+      action,
+      at.toMillis(),
+      JSON.stringify(details),
+    );
+  }
+
+  /** What happened to one token (by its current or former name), or to all, oldest first. */
+  list(name?: string): HistoryEntry[] {
+    const rows = (
+      name === undefined
+        ? this.sql('SELECT * FROM token_history ORDER BY id').all()
+        : this
+            .sql(
+              `SELECT * FROM token_history WHERE token_id IN (SELECT token_id FROM token_history WHERE token_name = ?) ORDER BY id`,
+            )
+            .all(name)
+    ) as { token_name: string; action: HistoryAction; at: number; details: string }[];
+    return rows.map((row) => ({
+      tokenName: row.token_name,
+      action: row.action,
+      at: instant(row.at),
+      details: JSON.parse(row.details) as Record<string, unknown>,
+    }));
+  }
+}
