@@ -16,7 +16,7 @@ export function benchSettings(channels: ReadonlyMap<string, Channel>, digestMin 
   return {
     policy: { zone: ZONE, thresholds: [60, 30, 7], expiredRepeatDays: 7 },
     routing: { mailTo: [], slackChannel: null },
-    enabled: { email: channels.has('email'), slack: channels.has('slack'), preview: channels.has('preview') },
+    enabled: { email: channels.has('email'), slack: channels.has('slack'), teams: channels.has('teams'), preview: channels.has('preview') },
     retry: { baseSeconds: 60, maxSeconds: 3600 },
     secrets: [],
     digestMin,

@@ -14,6 +14,7 @@ import {
   type JamfServerSettings,
   type MdmSourceSettings,
 } from './mdm-source-settings';
+import type { EnabledChannels } from './domain/channel-name';
 import { isValidZone } from './domain/dates';
 import type { MdmName } from './domain/kinds';
 import { hasControlCharacter, isEmailAddress, parseEmailList, parseMdm, parseSlackChannel, parseThresholds } from './domain/token-fields';
@@ -57,6 +58,10 @@ export interface Config {
   readonly slackToken: string | null;
   readonly slackChannel: string | null;
   readonly slackApiUrl: string;
+  /** Named Teams Workflows webhooks (TOKENWATCH_TEAMS_WEBHOOKS or its _FILE); empty when Teams is not configured. URLs are secrets. */
+  readonly teamsWebhooks: readonly TeamsWebhook[];
+  /** The webhook name reminders go to: TOKENWATCH_TEAMS_DEFAULT, or the only webhook; null when none. */
+  readonly teamsDefault: string | null;
   /** The MDM console's address, offered as a button in reminders; null when not set. */
   readonly consoleUrl: string | null;
   readonly previewDir: string;
@@ -288,6 +293,13 @@ const SETTINGS: readonly Setting<keyof Config>[] = [
   { key: 'slackToken', env: 'SLACK_BOT_TOKEN', fallback: (env) => readSecretFile(env, 'SLACK_BOT_TOKEN_FILE'), parse: nonEmpty },
   { key: 'slackChannel', env: 'TOKENWATCH_SLACK_CHANNEL', file: 'slackChannel', fallback: () => null, parse: (v, w) => parseSlackChannel(v, w) },
   { key: 'slackApiUrl', env: 'TOKENWATCH_SLACK_API_URL', file: 'slackApiUrl', fallback: () => 'https://slack.com/api/', parse: httpUrl },
+  {
+    key: 'teamsWebhooks',
+    env: 'TOKENWATCH_TEAMS_WEBHOOKS',
+    fallback: (env) => readSecretFile(env, 'TOKENWATCH_TEAMS_WEBHOOKS_FILE'),
+    parse: parseTeamsWebhooks,
+  },
+  { key: 'teamsDefault', env: 'TOKENWATCH_TEAMS_DEFAULT', file: 'teamsDefault', fallback: () => null, parse: teamsWebhookName },
   { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: pageUrl },
   { key: 'previewDir', env: 'TOKENWATCH_PREVIEW_DIR', file: 'previewDir', fallback: () => 'data/outbox-preview', parse: nonEmpty },
   { key: 'stepsDir', env: 'TOKENWATCH_STEPS_DIR', file: 'stepsDir', fallback: () => 'config/steps', parse: nonEmpty },
@@ -387,7 +399,7 @@ function readConfigFile(file: string, isExplicit: boolean, lists: Map<string, un
   const problems: string[] = [];
   for (const [key, value] of Object.entries(parsed)) {
     if (!known.has(key)) {
-      const secret = ['smtpUrl', 'slackToken', 'slackBotToken', 'password', 'httpToken', 'httpPassword', 'httpPasswordHash', 'intuneClientSecret', 'jamfClientSecret', 'clientSecret'].includes(key);
+      const secret = ['smtpUrl', 'slackToken', 'slackBotToken', 'password', 'httpToken', 'httpPassword', 'httpPasswordHash', 'intuneClientSecret', 'jamfClientSecret', 'clientSecret', 'teamsWebhooks'].includes(key);
       problems.push(
         secret
           ? `${file}: "${key}" is a secret and is not read from the config file (expected it in the environment or a secret file)`
@@ -440,7 +452,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         raw = setting.fallback(env);
         where = setting.env;
       }
-      result[setting.key] = raw === null ? (setting.key === 'mailTo' ? [] : null) : setting.parse(raw, where);
+      result[setting.key] = raw === null ? (setting.key === 'mailTo' || setting.key === 'teamsWebhooks' ? [] : null) : setting.parse(raw, where);
     } catch (error) {
       problems.push((error as Error).message);
     }
@@ -459,6 +471,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         : 'TOKENWATCH_HTTP_PASSWORD_HASH: set without a user name (expected TOKENWATCH_HTTP_USER too)',
     );
   }
+  const teams = (result['teamsWebhooks'] ?? []) as readonly TeamsWebhook[];
+  if (typeof result['teamsDefault'] === 'string') {
+    const name = result['teamsDefault'];
+    if (!teams.some((webhook) => webhook.name === name)) {
+      problems.push(`TOKENWATCH_TEAMS_DEFAULT: ${quoted(name)} is not a webhook of TOKENWATCH_TEAMS_WEBHOOKS (expected one of: ${teams.map((w) => w.name).join(', ') || 'none set'})`);
+    }
+  } else if (teams.length === 1) result['teamsDefault'] = teams[0]?.name ?? null;
   if (result['appleCheck'] === true && result['tokenDir'] === null) {
     problems.push('TOKENWATCH_APPLE_CHECK: on, but no token folder (expected TOKENWATCH_TOKEN_DIR: Apple is asked about the tokens in it)');
   }
@@ -477,6 +496,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   result['secrets'] = [
     ...collectSecrets(result['smtpUrl'] as string | null, result['slackToken'] as string | null),
     ...(result['httpToken'] === null ? [] : [result['httpToken'] as string]),
+    ...((result['teamsWebhooks'] ?? []) as readonly TeamsWebhook[]).map((webhook) => webhook.url),
     ...mdmSourceSecrets(result as unknown as MdmSourceSettings),
   ];
   if (typeof result['tokenDir'] === 'string') result['tokenDir'] = path.resolve(cwd, result['tokenDir']);
@@ -497,11 +517,57 @@ function collectSecrets(smtp: string | null, slackToken: string | null): string[
   return secrets;
 }
 
-/** Which delivery channels are configured: preview stands in when neither SMTP nor Slack is set. */
-export function configuredChannels(config: Config): { email: boolean; slack: boolean; preview: boolean } {
+/** Which delivery channels are configured: preview stands in when neither SMTP, Slack nor Teams is set. */
+export function configuredChannels(config: Config): EnabledChannels {
   const email = config.smtpUrl !== null;
   const slack = config.slackToken !== null;
-  return { email, slack, preview: !email && !slack };
+  const teams = config.teamsWebhooks.length > 0;
+  return { email, slack, teams, preview: !email && !slack && !teams };
+}
+
+/** One named Teams Workflows webhook; its URL carries a signature and is a secret. */
+export interface TeamsWebhook {
+  readonly name: string;
+  readonly url: string;
+}
+
+/** A webhook name: letters, digits, `-` and `_`, as tokens name it (`--teams mdm`). */
+function teamsWebhookName(value: string, where: string): string {
+  const name = value.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/.test(name)) {
+    throw new InputError(`${where}: ${quoted(name)} is not a webhook name (expected letters, digits, - or _, e.g. mdm)`);
+  }
+  return name;
+}
+
+/**
+ * `mdm=https://…,ops=https://…` (commas or new lines between entries). The URLs are never quoted in an error:
+ * each carries the signature that lets anyone post to the channel.
+ */
+function parseTeamsWebhooks(value: string, where: string): TeamsWebhook[] {
+  const webhooks: TeamsWebhook[] = [];
+  const entries = value.split(/[,\n]/).map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 0) throw new InputError(`${where}: is empty (expected name=https://… entries, e.g. mdm=https://…)`);
+  for (const [index, entry] of entries.entries()) {
+    const equals = entry.indexOf('=');
+    // An entry without `name=` starts with the URL itself (whose query has `=` too): never quote it.
+    if (equals <= 0 || /[:/?]/.test(entry.slice(0, equals))) {
+      throw new InputError(`${where}: entry ${index + 1} has no name (expected name=https://…, e.g. mdm=https://…)`);
+    }
+    const name = teamsWebhookName(entry.slice(0, equals), `${where}: entry ${index + 1}`);
+    let url: URL | null;
+    try {
+      url = new URL(entry.slice(equals + 1).trim());
+    } catch {
+      url = null;
+    }
+    if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new InputError(`${where}: the URL of ${quoted(name)} is not an http(s) URL (expected name=https://…)`);
+    }
+    if (webhooks.some((webhook) => webhook.name === name)) throw new InputError(`${where}: ${quoted(name)} is named twice (expected each name once)`);
+    webhooks.push({ name, url: url.href });
+  }
+  return webhooks;
 }
 
 /** The send window, or null when reminders may go out at any time (no hours set and every day allowed). */
@@ -515,7 +581,7 @@ export function sendWindowPolicy(config: Config): SendWindowPolicy | null {
 
 /** The configuration as shown to an administrator: secrets only as set / not set. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { smtpUrl, slackToken, secrets: _secrets, httpToken, httpPasswordHash, ...rest } = config;
+  const { smtpUrl, slackToken, secrets: _secrets, httpToken, httpPasswordHash, teamsWebhooks: _teams, ...rest } = config;
   return {
     ...rest,
     sendWindow: config.sendWindow === null ? 'any time' : formatDailyHours(config.sendWindow),
@@ -526,6 +592,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     httpToken: httpToken === null ? 'not set' : 'set',
     httpPasswordHash: httpPasswordHash === null ? 'not set' : 'set',
     intuneTenants: config.intuneTenants.map(({ clientSecret: _secret, ...tenant }) => ({ ...tenant, clientSecret: 'set' })),
+    teamsWebhooks: config.teamsWebhooks.map((webhook) => ({ name: webhook.name, url: 'set' })),
     jamfServers: config.jamfServers.map(({ clientSecret: _secret, ...server }) => ({ ...server, clientSecret: 'set' })),
   };
 }

@@ -13,7 +13,7 @@ import type { CliContext } from './context';
 
 /** Where reminders go: default recipients and the channels configured. Reads nothing from disk. */
 export function routingSettings(config: Config): Pick<EngineSettings, 'routing' | 'enabled'> {
-  return { routing: { mailTo: config.mailTo, slackChannel: config.slackChannel }, enabled: configuredChannels(config) };
+  return { routing: { mailTo: config.mailTo, slackChannel: config.slackChannel, teamsWebhook: config.teamsDefault }, enabled: configuredChannels(config) };
 }
 
 /**
@@ -65,5 +65,6 @@ export function describeDelivery(config: Config): string {
   const parts: string[] = [];
   if (enabled.email) parts.push(`email to ${config.mailTo.length > 0 ? config.mailTo.join(', ') : '(each token\'s --email only)'}`);
   if (enabled.slack) parts.push(`Slack ${config.slackChannel ?? '(each token\'s --slack-channel only)'}`);
+  if (enabled.teams) parts.push(`Teams webhook ${config.teamsDefault ?? '(none chosen: set TOKENWATCH_TEAMS_DEFAULT)'}`);
   return `reminders go by ${parts.join(' and ')}`;
 }

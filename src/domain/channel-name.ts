@@ -1,12 +1,12 @@
 // The delivery channels tokenwatch knows, by name, and which of them are configured. Pure: the channels themselves
-// (SMTP, Slack, the preview folder) live in notify/, which takes these names from here.
+// (SMTP, Slack, Teams, the preview folder) live in notify/, which takes these names from here.
 
 /** Every channel name, in the order they are described. The store binds this list instead of spelling it in SQL. */
-export const CHANNEL_NAMES = ['email', 'slack', 'preview'] as const;
+export const CHANNEL_NAMES = ['email', 'slack', 'teams', 'preview'] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-/** Which channels are configured: preview stands in when neither email nor Slack is. */
+/** Which channels are configured: preview stands in when none of email, Slack and Teams is. */
 export type EnabledChannels = Readonly<Record<ChannelName, boolean>>;
 
 export function isChannelName(name: string): name is ChannelName {

@@ -8,7 +8,7 @@ import { cutEscaped, escapeSlack, plural } from './message/escape';
 import { buttonsHtml, headlineHtml, htmlDocument, itemHtml, stepsHtml } from './message/html';
 import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
 import { SLACK_BLOCKS_MAX, SLACK_TEXT_MAX, header, linkButtons, section, signature } from './message/slack';
-import { linksText, stepBodyText, textDocument, wrap, type Step } from './message/text';
+import { SIGNATURE, linksText, stepBodyText, textDocument, wrap, type Step } from './message/text';
 import { paragraphsOf } from './message/rich-text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_ORDER, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
@@ -16,6 +16,7 @@ import type { MessageLinks } from './reminder-content';
 import { MDM_LABELS, kindSpec, type MdmName, type TokenKind } from './kinds';
 import { DEFAULT_STEP_LIBRARY, renewalSteps, singleLine, stepTitles, type StepLibrary, type StepValues } from './renewal-steps';
 import { slackDate } from './slack-date';
+import { escapeTeams, factSet, fittedPayload, openUrlActions, textBlock, type TeamsElement, type TeamsPayload } from './message/teams';
 
 /** At most this many tokens in one Slack digest message, so that it stays well within Block Kit's limits. */
 export const SLACK_DIGEST_MAX_TOKENS = 100;
@@ -88,7 +89,7 @@ export function digestMessage(
   const steps = stepGroups(rows, templates);
   const headline = `${plural(rows.length, 'token')} need${rows.length === 1 ? 's' : ''} renewal: ${summary}.`;
   const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows, links), part };
-  return lazyMessage(subject, { text: () => renderText(digest), html: () => renderHtml(digest), slack: () => renderSlack(digest) });
+  return lazyMessage(subject, { text: () => renderText(digest), html: () => renderHtml(digest), slack: () => renderSlack(digest), teams: () => renderTeams(digest) });
 }
 
 /** The digest rendered in every format at once (tests, previews). */
@@ -301,4 +302,25 @@ function renderSlack(digest: Digest): SlackPayload {
     text: cutEscaped(`${title}: ${digest.summary}`, SLACK_TEXT_MAX, escapeSlack),
     blocks: [...head, ...sections.map((packed) => section(packed.text)), ...tail],
   };
+}
+
+// ---- Teams ------------------------------------------------------------------------------------------------------
+
+/** One token as a bold line (urgency, name, kind) and its facts; Teams has no reader-zone date, so the date is the configured zone's. */
+function teamsRow(row: Row): TeamsElement {
+  const facts = [{ label: capitalised(row.days), value: row.expires }];
+  if (row.org !== null) facts.push({ label: 'Organization', value: row.org });
+  if (row.orgGroup !== null) facts.push({ label: 'Organization Group', value: row.orgGroup });
+  if (row.appleAccount !== null) facts.push({ label: 'Apple account', value: row.appleAccount });
+  // One Container per token, so that a digest cut to fit Teams' size limit never splits a token.
+  return { type: 'Container', separator: true, items: [textBlock(escapeTeams(`${URGENCY_LABELS[row.urgency]}: ${row.name} (${row.kind})`), { isBold: true }), factSet(facts)] };
+}
+
+function renderTeams(digest: Digest): TeamsPayload {
+  const { rows, part } = digest;
+  const partNote = part.count > 1 ? ` (message ${part.index} of ${part.count})` : '';
+  const head = [textBlock(escapeTeams(`${plural(rows.length, 'token')} to renew${partNote}`), { isBold: true, size: 'Medium' }), textBlock(escapeTeams(digest.summary), { isBold: true })];
+  const steps = digest.steps.map((step, index) => `${index + 1}. ${step.title}`).join('\n\n');
+  const tail = [{ ...textBlock('How to renew', { isBold: true }), separator: true }, textBlock(escapeTeams(STEPS_INTRO)), textBlock(escapeTeams(steps)), textBlock(SIGNATURE, { isSubtle: true, size: 'Small' })];
+  return fittedPayload(head, rows.map(teamsRow), tail, openUrlActions(digest.links), (count) => `…and ${plural(count, 'more token')} (listed in the email digest).`);
 }

@@ -7,12 +7,14 @@ import { cut, cutEscaped, escapeSlack, plural } from './message/escape';
 import { buttonsHtml, factsHtml, headlineHtml, htmlDocument, noticeHtml, paragraphHtml, stepsHtml, type Band } from './message/html';
 import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
 import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, linkButtons, mrkdwn, section, signature, stepSections } from './message/slack';
-import { factText, linksText, textDocument, textSteps, wrap, type Step } from './message/text';
+import { SIGNATURE as SIGNATURE_TEXT, factText, linksText, textDocument, textSteps, wrap, type Step } from './message/text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
 import { MDM_LABELS } from './kinds';
 import { DEFAULT_STEP_LIBRARY, singleLine, stepValues, tokenSteps, type StepLibrary } from './renewal-steps';
 import { slackDate } from './slack-date';
+import { escapeTeams, factSet, fittedPayload, openUrlActions, textBlock, type TeamsElement, type TeamsPayload } from './message/teams';
+import { paragraphsOf } from './message/rich-text';
 
 const SUBJECT_NAME_MAX = 80;
 
@@ -71,7 +73,7 @@ export function reminderSubject(reminder: Reminder): string {
 /** The message for `reminder`; each format is rendered only when a channel asks for it. Never throws for any string values. */
 export function reminderMessage(reminder: Reminder, templates: StepLibrary = DEFAULT_STEP_LIBRARY, links: MessageLinks = {}): Message {
   const content = contentOf(reminder, templates, kindWords(reminder.token.kind), links);
-  return lazyMessage(content.subject, { text: () => renderText(content), html: () => renderHtml(content), slack: () => renderSlack(content) });
+  return lazyMessage(content.subject, { text: () => renderText(content), html: () => renderHtml(content), slack: () => renderSlack(content), teams: () => renderTeams(content) });
 }
 
 /** `reminder` rendered in every format at once (tests, previews, the public API). */
@@ -208,4 +210,31 @@ function renderSlack(content: Content): SlackPayload {
     .filter((line): line is string => line !== null)
     .join('\n');
   return { text: cutEscaped(fallback, SLACK_FALLBACK_MAX, escapeSlack), blocks: blocks.slice(0, SLACK_BLOCKS_MAX) };
+}
+
+// ---- Teams ------------------------------------------------------------------------------------------------------
+
+/** Adaptive Card colours per urgency (TextBlock `color`). */
+const TEAMS_COLORS: Readonly<Record<Urgency, string>> = { plan: 'Accent', act: 'Warning', urgent: 'Attention', expired: 'Attention' };
+
+/** A step as TextBlocks: its numbered title in bold, then its body with lists and commands. */
+export function teamsStep(step: Step, index: number): TeamsElement[] {
+  const body = paragraphsOf(step.body).map((paragraph) => {
+    if (paragraph.kind === 'list') return textBlock(paragraph.items.map((item) => `- ${escapeTeams(item)}`).join('\n'));
+    if (paragraph.kind === 'code') return { ...textBlock(paragraph.lines.join('\n')), fontType: 'Monospace' };
+    return textBlock(escapeTeams(paragraph.lines.join(' ')));
+  });
+  return [textBlock(escapeTeams(`${index + 1}. ${step.title}`), { isBold: true }), ...body];
+}
+
+function renderTeams(content: Content): TeamsPayload {
+  const head: TeamsElement[] = [];
+  if (content.notice !== null) head.push(textBlock(escapeTeams(content.notice), { isBold: true, color: 'Accent' }));
+  head.push(textBlock(escapeTeams(content.band.text), { isBold: true, color: content.urgency === null ? 'Good' : TEAMS_COLORS[content.urgency] }));
+  head.push(textBlock(escapeTeams(content.headline), { isBold: true, size: 'Medium' }));
+  head.push(factSet(content.facts));
+  if (content.action !== null) head.push(textBlock(escapeTeams(content.action), { isBold: true }));
+  const steps = content.steps.flatMap((step, index) => teamsStep(step, index));
+  const tail = [textBlock(SIGNATURE_TEXT, { isSubtle: true, size: 'Small' })];
+  return fittedPayload(content.steps.length > 0 ? [...head, textBlock('How to renew', { isBold: true })] : head, steps, tail, openUrlActions(content.links), (count) => `…${count} more lines of the steps are in the email.`);
 }

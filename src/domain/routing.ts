@@ -9,6 +9,8 @@ export interface Route {
 export interface RoutingDefaults {
   readonly mailTo: readonly string[];
   readonly slackChannel: string | null;
+  /** The Teams webhook (by name) reminders go to; null when Teams has none. */
+  readonly teamsWebhook?: string | null;
 }
 
 /** The preview channel's single recipient: the folder it writes to stands for everyone. */
@@ -26,5 +28,8 @@ export function routesFor(
   }
   const slackChannel = token.slackChannel ?? defaults.slackChannel;
   if (enabled.slack && slackChannel !== null) routes.push({ channel: 'slack', recipient: slackChannel });
+  // The recipient is the webhook's name, never its URL (a secret): the Teams channel looks the URL up when sending.
+  const teamsWebhook = defaults.teamsWebhook ?? null;
+  if (enabled.teams && teamsWebhook !== null) routes.push({ channel: 'teams', recipient: teamsWebhook });
   return routes;
 }

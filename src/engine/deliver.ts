@@ -7,6 +7,7 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
+import { TEAMS_DIGEST_MAX_TOKENS } from '../domain/message/teams';
 import { SLACK_DIGEST_MAX_TOKENS, digestMessage, type DigestPart } from '../domain/digest-content';
 import { daysLeft } from '../domain/dates';
 import { parseAlertKey, thresholdDays } from '../domain/alert';
@@ -66,7 +67,7 @@ export interface DeliverOptions {
 const DEFAULT_BATCH_SIZE = 1000;
 
 /** Most reminders in one digest message per channel (Slack's Block Kit limits). */
-const DIGEST_MAX_TOKENS: Readonly<Record<string, number>> = { slack: SLACK_DIGEST_MAX_TOKENS };
+const DIGEST_MAX_TOKENS: Readonly<Record<string, number>> = { slack: SLACK_DIGEST_MAX_TOKENS, teams: TEAMS_DIGEST_MAX_TOKENS };
 
 /** One message to send: a reminder on its own, or a digest of several for the same recipient. */
 type Unit =

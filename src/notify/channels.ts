@@ -1,4 +1,6 @@
-// Builds the configured delivery channels: email and/or Slack, or the preview folder when neither is set.
+// Builds the configured delivery channels: email, Slack and/or Teams, or the preview folder when none is set.
+// Adding a channel: its name in src/domain/channel-name.ts, its route in src/domain/routing.ts, its settings in
+// src/config.ts (configuredChannels), its format in the message kit, and one line here.
 import { configuredChannels, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
@@ -8,6 +10,7 @@ import type { Channel } from './channel';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const emailChannels = (): typeof import('./email-channel') => require('./email-channel') as typeof import('./email-channel');
 const slackChannels = (): typeof import('./slack-channel') => require('./slack-channel') as typeof import('./slack-channel');
+const teamsChannels = (): typeof import('./teams-channel') => require('./teams-channel') as typeof import('./teams-channel');
 const previewChannels = (): typeof import('./preview-channel') => require('./preview-channel') as typeof import('./preview-channel');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -22,6 +25,9 @@ export function createChannels(config: Config, logger: Logger): Map<string, Chan
   }
   if (config.slackToken !== null) {
     channels.set('slack', slackChannels().createSlackChannel({ token: config.slackToken, apiUrl: config.slackApiUrl, logger, timeoutMs }));
+  }
+  if (enabled.teams) {
+    channels.set('teams', teamsChannels().createTeamsChannel({ webhooks: config.teamsWebhooks, logger, timeoutMs }));
   }
   if (enabled.preview) {
     channels.set(

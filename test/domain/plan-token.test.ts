@@ -13,7 +13,7 @@ const at = (iso: string): DateTime => DateTime.fromISO(iso, { zone: PARIS }).toU
 const settings: PlanSettings = {
   policy: { zone: PARIS, thresholds: [60, 30, 7], expiredRepeatDays: 7 },
   routing: { mailTo: ['admins@example.test', 'ops@example.test'], slackChannel: '#mdm' },
-  enabled: { email: true, slack: true, preview: false },
+  enabled: { email: true, slack: true, teams: false, preview: false },
   sendWindow: null,
 };
 

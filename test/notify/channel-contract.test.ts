@@ -1,4 +1,5 @@
-// One contract every delivery channel meets, run against email (real SMTP server), Slack (fake Web API) and preview (a folder).
+// One contract every delivery channel meets, run against email (real SMTP server), Slack (fake Web API), Teams (a local
+// Workflows webhook) and preview (a folder).
 import fs from 'node:fs';
 import path from 'node:path';
 import { PermanentDeliveryError } from '../../src/errors';
@@ -7,6 +8,8 @@ import type { Channel } from '../../src/notify/channel';
 import { createEmailChannel } from '../../src/notify/email-channel';
 import { createPreviewChannel } from '../../src/notify/preview-channel';
 import { createSlackChannel } from '../../src/notify/slack-channel';
+import { createTeamsChannel } from '../../src/notify/teams-channel';
+import { startFakeTeams } from '../support/fake-teams-server';
 import { simpleParser } from 'mailparser';
 import { startFakeSlack } from '../support/fake-slack-server';
 import { renderedMessage } from '../../src/domain/message/message';
@@ -70,6 +73,27 @@ const harnesses: [string, () => Promise<Harness>][] = [
         stop: async () => {
           await channel.close();
           await slack.close();
+        },
+      };
+    },
+  ],
+  [
+    'teams',
+    async () => {
+      const teams = await startFakeTeams();
+      const channel = createTeamsChannel({ webhooks: [{ name: 'mdm', url: teams.webhookUrl }], logger: silentLogger });
+      return {
+        channel,
+        recipient: 'mdm',
+        delivered: async () => {
+          const [post] = teams.posts();
+          return { subject: post?.title ?? '', text: post?.visibleText ?? '' };
+        },
+        unreachable: async () =>
+          createTeamsChannel({ webhooks: [{ name: 'mdm', url: `http://127.0.0.1:${await unusedPort()}/workflows/x?sig=s` }], logger: silentLogger, timeoutMs: 2000 }),
+        stop: async () => {
+          await channel.close();
+          await teams.close();
         },
       };
     },

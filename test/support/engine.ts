@@ -62,8 +62,8 @@ export interface EngineOptions {
 export function defaultSettings(channels: ReadonlyMap<string, Channel>, options: EngineOptions = {}): EngineSettings {
   return {
     policy: { zone: options.zone ?? 'Europe/Paris', thresholds: options.thresholds ?? [60, 30, 7], expiredRepeatDays: options.expiredRepeatDays ?? 7 },
-    routing: { mailTo: options.mailTo ?? ['admins@example.test'], slackChannel: options.slackChannel ?? '#mdm' },
-    enabled: { email: channels.has('email'), slack: channels.has('slack'), preview: channels.has('preview') },
+    routing: { mailTo: options.mailTo ?? ['admins@example.test'], slackChannel: options.slackChannel ?? '#mdm', teamsWebhook: 'mdm' },
+    enabled: { email: channels.has('email'), slack: channels.has('slack'), teams: channels.has('teams'), preview: channels.has('preview') },
     retry: { baseSeconds: 60, maxSeconds: 3600 },
     secrets: [],
     digestMin: options.digestMin ?? 3,

@@ -55,6 +55,13 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
             : { channel: 'slack', recipient: slackChannel },
         );
       }
+      if (channels.has('teams')) {
+        targets.push(
+          config.teamsDefault === null
+            ? { channel: 'teams', recipient: null, why: 'no default webhook (set TOKENWATCH_TEAMS_DEFAULT)' }
+            : { channel: 'teams', recipient: config.teamsDefault },
+        );
+      }
       let failures = 0;
       for (const target of targets) {
         const channel = channels.get(target.channel);

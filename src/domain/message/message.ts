@@ -1,21 +1,9 @@
 // A message ready to go out: its subject, and one renderer per format. A channel calls only the renderer of the
-// format it sends (email: text and HTML; Slack: blocks), so no send renders a format nobody reads. Pure types.
+// format it sends (email: text and HTML; Slack: blocks; Teams: an Adaptive Card), so no send renders a format nobody
+// reads. Pure types.
+import { textCard, type TeamsPayload } from './teams';
 
-/** A link a message offers as a button: the Apple portal, the MDM console. `url` is http(s) only (see safeUrl). */
-export interface Link {
-  readonly label: string;
-  readonly url: string;
-}
-
-/** `url` when it is an absolute http(s) URL, else null: a message never links to javascript:, data: or a relative path. */
-export function safeUrl(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}
+export { safeUrl, type Link } from './link';
 
 /** A Slack Block Kit block, kept loose: the Slack channel posts it as is. */
 export type SlackBlock = Record<string, unknown>;
@@ -35,6 +23,8 @@ export interface Message {
   html(): string;
   /** The Slack message. */
   slack(): SlackPayload;
+  /** The Teams message: an Adaptive Card for a Workflows webhook. */
+  teams(): TeamsPayload;
 }
 
 /** Every format of a message, rendered (a preview file, or a reminder queued before messages were rendered when sent). */
@@ -43,27 +33,38 @@ export interface RenderedMessage {
   readonly text: string;
   readonly html: string;
   readonly slack: SlackPayload;
+  /** Absent on messages rendered before Teams was a channel: a card is then built from the subject and text. */
+  readonly teams?: TeamsPayload;
 }
 
 /** A message from the given renderers; each runs at most once, when its format is first asked for. */
-export function lazyMessage(subject: string, render: { text(): string; html(): string; slack(): SlackPayload }): Message {
+export function lazyMessage(subject: string, render: { text(): string; html(): string; slack(): SlackPayload; teams?(): TeamsPayload }): Message {
   let text: string | undefined;
   let html: string | undefined;
   let slack: SlackPayload | undefined;
+  let teams: TeamsPayload | undefined;
   return {
     subject,
     text: () => (text ??= render.text()),
     html: () => (html ??= render.html()),
     slack: () => (slack ??= render.slack()),
+    teams: () => (teams ??= render.teams === undefined ? textCard(subject, text ?? (text = render.text())) : render.teams()),
   };
 }
 
 /** A message whose formats were rendered already. */
 export function renderedMessage(rendered: RenderedMessage): Message {
-  return { subject: rendered.subject, text: () => rendered.text, html: () => rendered.html, slack: () => rendered.slack };
+  const teams = rendered.teams;
+  return {
+    subject: rendered.subject,
+    text: () => rendered.text,
+    html: () => rendered.html,
+    slack: () => rendered.slack,
+    teams: teams === undefined ? () => textCard(rendered.subject, rendered.text) : () => teams,
+  };
 }
 
 /** Every format of `message`, rendered now. */
 export function renderAll(message: Message): RenderedMessage {
-  return { subject: message.subject, text: message.text(), html: message.html(), slack: message.slack() };
+  return { subject: message.subject, text: message.text(), html: message.html(), slack: message.slack(), teams: message.teams() };
 }
