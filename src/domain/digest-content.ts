@@ -320,7 +320,11 @@ function renderTeams(digest: Digest): TeamsPayload {
   const { rows, part } = digest;
   const partNote = part.count > 1 ? ` (message ${part.index} of ${part.count})` : '';
   const head = [textBlock(escapeTeams(`${plural(rows.length, 'token')} to renew${partNote}`), { isBold: true, size: 'Medium' }), textBlock(escapeTeams(digest.summary), { isBold: true })];
-  const steps = digest.steps.map((step, index) => `${index + 1}. ${step.title}`).join('\n\n');
-  const tail = [{ ...textBlock('How to renew', { isBold: true }), separator: true }, textBlock(escapeTeams(STEPS_INTRO)), textBlock(escapeTeams(steps)), textBlock(SIGNATURE, { isSubtle: true, size: 'Small' })];
+  // The steps once per kind and MDM, by title (the email and each token's reminder have the details).
+  const groups = digest.steps.flatMap((group) => [
+    { ...textBlock(escapeTeams(group.heading === '' ? 'How to renew' : `How to renew: ${group.heading}`), { isBold: true }), separator: true },
+    textBlock(escapeTeams(group.steps.map((step, index) => `${index + 1}. ${step.title}`).join('\n'))),
+  ]);
+  const tail = [textBlock(escapeTeams(STEPS_INTRO)), ...groups, textBlock(SIGNATURE, { isSubtle: true, size: 'Small' })];
   return fittedPayload(head, rows.map(teamsRow), tail, openUrlActions(digest.links), (count) => `…and ${plural(count, 'more token')} (listed in the email digest).`);
 }
