@@ -1,4 +1,5 @@
 // The bench's figures: one table on stdout and the same figures as JSON, with the machine they were measured on.
+import type { SourceSyncResult } from './source-sync';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,8 @@ export interface BenchResults {
   readonly http: HttpTiming | null;
   /** Page and /metrics throughput under 20 clients while a scan runs, and that scan's time; null when skipped. */
   readonly httpLoad: HttpLoadResult | null;
+  /** A sync of many tokens listed over pages by a local Jamf Pro-like source; null when skipped. */
+  readonly sourceSync: SourceSyncResult | null;
   readonly listStartupMs: number | null;
 }
 
@@ -91,6 +94,11 @@ export function tableRows(results: BenchResults): string[][] {
     rows.push([`scan of ${l.due.toLocaleString('en-US')} reminders under page load`, ratio(l.page), '<= 1.2x']);
     rows.push([`scan of ${l.due.toLocaleString('en-US')} reminders under /metrics load`, ratio(l.metrics), '<= 1.2x']);
     rows.push(['event loop delay p99 under page / /metrics load', `${l.page.eventLoopP99Ms.toFixed(0)} ms / ${l.metrics.eventLoopP99Ms.toFixed(0)} ms`, '']);
+  }
+  if (results.sourceSync !== null) {
+    const y = results.sourceSync;
+    rows.push([`sync of ${y.tokens.toLocaleString('en-US')} tokens over ${y.pages} pages (first: all added)`, ms(y.firstSyncMs), '<= 5 s']);
+    rows.push(['  second sync (all unchanged)', ms(y.secondSyncMs), '']);
   }
   if (results.listStartupMs !== null) rows.push(['tokenwatch list start-up (small registry)', ms(results.listStartupMs), '< 300 ms']);
   return rows;

@@ -8,6 +8,7 @@
 //   BENCH_RUNS=5                      runs per timing (the median is reported)
 //   BENCH_HTTP_CLIENTS=20             concurrent clients of the HTTP load (0 skips it); on the daemon's registry
 //   BENCH_HTTP_SECONDS=4              seconds of load per run (BENCH_HTTP_RUNS=3 runs each for the page and /metrics)
+//   BENCH_SYNC_TOKENS=10000           tokens a source lists (over pages of 100) for the sync timing (0 skips)
 //   BENCH_OUT=bench/results/latest.json
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { timeHttp } from './http-timing';
 import { buildRegistry, ZONE } from './registry';
 import { machine, printTable, writeJson, type BenchResults, type SizeResult } from './report';
 import { timeScans } from './scan-timing';
+import { measureSourceSync } from './source-sync';
 
 function numbers(name: string, fallback: string): number[] {
   const text = process.env[name] ?? fallback;
@@ -116,12 +118,19 @@ async function main(): Promise<void> {
       httpLoad = await measureHttpLoad(daemonFile, daemonTokens, Math.min(due, daemonTokens), at, { clients, seconds, runs: httpRuns });
     }
 
+    let sourceSync: BenchResults['sourceSync'] = null;
+    const syncTokens = number('BENCH_SYNC_TOKENS', 10_000);
+    if (syncTokens > 0) {
+      log(`syncing ${syncTokens} tokens from a local Jamf Pro-like source…`);
+      sourceSync = await measureSourceSync(dir, syncTokens, at);
+    }
+
     log('timing tokenwatch list on a small registry…');
     const small = path.join(dir, 'small.db');
     buildRegistry(small, { size: 20, due: 5, at });
     const listStartupMs = await measureListStartup(small, Math.max(runs, 7));
 
-    const results: BenchResults = { machine: machine(), due, sizes: sizeResults, import100kMs, ratio, delivery, daemon, http, httpLoad, listStartupMs };
+    const results: BenchResults = { machine: machine(), due, sizes: sizeResults, import100kMs, ratio, delivery, daemon, http, httpLoad, sourceSync, listStartupMs };
     printTable(results, (line) => process.stdout.write(`${line}\n`));
     writeJson(results, out);
     log(`figures written to ${out}`);
