@@ -19,6 +19,7 @@ interface Listed {
   kind: string;
   expiresAt: string;
   appleId: string | null;
+  mdm: string;
 }
 
 describe('tokenwatch sync with Intune and Jamf Pro', () => {
@@ -75,18 +76,18 @@ describe('tokenwatch sync with Intune and Jamf Pro', () => {
     return JSON.parse((await cli.run('list', '--json')).stdout) as Listed[];
   }
 
-  it("registers each MDM's content tokens, push certificate and ADE tokens with their kind, expiry and Apple ID", async () => {
+  it("registers each MDM's content tokens, push certificate and ADE tokens with their kind, MDM, expiry and Apple ID", async () => {
     const result = await cli.run('sync');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('intune: 3 added');
     expect(result.stdout).toContain('jamf: 2 added');
     const tokens = await list();
-    expect(tokens.map((t) => [t.name, t.kind, t.expiresAt.slice(0, 10), t.appleId]).sort()).toEqual([
-      ['Acme ADE', 'ade', '2027-08-24', null],
-      ['Acme US', 'vpp', '2027-04-01', 'vpp-us@acme.com'],
-      ['Contoso ADE', 'ade', '2027-05-05', 'ade@contoso.com'],
-      ['Contoso Paris', 'vpp', '2027-03-01', 'vpp@contoso.com'],
-      ['com.apple.mgmt.External.11aa', 'apns', '2027-02-10', 'push@contoso.com'],
+    expect(tokens.map((t) => [t.name, t.kind, t.expiresAt.slice(0, 10), t.appleId, t.mdm]).sort()).toEqual([
+      ['Acme ADE', 'ade', '2027-08-24', null, 'jamf'],
+      ['Acme US', 'vpp', '2027-04-01', 'vpp-us@acme.com', 'jamf'],
+      ['Contoso ADE', 'ade', '2027-05-05', 'ade@contoso.com', 'intune'],
+      ['Contoso Paris', 'vpp', '2027-03-01', 'vpp@contoso.com', 'intune'],
+      ['com.apple.mgmt.External.11aa', 'apns', '2027-02-10', 'push@contoso.com', 'intune'],
     ]);
   });
 
