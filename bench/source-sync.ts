@@ -73,6 +73,7 @@ export async function measureSourceSync(dir: string, tokens: number, at: DateTim
         routing: { mailTo: ['bench@example.test'], slackChannel: null, teamsWebhook: null },
         enabled: { email: true, slack: false, teams: false, preview: false },
         secrets: [],
+        defaultMdm: 'jamf' as const,
       },
     };
     const time = async (): Promise<number> => {

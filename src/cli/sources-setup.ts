@@ -73,6 +73,6 @@ export function buildSyncDeps(ctx: CliContext, clock: Clock, sources: readonly S
     outbox: new Outbox(db),
     clock,
     logger: ctx.logger,
-    settings: { zone: config.zone, staleHours: config.sourceStaleHours, ...routingSettings(config), secrets: config.secrets },
+    settings: { zone: config.zone, staleHours: config.sourceStaleHours, ...routingSettings(config), secrets: config.secrets, defaultMdm: config.mdm },
   };
 }

@@ -16,7 +16,7 @@ import type { SourceLinks } from '../store/source-links';
 import type { SourceStatusStore } from '../store/source-status';
 import type { TokenRepository } from '../store/token-repository';
 import { isBadState, planSourceSync, type CredentialPlan, type KnownToken, type SourceSyncPlan } from './reconcile';
-import type { Source, SourceReading } from './source';
+import type { MdmName, Source, SourceReading } from './source';
 import {
   SOURCE_ALERT_TOKEN_ID,
   renderInvalidAlert,
@@ -31,6 +31,8 @@ export interface SyncSettings {
   readonly routing: RoutingDefaults;
   readonly enabled: EnabledChannels;
   readonly secrets: readonly string[];
+  /** The MDM of a token added from a source that names none (a folder, Apple): TOKENWATCH_MDM. */
+  readonly defaultMdm: MdmName;
 }
 
 export interface SyncDeps {
@@ -219,7 +221,7 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
           notes: null,
           fingerprint: credential.facts.fingerprint ?? null,
           // The MDM that reported it; a folder or Apple does not say (Workspace ONE UEM steps, as before kinds).
-          mdm: credential.mdm ?? 'workspace-one',
+          mdm: credential.mdm ?? deps.settings.defaultMdm,
           topic: credential.kind === 'apns' ? (credential.facts.topic ?? null) : null,
         },
         now,

@@ -65,7 +65,7 @@ describe('"invalid before its date"', () => {
       outbox: engine.outbox,
       clock: engine.clock,
       logger: engine.logger,
-      settings: { zone: 'Europe/Paris', staleHours: 48, routing: engine.deps.settings.routing, enabled: engine.deps.settings.enabled, secrets: [] },
+      settings: { zone: 'Europe/Paris', staleHours: 48, routing: engine.deps.settings.routing, enabled: engine.deps.settings.enabled, secrets: [], defaultMdm: 'workspace-one' },
     };
   });
   afterEach(async () => {

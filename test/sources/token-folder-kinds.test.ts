@@ -56,6 +56,14 @@ describe('tokenwatch sync with push certificates and ADE tokens in the token fol
     expect((await list()).map((t) => t.expiresAt.slice(0, 10))).toEqual(['2028-06-20']);
   });
 
+  it('gives a token added from the folder the MDM of TOKENWATCH_MDM', async () => {
+    cli.env.TOKENWATCH_MDM = 'intune';
+    fs.writeFileSync(path.join(folder, 'push.pem'), makePushCertificate({ topic: TOPIC, notAfter: '2027-07-01T12:00:00Z' }).certPem);
+    expect((await cli.run('sync')).code).toBe(0);
+    const [token] = JSON.parse((await cli.run('list', '--json')).stdout) as { mdm: string }[];
+    expect(token?.mdm).toBe('intune');
+  });
+
   it('reports an ADE token whose name carries no download time, and still registers the rest', async () => {
     fs.writeFileSync(path.join(folder, 'renamed.p7m'), makeAdeToken(makeMdmServerKey(), '2027-07-01T22:18:53Z'));
     fs.writeFileSync(path.join(folder, 'push.cer'), makePushCertificate({ topic: TOPIC, notAfter: '2027-07-01T12:00:00Z' }).certPem);
