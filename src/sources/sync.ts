@@ -295,12 +295,16 @@ function raiseInvalid(deps: SyncDeps, source: string, step: CredentialPlan, toke
 
 const STALE_TARGET = { email: null, slackChannel: null } as const;
 
-/** Once the failure run is older than the stale period: "cannot read", once per run. */
-function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: string, now: DateTime): string[] {
-  if (now.toMillis() - since.toMillis() < deps.settings.staleHours * 3_600_000) return [];
-  const key = alertKey({ kind: 'source-stale', source });
-  const message = renderSourceStaleAlert(source, since, reason, deps.settings.zone);
-  const isNew = deps.outbox.recordMessage(
+/** Records a source's "cannot read" or "recovered" alert once per failure run (keyed by its start); true when new. */
+function recordSourceAlert(
+  deps: SyncDeps,
+  source: string,
+  since: DateTime,
+  key: string,
+  message: Parameters<Outbox['recordMessage']>[0]['message'],
+  now: DateTime,
+): boolean {
+  return deps.outbox.recordMessage(
     {
       tokenId: SOURCE_ALERT_TOKEN_ID,
       tokenName: `source ${source}`,
@@ -311,6 +315,13 @@ function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: str
     },
     now,
   );
+}
+
+/** Once the failure run is older than the stale period: "cannot read", once per run. */
+function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: string, now: DateTime): string[] {
+  if (now.toMillis() - since.toMillis() < deps.settings.staleHours * 3_600_000) return [];
+  const key = alertKey({ kind: 'source-stale', source });
+  const isNew = recordSourceAlert(deps, source, since, key, renderSourceStaleAlert(source, since, reason, deps.settings.zone), now);
   if (isNew) deps.logger.error('source.stale', { source, since: since.toISO(), error: reason });
   return isNew ? [key] : [];
 }
@@ -319,18 +330,7 @@ function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: str
 function recoveredAlert(deps: SyncDeps, source: string, since: DateTime, now: DateTime): string[] {
   if (!deps.outbox.isDecided(SOURCE_ALERT_TOKEN_ID, since, alertKey({ kind: 'source-stale', source }))) return [];
   const key = alertKey({ kind: 'source-recovered', source });
-  const message = renderSourceRecoveredAlert(source, since, now, deps.settings.zone);
-  const isNew = deps.outbox.recordMessage(
-    {
-      tokenId: SOURCE_ALERT_TOKEN_ID,
-      tokenName: `source ${source}`,
-      expiresAt: since,
-      alert: key,
-      deliveries: deliveries(STALE_TARGET, message.subject, deps.settings),
-      message,
-    },
-    now,
-  );
+  const isNew = recordSourceAlert(deps, source, since, key, renderSourceRecoveredAlert(source, since, now, deps.settings.zone), now);
   if (isNew) deps.logger.info('source.recovered', { source, since: since.toISO() });
   return isNew ? [key] : [];
 }
