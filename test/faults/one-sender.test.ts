@@ -120,6 +120,9 @@ describe('one sender per database, across processes', () => {
   it('lets a scan take over from a holder paused past its lease; the paused one, resumed, stops before its next send and says so', async () => {
     const paused = start(['scan']);
     await paused.waitFor(SENT);
+    // Pause it while the server holds its next message: it then only waits on the socket. A SIGSTOP landing inside one
+    // of its database transactions would keep SQLite's write lock, which no lease can take over.
+    await smtp.waitForData(smtp.messages.length + 1, 10_000);
     paused.child.kill('SIGSTOP');
     const sentBeforePause = smtp.messages.length;
     await sleep(PAST_THE_LEASE_MS);

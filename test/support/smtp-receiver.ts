@@ -58,6 +58,12 @@ export interface SmtpReceiver {
   failNext(count: number, failure: SmtpFailure): void;
   /** Resolves with the messages once at least `count` arrived; rejects after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<readonly ReceivedMail[]>;
+  /**
+   * Resolves once the data of at least `count` messages has arrived, accepted or still held (`delayMs`): while one is
+   * held the client has nothing to do but wait for the reply, so a test can pause it there and know it is not in the
+   * middle of writing to its database. Rejects after `timeoutMs`.
+   */
+  waitForData(count: number, timeoutMs?: number): Promise<void>;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
@@ -78,6 +84,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
   const messages: ReceivedMail[] = [];
   const events = new EventEmitter();
   const stats = { connections: 0, attempts: 0 };
+  let dataArrived = 0;
   let pending: { remaining: number; failure: SmtpFailure } | null =
     options.failFirst !== undefined && options.failFirst.count > 0 ? { remaining: options.failFirst.count, failure: options.failFirst.failure } : null;
   // Which sessions are failing this attempt, and at which stage.
@@ -170,6 +177,8 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
         );
       };
       stream.on('end', () => {
+        dataArrived += 1;
+        events.emit('data');
         const delayMs = options.delayMs ?? 0;
         if (delayMs > 0) setTimeout(accept, delayMs);
         else accept();
@@ -212,6 +221,22 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
           reject(new Error(`SMTP receiver: expected ${count} message(s) within ${timeoutMs} ms, got ${messages.length}`));
         }, timeoutMs);
         if (!check()) events.on('message', check);
+      });
+    },
+    waitForData(count, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          if (dataArrived < count) return false;
+          clearTimeout(timer);
+          events.off('data', check);
+          resolve();
+          return true;
+        };
+        const timer = setTimeout(() => {
+          events.off('data', check);
+          reject(new Error(`SMTP receiver: expected the data of ${count} message(s) within ${timeoutMs} ms, got ${dataArrived}`));
+        }, timeoutMs);
+        if (!check()) events.on('data', check);
       });
     },
     close() {
