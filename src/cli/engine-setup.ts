@@ -1,12 +1,11 @@
 // Wires the engine from the CLI context: registry, outbox, channels, templates and the one settings object.
 import type { Clock } from '../clock';
-import { configuredChannels, sendWindowPolicy, type Config } from '../config';
+import { channelSettings, configuredChannels, loadStepLibrary, sendWindowPolicy, type Config } from '../config';
 import { createEngine, type Engine } from '../engine/engine';
 import type { EngineSettings } from '../engine/engine-settings';
 import { NO_CLAIMS, leaseClaims } from '../engine/send-claims';
 import type { Channel } from '../notify/channel';
 import { closeChannels, createChannels } from '../notify/channels';
-import { loadStepLibrary } from '../notify/step-templates';
 import type { Lease } from '../store/lease';
 import { Outbox } from '../store/outbox';
 import type { CliContext } from './context';
@@ -49,7 +48,7 @@ export interface EngineSetup {
 export function buildEngine(ctx: CliContext, setup: EngineSetup): Engine {
   const config = ctx.config;
   const settings = engineSettings(config, { templates: setup.templates ?? true });
-  const channels = setup.sends ? createChannels(config, ctx.logger) : new Map<string, Channel>();
+  const channels = setup.sends ? createChannels(channelSettings(config), ctx.logger) : new Map<string, Channel>();
   if (setup.sends) ctx.onClose(() => closeChannels(channels));
   const outbox = new Outbox(ctx.database);
   const claims = setup.lease === undefined ? NO_CLAIMS : leaseClaims(setup.lease, outbox, ctx.clock);

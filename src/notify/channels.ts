@@ -1,7 +1,7 @@
 // Builds the configured delivery channels: email, Slack and/or Teams, or the preview folder when none is set.
 // Adding a channel: its name in src/domain/channel-name.ts, its route in src/domain/routing.ts, its settings in
-// src/config.ts (configuredChannels), its format in the message kit, and one line here.
-import { configuredChannels, type Config } from '../config';
+// src/config/ (a row in settings.ts, its field in config.ts and ChannelSettings, configuredChannels in views.ts), its format in the message kit, and one line here.
+import { configuredChannels, type ChannelSettings } from '../config';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
 
@@ -14,7 +14,8 @@ const teamsChannels = (): typeof import('./teams-channel') => require('./teams-c
 const previewChannels = (): typeof import('./preview-channel') => require('./preview-channel') as typeof import('./preview-channel');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export function createChannels(config: Config, logger: Logger): Map<string, Channel> {
+/** The channels `config` (the channels' slice of the configuration, see channelSettings) turns on. */
+export function createChannels(config: ChannelSettings, logger: Logger): Map<string, Channel> {
   const enabled = configuredChannels(config);
   const channels = new Map<string, Channel>();
   // One message may take at most this long (Slack: quick retries included; SMTP: each connection, greeting and

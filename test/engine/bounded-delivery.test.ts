@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { engineSettings } from '../../src/cli/engine-setup';
-import { loadConfig, type Config } from '../../src/config';
+import { channelSettings, loadConfig, type Config } from '../../src/config';
 import { deliverDue } from '../../src/engine/deliver';
 import type { EngineDeps } from '../../src/engine/engine-settings';
 import { scan } from '../../src/engine/scan';
@@ -36,7 +36,7 @@ describe('bounded delivery per scan (issue 8)', () => {
         ...env,
       },
     });
-    h.channels = createChannels(config, h.engine.logger);
+    h.channels = createChannels(channelSettings(config), h.engine.logger);
     deps = { ...h.engine.deps, channels: h.channels, settings: engineSettings(config) };
     return config;
   }

@@ -1,6 +1,6 @@
 // `tokenwatch doctor`: one line per check (config, database, SMTP, Slack, outbox) with ok/failed and why.
 import type { Command } from 'commander';
-import { configuredChannels, describeConfig, formatAddress, type Config } from '../../config';
+import { channelSettings, configuredChannels, describeConfig, formatAddress, type Config } from '../../config';
 import { describeExposure, httpAccessOf } from '../../http/exposure';
 import { oneLine } from '../../errors';
 import { redact } from '../../log';
@@ -46,7 +46,7 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
         report('database', redact(oneLine(error), config.secrets));
       }
       const enabled = configuredChannels(config);
-      const channels = createChannels(config, ctx.logger);
+      const channels = createChannels(channelSettings(config), ctx.logger);
       ctx.onClose(() => closeChannels(channels));
       for (const [name, label] of [['email', 'smtp'], ['slack', 'slack'], ['preview', 'preview']] as const) {
         const channel = channels.get(name);

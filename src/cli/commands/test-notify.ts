@@ -6,7 +6,7 @@ import { parseEmailList, parseSlackChannel } from '../../domain/token-fields';
 import { PREVIEW_RECIPIENT } from '../../domain/routing';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
-import { loadStepLibrary } from '../../notify/step-templates';
+import { channelSettings, loadStepLibrary } from '../../config';
 import type { CliContext } from '../context';
 import type { CommandResult } from '../command-result';
 
@@ -40,7 +40,7 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
         loadStepLibrary(config.stepsDir, config.secrets),
         { consoleUrl: config.consoleUrl },
       );
-      const channels = createChannels(config, ctx.logger);
+      const channels = createChannels(channelSettings(config), ctx.logger);
       ctx.onClose(() => closeChannels(channels));
       const targets: { channel: string; recipient: string | null; why?: string }[] = [];
       if (channels.has('preview')) targets.push({ channel: 'preview', recipient: PREVIEW_RECIPIENT });

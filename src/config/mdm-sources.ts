@@ -1,33 +1,10 @@
 // The MDM sources an administrator configured: Intune tenants and Jamf Pro servers. One of each from environment
 // variables (TOKENWATCH_INTUNE_*, TOKENWATCH_JAMF_*), any number from the config file (`intuneTenants`,
 // `jamfServers`), whose secrets are named, never written: `clientSecretEnv` (a variable) or `clientSecretFile`.
-import fs from 'node:fs';
-import { InputError, errorCode, quoted } from './errors';
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-export interface IntuneTenantSettings {
-  /** `intune`, or `intune:<label>` for a tenant listed in the config file. */
-  readonly name: string;
-  readonly tenantId: string;
-  readonly clientId: string;
-  /** Secret. */
-  readonly clientSecret: string;
-}
-
-export interface JamfServerSettings {
-  /** `jamf`, or `jamf:<label>`. */
-  readonly name: string;
-  readonly url: string;
-  readonly clientId: string;
-  /** Secret. */
-  readonly clientSecret: string;
-}
-
-export interface MdmSourceSettings {
-  readonly intuneTenants: readonly IntuneTenantSettings[];
-  readonly jamfServers: readonly JamfServerSettings[];
-}
+import { InputError, quoted } from '../errors';
+import type { IntuneTenantSettings, JamfServerSettings, MdmSourceSettings } from './config';
+import { httpsUrl } from './parsers';
+import { readSecret, type Env } from './secret-file';
 
 /** The config file keys this module reads; their values are lists of objects. */
 export const MDM_SOURCE_FILE_KEYS = ['intuneTenants', 'jamfServers'] as const;
@@ -41,29 +18,6 @@ function secretFrom(env: Env, variable: string, fileVariable: string): string | 
   return file === undefined || file === '' ? null : readSecret(file, fileVariable);
 }
 
-function readSecret(file: string, where: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new InputError(`${where}: cannot read ${quoted(file)} (${errorCode(error) ?? 'unreadable'}; expected a readable file holding the secret)`);
-  }
-  if (text === '') throw new InputError(`${where}: ${quoted(file)} is empty (expected the secret)`);
-  return text;
-}
-
-export function httpsUrl(value: string, where: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new InputError(`${where}: ${quoted(value)} is not a URL (expected e.g. https://acme.jamfcloud.com/)`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`${where}: ${quoted(value)} is not an http(s) URL (expected e.g. https://acme.jamfcloud.com/)`);
-  }
-  return url.href.endsWith('/') ? url.href : `${url.href}/`;
-}
 
 function field(entry: Record<string, unknown>, key: string, where: string): string {
   const value = entry[key];

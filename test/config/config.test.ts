@@ -1,10 +1,10 @@
 // Configuration: defaults, the file and environment layers, secret files, one-line errors per bad value, and the views built from it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { configuredChannels, describeConfig, loadConfig, sendWindowPolicy } from '../src/config';
-import { InputError } from '../src/errors';
-import { inputErrorFrom } from './support/input-error';
-import { makeTempDir, removeDir } from './support/temp-dir';
+import { configuredChannels, describeConfig, loadConfig, sendWindowPolicy } from '../../src/config';
+import { InputError } from '../../src/errors';
+import { inputErrorFrom } from '../support/input-error';
+import { makeTempDir, removeDir } from '../support/temp-dir';
 
 describe('configuration', () => {
   let dir: string;

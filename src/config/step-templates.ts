@@ -1,5 +1,6 @@
-// Loads the administrator's overrides of the renewal-step wording from a folder (config/steps by default): per kind
-// and per MDM console. Layout, most specific first:
+// The step-wording layer of the configuration: the administrator's overrides of the renewal-step wording, read once at
+// start-up from a folder (config/steps by default), per kind and per MDM console; channels receive the loaded wording,
+// never the folder. Layout, most specific first:
 //   <dir>/<kind>/<step>.<mdm>.txt   e.g. config/steps/apns/console.jamf.txt
 //   <dir>/<kind>/<step>.txt         e.g. config/steps/ade/impact.txt
 //   <dir>/<step>.txt                the VPP content token (the layout before kinds existed)

@@ -2,9 +2,9 @@
 // the config file with their secrets by reference, and every way they can be wrong (one line naming it).
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeConfig, loadConfig } from '../src/config';
-import { InputError } from '../src/errors';
-import { makeTempDir, removeDir } from './support/temp-dir';
+import { describeConfig, loadConfig } from '../../src/config';
+import { InputError } from '../../src/errors';
+import { makeTempDir, removeDir } from '../support/temp-dir';
 
 describe('MDM source settings', () => {
   let dir: string;

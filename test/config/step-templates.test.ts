@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_STEP_LIBRARY, DEFAULT_STEP_TEMPLATES, type StepTemplates } from '../../src/domain/renewal-steps';
 import { InputError } from '../../src/errors';
-import { loadStepLibrary } from '../../src/notify/step-templates';
+import { loadStepLibrary } from '../../src/config/step-templates';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 let dir: string;
