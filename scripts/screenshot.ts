@@ -29,7 +29,7 @@ function token(name: string, expires: string, fields: Partial<TokenInput> = {}):
     kind: 'vpp',
     orgName: name,
     expiresAt: at(expires),
-    addedAt: at(expires).minus({ months: 12 }),
+    downloadedAt: at(expires).minus({ months: 12 }),
     appleId: null,
     orgGroup: null,
     email: null,

@@ -1,5 +1,5 @@
 // How tokens look on the terminal and in --json output. Never includes a secret: tokens hold none.
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { daysLeft, formatDateTimeCompact } from '../domain/dates';
 import { MDM_LABELS, isMdmName, kindSpec } from '../domain/kinds';
 import type { Token } from '../domain/token';
@@ -26,7 +26,10 @@ export interface TokenView {
   thresholds: readonly number[] | null;
   notes: string | null;
   fingerprint: string | null;
+  /** When the token was added to the registry (a renewal does not change it). */
   addedAt: string;
+  /** When the current token file was downloaded from Apple, when known. */
+  downloadedAt: string | null;
 }
 
 export function viewToken(token: Token, now: DateTime, zone: string, defaultThresholds: readonly number[]): TokenView {
@@ -50,6 +53,7 @@ export function viewToken(token: Token, now: DateTime, zone: string, defaultThre
     notes: token.notes,
     fingerprint: token.fingerprint,
     addedAt: token.addedAt.setZone(zone).toISO() ?? '',
+    downloadedAt: token.downloadedAt === null ? null : (token.downloadedAt.setZone(zone).toISODate() ?? null),
   };
 }
 
@@ -86,6 +90,24 @@ export function tokenTable(views: readonly TokenView[], zone: string): string {
   return `${table(['NAME', 'KIND', `EXPIRES (${zone})`, 'DAYS', 'STATE', 'ORG GROUP'], rows)}`;
 }
 
+/** One line of `show`'s history: what happened, with a renewal's old and new expiry dates in `zone`. */
+export function historyLine(action: string, details: Readonly<Record<string, unknown>>, zone: string): string {
+  const date = (value: unknown): string =>
+    typeof value === 'string' ? (DateTime.fromISO(value, { zone: 'utc' }).setZone(zone).toISODate() ?? value) : '?';
+  switch (action) {
+    case 'added':
+      return `added: expires ${date(details['expiresAt'])}`;
+    case 'renewed': {
+      const forced = Array.isArray(details['forced']) && details['forced'].length > 0 ? ` (--force: ${details['forced'].join('; ')})` : '';
+      return `renewed: ${date(details['previousExpiresAt'])} → ${date(details['expiresAt'])}${forced}`;
+    }
+    case 'muted':
+      return `muted${typeof details['until'] === 'string' ? ` until ${date(details['until'])}` : ''}`;
+    default:
+      return action;
+  }
+}
+
 export function tokenDetails(view: TokenView): string {
   const lines: [string, string][] = [
     ['Name', view.name],
@@ -102,7 +124,8 @@ export function tokenDetails(view: TokenView): string {
     ['Thresholds', view.thresholds === null ? '(default)' : view.thresholds.join(', ')],
     ['Notes', view.notes ?? '-'],
     ['Fingerprint', view.fingerprint === null ? '-' : `sha256:${view.fingerprint}`],
-    ['Added', view.addedAt],
+    ['Downloaded', view.downloadedAt ?? '(unknown)'],
+    ['Added', view.addedAt.slice(0, 16).replace('T', ' ')],
   ];
   return lines.map(([label, value]) => `${`${label}:`.padEnd(20)}${value.replace(/[\r\n]+/g, ' ')}`).join('\n');
 }

@@ -91,7 +91,7 @@ function crlfCount(record: readonly string[]): number {
 }
 
 /** `defaultMdm` (TOKENWATCH_MDM) applies to rows without an `mdm` value. */
-export function parseTokenCsv(label: string, text: string, zone: string, addedAt: DateTime, defaultMdm: MdmName = 'workspace-one'): TokenInput[] {
+export function parseTokenCsv(label: string, text: string, zone: string, defaultMdm: MdmName = 'workspace-one'): TokenInput[] {
   let records: CsvRecord[];
   try {
     records = parse(text, { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
@@ -168,7 +168,7 @@ export function parseTokenCsv(label: string, text: string, zone: string, addedAt
       kind,
       orgName: null,
       expiresAt,
-      addedAt: downloadedAt ?? addedAt,
+      downloadedAt,
       appleId: optional('apple_id', parseAppleId),
       orgGroup: optional('org_group', parseOrgGroup),
       email: optional('email', parseEmailList),

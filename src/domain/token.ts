@@ -14,8 +14,10 @@ export interface Token {
   /** orgName from the token file, when known. */
   readonly orgName: string | null;
   readonly expiresAt: DateTime;
-  /** When the token was downloaded, or when it was added if that is unknown. */
+  /** When the token was added to the registry; a renewal does not change it. */
   readonly addedAt: DateTime;
+  /** When the current token file was downloaded from Apple, when known (`--downloaded`, CSV `downloaded`). */
+  readonly downloadedAt: DateTime | null;
   /** The Apple account that created the token. */
   readonly appleId: string | null;
   /** The console Organization Group path where the token resides. */
@@ -46,7 +48,8 @@ export interface TokenInput {
   kind: TokenKind;
   orgName: string | null;
   expiresAt: DateTime;
-  addedAt: DateTime;
+  /** When the token file was downloaded from Apple, when known. */
+  downloadedAt: DateTime | null;
   appleId: string | null;
   orgGroup: string | null;
   email: string[] | null;

@@ -212,7 +212,7 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
           kind: credential.kind,
           orgName: credential.facts.orgName ?? null,
           expiresAt: credential.expiresAt,
-          addedAt: now,
+          downloadedAt: null,
           appleId: credential.appleId,
           orgGroup: null,
           email: null,
@@ -234,7 +234,6 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
         token.name,
         {
           expiresAt: credential.expiresAt,
-          addedAt: now,
           ...(credential.facts.orgName === undefined ? {} : { orgName: credential.facts.orgName }),
           ...(credential.facts.fingerprint === undefined ? {} : { fingerprint: credential.facts.fingerprint }),
         },

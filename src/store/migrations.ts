@@ -192,4 +192,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN topic TEXT;
     `,
   },
+  {
+    version: 8,
+    description: 'the download date of a token apart from the date it was added',
+    sql: `
+      -- added_at used to hold the download date when one was given, and moved to the renewal's time on each renewal.
+      -- From now on added_at is when the token was added (created_at) and downloaded_at the download date, if known:
+      -- a download date given at registration was earlier than the registration itself.
+      ALTER TABLE tokens ADD COLUMN downloaded_at INTEGER;
+      UPDATE tokens SET downloaded_at = added_at WHERE added_at < created_at;
+      UPDATE tokens SET added_at = created_at;
+    `,
+  },
 ];

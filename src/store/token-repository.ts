@@ -18,6 +18,7 @@ interface TokenRow {
   org_name: string | null;
   expires_at: number;
   added_at: number;
+  downloaded_at: number | null;
   apple_id: string | null;
   org_group: string | null;
   email: string | null;
@@ -47,7 +48,8 @@ export interface TokenEdit {
 
 export interface Renewal {
   expiresAt: DateTime;
-  addedAt: DateTime;
+  /** When the new token file was downloaded, when known; unknown by default. */
+  downloadedAt?: DateTime | null;
   orgName?: string | null;
   fingerprint?: string | null;
   /** APNs: the new certificate's topic (the caller checked it, or was told to accept a change). */
@@ -74,6 +76,7 @@ function toToken(row: TokenRow): Token {
     orgName: row.org_name,
     expiresAt: instant(row.expires_at),
     addedAt: instant(row.added_at),
+    downloadedAt: row.downloaded_at === null ? null : instant(row.downloaded_at),
     appleId: row.apple_id,
     orgGroup: row.org_group,
     email: row.email === null ? null : (JSON.parse(row.email) as string[]),
@@ -102,6 +105,7 @@ function snapshot(token: Token): Record<string, unknown> {
     kind: token.kind,
     orgName: token.orgName,
     expiresAt: token.expiresAt.toISO(),
+    downloadedAt: token.downloadedAt === null ? null : token.downloadedAt.toISO(),
     appleId: token.appleId,
     orgGroup: token.orgGroup,
     email: token.email,
@@ -127,10 +131,10 @@ export class TokenRepository extends Repository {
   /** Adds tokens in one transaction: all or none. `onProgress` hears how many rows are in so far (a progress bar). */
   addMany(inputs: readonly TokenInput[], at: DateTime, onProgress?: (done: number, total: number) => void): Token[] {
     const insert = this.sql(`
-      INSERT INTO tokens (name, kind, org_name, expires_at, added_at, apple_id, org_group, email, slack_channel,
-                          thresholds, watch_from, notes, fingerprint, mdm, topic, created_at, updated_at)
-      VALUES (@name, @kind, @orgName, @expiresAt, @addedAt, @appleId, @orgGroup, @email, @slackChannel,
-              @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @at, @at)`);
+      INSERT INTO tokens (name, kind, org_name, expires_at, added_at, downloaded_at, apple_id, org_group, email,
+                          slack_channel, thresholds, watch_from, notes, fingerprint, mdm, topic, created_at, updated_at)
+      VALUES (@name, @kind, @orgName, @expiresAt, @at, @downloadedAt, @appleId, @orgGroup, @email,
+              @slackChannel, @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @at, @at)`);
     const atMs = at.toMillis();
     return this.db
       .transaction(() =>
@@ -142,7 +146,8 @@ export class TokenRepository extends Repository {
             kind: input.kind,
             org_name: input.orgName,
             expires_at: expiresAt,
-            added_at: input.addedAt.toMillis(),
+            added_at: atMs,
+            downloaded_at: input.downloadedAt === null ? null : input.downloadedAt.toMillis(),
             apple_id: input.appleId,
             org_group: input.orgGroup,
             email: input.email === null ? null : JSON.stringify(input.email),
@@ -161,7 +166,7 @@ export class TokenRepository extends Repository {
             kind: row.kind,
             orgName: row.org_name,
             expiresAt,
-            addedAt: row.added_at,
+            downloadedAt: row.downloaded_at,
             appleId: row.apple_id,
             orgGroup: row.org_group,
             email: row.email,
@@ -287,13 +292,13 @@ export class TokenRepository extends Repository {
         const expiresAt = renewal.expiresAt.toMillis();
         this
           .sql(
-            `UPDATE tokens SET expires_at = @expiresAt, added_at = @addedAt, org_name = @orgName,
+            `UPDATE tokens SET expires_at = @expiresAt, downloaded_at = @downloadedAt, org_name = @orgName,
                fingerprint = @fingerprint, topic = @topic, watch_from = @watchFrom, renewal_pending = 1, updated_at = @at
              WHERE id = @id`,
           )
           .run({
             expiresAt,
-            addedAt: renewal.addedAt.toMillis(),
+            downloadedAt: renewal.downloadedAt == null ? null : renewal.downloadedAt.toMillis(),
             orgName: renewal.orgName === undefined ? before.orgName : renewal.orgName,
             fingerprint: renewal.fingerprint === undefined ? before.fingerprint : renewal.fingerprint,
             topic: renewal.topic === undefined ? before.topic : renewal.topic,

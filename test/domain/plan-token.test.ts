@@ -31,6 +31,7 @@ function token(expires: string, fields: Partial<Token> = {}): Token {
     orgName: 'Acme Corp',
     expiresAt: at(expires),
     addedAt: at('2026-06-30T10:00'),
+    downloadedAt: null,
     appleId: 'mdm@acme.example',
     orgGroup: 'Acme/EMEA',
     email: null,

@@ -214,7 +214,7 @@ describe('digests', () => {
     const renewed = h.engine.tokens.add(tokenInput('Renewed', '2027-01-20T10:00'), h.engine.clock.now());
     await scan(h.engine.deps);
     h.engine.clock.advance({ days: 1 });
-    const renewal = { expiresAt: DateTime.fromISO('2028-01-20T10:00', { zone: 'Europe/Paris' }).toUTC(), addedAt: h.engine.clock.now() };
+    const renewal = { expiresAt: DateTime.fromISO('2028-01-20T10:00', { zone: 'Europe/Paris' }).toUTC() };
     h.engine.tokens.renew(renewed.name, renewal, h.engine.clock.now());
     addDue(names('More', 4));
     await scan(h.engine.deps);

@@ -11,7 +11,7 @@ import { makeTempDir, removeDir } from '../support/temp-dir';
 const at = DateTime.fromISO('2027-01-01T09:00:00Z', { zone: 'utc' });
 
 const input = (name: string, overrides: Partial<TokenInput> = {}): TokenInput =>
-  tokenInput(name, '2027-06-01T10:00:00Z', { addedAt: at, ...overrides }, 'utc');
+  tokenInput(name, '2027-06-01T10:00:00Z', overrides, 'utc');
 
 describe('the token repository', () => {
   let dir: string;
@@ -110,7 +110,7 @@ describe('the token repository', () => {
   it('keeps each change as history, even after the token is removed', () => {
     tokens.add(input('Acme'), at);
     tokens.edit('Acme', { orgGroup: 'Global / Acme' }, at.plus({ hours: 1 }));
-    tokens.renew('Acme', { expiresAt: at.plus({ years: 1 }), addedAt: at }, at.plus({ hours: 2 }));
+    tokens.renew('Acme', { expiresAt: at.plus({ years: 1 }) }, at.plus({ hours: 2 }));
     tokens.mute('Acme', null, at.plus({ hours: 3 }));
     tokens.unmute('Acme', at.plus({ hours: 4 }));
     tokens.remove('Acme', at.plus({ hours: 5 }));
@@ -127,7 +127,7 @@ describe('the token repository', () => {
 
   it('marks a renewed token as waiting for its confirmation', () => {
     tokens.add(input('Acme'), at);
-    const renewed = tokens.renew('Acme', { expiresAt: at.plus({ years: 1 }), addedAt: at }, at);
+    const renewed = tokens.renew('Acme', { expiresAt: at.plus({ years: 1 }) }, at);
     expect(renewed.renewalPending).toBe(true);
     tokens.clearRenewalPending(renewed.id);
     expect(tokens.getByName('Acme').renewalPending).toBe(false);
@@ -140,7 +140,7 @@ describe('the token repository', () => {
     tokens.add(input('Own 7 in 20 days', { expiresAt: at.plus({ days: 20 }), thresholds: [7] }), at);
     tokens.add(input('Expired', { expiresAt: at.minus({ days: 400 }) }), at);
     tokens.add(input('Renewed', { expiresAt: at.plus({ days: 300 }) }), at);
-    tokens.renew('Renewed', { expiresAt: at.plus({ days: 365 }), addedAt: at }, at);
+    tokens.renew('Renewed', { expiresAt: at.plus({ days: 365 }) }, at);
     const names = tokens.dueCandidates(at, at.plus({ days: 61 })).map((t) => t.name).sort();
     expect(names).toEqual(['Expired', 'In 10 days', 'Own 365 in 200 days', 'Renewed']);
   });

@@ -99,7 +99,7 @@ export function tokenInput(name: string, expires: string, fields: Partial<TokenI
     kind: 'vpp',
     orgName: `${name} Org`,
     expiresAt: DateTime.fromISO(expires, { zone }).toUTC(),
-    addedAt: DateTime.fromISO('2026-01-01T00:00:00Z'),
+    downloadedAt: null,
     appleId: null,
     orgGroup: null,
     email: null,

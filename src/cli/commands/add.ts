@@ -42,7 +42,7 @@ export function registerAdd(program: Command, ctx: CliContext): void {
         kind,
         orgName: null,
         expiresAt,
-        addedAt: downloaded ?? now,
+        downloadedAt: downloaded,
         appleId: fields.appleId ?? null,
         orgGroup: fields.orgGroup ?? null,
         email: fields.email ?? null,

@@ -98,7 +98,7 @@ function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptio
   } catch (error) {
     throw new InputError(`${csv}: cannot read (${errorCode(error) ?? 'error'}; expected a CSV file)`);
   }
-  return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.clock.now(), ctx.config.mdm);
+  return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.config.mdm);
 }
 
 function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOptions): Imported[] {
@@ -110,7 +110,6 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
     throw new InputError(`${options.expires === undefined ? '--key' : '--expires'}: applies to a single ADE server token (expected one FILE)`);
   }
   const fields = parseTokenOptions(options);
-  const now = ctx.clock.now();
   const expires = options.expires === undefined ? null : parseDateInput(options.expires, ctx.config.zone, '--expires');
   const seen = new Map<string, string>();
   return files.map((file) => {
@@ -121,7 +120,7 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
     if (expires !== null && parsed.kind !== 'ade') {
       throw new InputError(`--expires: ${file} holds ${titleWithArticle(parsed.kind)}, whose expiry is read from the file (expected --expires only with an ADE server token)`);
     }
-    const { name: defaultName, expiresAt, orgName, topic, note } = describe(file, parsed, fields.appleId ?? null, expires);
+    const { name: defaultName, expiresAt, downloadedAt, orgName, topic, note } = describe(file, parsed, fields.appleId ?? null, expires);
     const name = parseTokenName(options.name ?? defaultName, options.name === undefined ? `${file}: name` : '--name');
     const previous = seen.get(name);
     if (previous !== undefined) {
@@ -141,7 +140,7 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
         kind: parsed.kind,
         orgName,
         expiresAt,
-        addedAt: now,
+        downloadedAt,
         appleId: fields.appleId ?? null,
         orgGroup: fields.orgGroup ?? null,
         email: fields.email ?? null,
@@ -156,20 +155,21 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
   });
 }
 
-/** What a parsed file gives a new token: its default name, expiry, organization, topic, and a note for the output. */
+/** What a parsed file gives a new token: its default name, expiry, download date, organization, topic, and a note for the output. */
 function describe(
   file: string,
   parsed: ParsedCredential,
   appleId: string | null,
   expires: DateTime | null,
-): { name: string; expiresAt: DateTime; orgName: string | null; topic: string | null; note: string } {
+): { name: string; expiresAt: DateTime; downloadedAt: DateTime | null; orgName: string | null; topic: string | null; note: string } {
   switch (parsed.kind) {
     case 'vpp':
-      return { name: parsed.orgName, expiresAt: parsed.expiresAt, orgName: parsed.orgName, topic: null, note: '' };
+      return { name: parsed.orgName, expiresAt: parsed.expiresAt, downloadedAt: null, orgName: parsed.orgName, topic: null, note: '' };
     case 'apns':
-      return { name: appleId ?? parsed.topic, expiresAt: parsed.expiresAt, orgName: null, topic: parsed.topic, note: `, topic ${parsed.topic}` };
+      return { name: appleId ?? parsed.topic, expiresAt: parsed.expiresAt, downloadedAt: null, orgName: null, topic: parsed.topic, note: `, topic ${parsed.topic}` };
     case 'ade':
-      return { name: parsed.serverName, orgName: null, topic: null, ...adeExpiry(file, parsed, expires) };
+      // The server token's file name carries the time Apple made it: its download date.
+      return { name: parsed.serverName, downloadedAt: parsed.downloadedAt, orgName: null, topic: null, ...adeExpiry(file, parsed, expires) };
   }
 }
 

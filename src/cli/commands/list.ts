@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { SourceLinks } from '../../store/source-links';
 import type { CliContext } from '../context';
-import { tokenDetails, tokenTable, viewToken } from '../format';
+import { historyLine, tokenDetails, tokenTable, viewToken } from '../format';
 
 export function registerList(program: Command, ctx: CliContext): void {
   program
@@ -48,6 +48,6 @@ export function registerList(program: Command, ctx: CliContext): void {
         ctx.io.out(`Sources: ${sources.map((s) => `${s.source} (${s.id}${s.gone ? ', gone' : ''})`).join(', ')}`);
       }
       ctx.io.out('History:');
-      for (const entry of history) ctx.io.out(`  ${entry.at}  ${entry.action}`);
+      for (const entry of history) ctx.io.out(`  ${(entry.at ?? '').slice(0, 16).replace('T', ' ')}  ${historyLine(entry.action, entry.details, zone)}`);
     });
 }

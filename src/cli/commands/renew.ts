@@ -37,8 +37,8 @@ export function registerRenew(program: Command, ctx: CliContext): void {
       const expires = options.expires === undefined ? null : parseDateInput(options.expires, ctx.config.zone, '--expires');
       const { renewal, note } =
         options.file === undefined
-          ? { renewal: { expiresAt: expires as DateTime, addedAt: now }, note: '' }
-          : fromFile(ctx, current, options.file, options, expires, now);
+          ? { renewal: { expiresAt: expires as DateTime }, note: '' }
+          : fromFile(ctx, current, options.file, options, expires);
       if (renewal.expiresAt <= now) {
         throw new InputError(`renew: the new expiry ${renewal.expiresAt.toISO()} is already past (expected a future date)`);
       }
@@ -53,7 +53,6 @@ function fromFile(
   file: string,
   options: RenewOptions,
   expires: DateTime | null,
-  now: DateTime,
 ): { renewal: Renewal; note: string } {
   const parsed = readCredentialFile(file, options.key ?? null);
   if (parsed.kind !== current.kind) {
@@ -76,7 +75,7 @@ function fromFile(
         }
         ctx.io.err(`WARNING: orgName ${quoted(parsed.orgName)} differs from ${quoted(current.orgName)}; renewing anyway (--force).`);
       }
-      return { renewal: { expiresAt: parsed.expiresAt, addedAt: now, orgName: parsed.orgName, fingerprint: parsed.fingerprint }, note: '' };
+      return { renewal: { expiresAt: parsed.expiresAt, orgName: parsed.orgName, fingerprint: parsed.fingerprint }, note: '' };
     }
     case 'apns': {
       if (current.topic !== null && parsed.topic !== current.topic) {
@@ -88,11 +87,11 @@ function fromFile(
         }
         ctx.io.err(`WARNING: push topic changed from ${quoted(current.topic)} to ${quoted(parsed.topic)}; every enrolled device must enroll again. Recorded (--force).`);
       }
-      return { renewal: { expiresAt: parsed.expiresAt, addedAt: now, fingerprint: parsed.fingerprint, topic: parsed.topic }, note: `, topic ${parsed.topic}` };
+      return { renewal: { expiresAt: parsed.expiresAt, fingerprint: parsed.fingerprint, topic: parsed.topic }, note: `, topic ${parsed.topic}` };
     }
     case 'ade': {
       const { expiresAt, note } = adeExpiry(file, parsed, expires);
-      return { renewal: { expiresAt, addedAt: now, fingerprint: parsed.fingerprint }, note };
+      return { renewal: { expiresAt, downloadedAt: parsed.downloadedAt, fingerprint: parsed.fingerprint }, note };
     }
   }
 }
