@@ -47,4 +47,15 @@ export class TokenHistory extends Repository {
       details: JSON.parse(row.details) as Record<string, unknown>,
     }));
   }
+
+  /** The token-file fingerprints recorded in the token's history (when added, renewed, or before an edit). */
+  fingerprints(tokenId: number): Set<string> {
+    const rows = this
+      .sql(
+        `SELECT json_extract(details, '$.fingerprint') AS fingerprint FROM token_history WHERE token_id = @id
+         UNION SELECT json_extract(details, '$.before.fingerprint') FROM token_history WHERE token_id = @id`,
+      )
+      .all({ id: tokenId }) as { fingerprint: unknown }[];
+    return new Set(rows.flatMap((row) => (typeof row.fingerprint === 'string' ? [row.fingerprint] : [])));
+  }
 }

@@ -54,6 +54,8 @@ export interface Renewal {
   fingerprint?: string | null;
   /** APNs: the new certificate's topic (the caller checked it, or was told to accept a change). */
   topic?: string | null;
+  /** What `--force` let through (e.g. an earlier expiry), recorded in the history. */
+  forced?: readonly string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -219,6 +221,13 @@ export class TokenRepository extends Repository {
     return row === undefined ? null : toToken(row);
   }
 
+  /** Every token-file fingerprint the token has had: its current one and those its history recorded. */
+  fingerprintsOf(token: Token): Set<string> {
+    const fingerprints = this.changes.fingerprints(token.id);
+    if (token.fingerprint !== null) fingerprints.add(token.fingerprint);
+    return fingerprints;
+  }
+
   findByFingerprint(fingerprint: string): Token | null {
     const row = this.sql('SELECT * FROM tokens WHERE fingerprint = ?').get(fingerprint) as TokenRow | undefined;
     return row === undefined ? null : toToken(row);
@@ -314,6 +323,7 @@ export class TokenRepository extends Repository {
           expiresAt: token.expiresAt.toISO(),
           fingerprint: token.fingerprint,
           ...(before.topic === token.topic ? {} : { previousTopic: before.topic, topic: token.topic }),
+          ...(renewal.forced === undefined || renewal.forced.length === 0 ? {} : { forced: renewal.forced }),
         });
         return token;
       })

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { fixedClock } from '../../clock';
 import { parseDateInput } from '../../domain/dates';
-import { describeHolder, Lease, newHolderId } from '../../store/lease';
+import { describeHolder } from '../../store/lease';
 import type { CliContext } from '../context';
 import { buildEngine } from '../engine-setup';
+import { prepareLeasedScan } from '../leased-scan';
 import type { CommandResult } from '../command-result';
 
 interface ScanOptions {
@@ -38,35 +39,17 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
         }
         return;
       }
-      // Only one process sends for a database at a time; the lease is kept on the real clock, not --at.
-      const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, { role: 'scan' });
-      // Settings and templates before the lease is taken: a bad one is refused before anything is written.
-      const engine = buildEngine(ctx, { sends: true, clock, lease });
-      if (!lease.tryAcquire(ctx.clock.now())) {
-        const holder = lease.current();
-        const then = holder?.role === 'scan' ? 'run "tokenwatch scan" again once it has finished' : 'it will scan on its schedule';
-        ctx.io.err(`tokenwatch: ${describeHolder(holder)} is sending for ${config.dbPath}; ${then} (use --dry-run to preview)`);
+      // Settings and templates are read before the lease is taken: a bad one is refused before anything is written.
+      const pass = await prepareLeasedScan(ctx, clock).run(now);
+      if (!pass.isDone) {
+        const then = pass.holder?.role === 'scan' ? 'run "tokenwatch scan" again once it has finished' : 'it will scan on its schedule';
+        ctx.io.err(`tokenwatch: ${describeHolder(pass.holder)} is sending for ${config.dbPath}; ${then} (use --dry-run to preview)`);
         result.exitCode = 1;
         return;
       }
-      // Renewed every third of its time to live while the scan works (and before each send, by the claims).
-      const renewal = setInterval(() => {
-        try {
-          lease.renew(ctx.clock.now());
-        } catch (error) {
-          ctx.logger.warn('lease.renew_failed', { error: error instanceof Error ? error.message : String(error) });
-        }
-      }, lease.ttlMs / 3);
-      renewal.unref();
-      ctx.onClose(() => {
-        clearInterval(renewal);
-        lease.release();
-      });
-      const report = await engine.scan({ now });
-      if (report.delivery.leaseLost === true) {
-        ctx.io.err(
-          `tokenwatch: lost the sending lease to ${describeHolder(lease.latest())}; stopped before the next send (what is left stays queued for the sender)`,
-        );
+      const { report } = pass;
+      if (pass.lostTo !== null) {
+        ctx.io.err(`tokenwatch: lost the sending lease to ${pass.lostTo}; stopped before the next send (what is left stays queued for the sender)`);
         result.exitCode = 1;
       }
       const { sent, retrying, failed } = report.delivery;
