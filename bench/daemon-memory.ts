@@ -1,16 +1,18 @@
 // Memory of the daemon process: start `tokenwatch daemon` on a registry, let it finish its start-up scan (which
 // delivers what is due to local SMTP and Slack servers), wait until it is idle, and read VmRSS and VmHWM from /proc.
-// Also the start-up time of `tokenwatch list` on a small registry.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, cliEnv } from './scan-timing';
 import { startSlackSink, startSmtpSink } from './sinks';
-import { median, residentMemory, runTimed, sleep } from './timing';
+import { residentMemory, sleep } from './timing';
 
 export interface DaemonMemory {
   readonly tokens: number;
   /** Node options the daemon ran with ('' for none). */
   readonly nodeFlags: string;
+  /** Whether these are the flags `npm start` runs the daemon with (the goal's row). */
+  readonly isNpmStart: boolean;
   /** Reminders its start-up scan delivered (per channel). */
   readonly delivered: number;
   /** Resident memory once idle after the start-up scan. */
@@ -22,7 +24,21 @@ export interface DaemonMemory {
 const SETTLE_MS = 3000;
 const START_TIMEOUT_MS = 120_000;
 
-export async function measureDaemon(file: string, tokens: number, nodeFlags: readonly string[] = []): Promise<DaemonMemory> {
+/**
+ * The Node flags of package.json's `start` script (`exec node FLAGS dist/src/cli/main.js daemon`), so that the goal's
+ * row measures the daemon as `npm start` and the Docker image run it.
+ */
+export function npmStartFlags(): string[] {
+  const packageJson = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const start = packageJson.scripts?.['start'] ?? '';
+  const words = start.split(/\s+/).filter((word) => word !== '' && word !== 'exec');
+  const node = words.indexOf('node');
+  const script = words.findIndex((word) => word.endsWith('main.js'));
+  if (node < 0 || script < node) throw new Error(`package.json scripts.start: ${JSON.stringify(start)} (expected "node [flags] dist/src/cli/main.js daemon")`);
+  return words.slice(node + 1, script);
+}
+
+export async function measureDaemon(file: string, tokens: number, nodeFlags: readonly string[], isNpmStart: boolean): Promise<DaemonMemory> {
   const smtp = await startSmtpSink();
   const slack = await startSlackSink();
   const env = cliEnv(file, {
@@ -50,22 +66,11 @@ export async function measureDaemon(file: string, tokens: number, nodeFlags: rea
     await sleep(SETTLE_MS);
     const memory = residentMemory(child.pid ?? -1);
     if (memory === null) throw new Error('daemon memory: /proc/PID/status is not readable (Linux only)');
-    return { tokens, nodeFlags: nodeFlags.join(' '), delivered: Math.min(smtp.count(), slack.count()), idleRssMb: memory.rssMb, peakRssMb: memory.peakMb };
+    return { tokens, nodeFlags: nodeFlags.join(' '), isNpmStart, delivered: Math.min(smtp.count(), slack.count()), idleRssMb: memory.rssMb, peakRssMb: memory.peakMb };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
     await smtp.close();
     await slack.close();
   }
-}
-
-/** Median wall time of `tokenwatch list` (a whole process), after one warm-up run. */
-export async function measureListStartup(file: string, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run <= runs; run += 1) {
-    const result = await runTimed(process.execPath, [CLI, 'list'], cliEnv(file), path.dirname(file));
-    if (result.code !== 0) throw new Error(`list exited ${String(result.code)}: ${result.stderr.trim()}`);
-    if (run > 0) times.push(result.ms);
-  }
-  return median(times);
 }

@@ -1,10 +1,12 @@
 // Builds a benchmark registry in a temporary SQLite file through the same functions as `tokenwatch import --csv`
 // (parseTokenCsv, then TokenRepository.addMany), in batches of CSV rows so that a million rows need not be one string.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DateTime } from 'luxon';
 import { parseTokenCsv } from '../src/domain/token-csv';
 import { openDatabase } from '../src/store/database';
 import { TokenRepository } from '../src/store/token-repository';
-import { elapsedMs } from './timing';
+import { elapsedMs, median } from './timing';
 
 export const ZONE = 'Europe/Paris';
 /** Rows per CSV batch: one `import --csv` of this many rows each. */
@@ -68,4 +70,36 @@ export function buildRegistry(file: string, spec: RegistrySpec): BuiltRegistry {
   } finally {
     db.close();
   }
+}
+
+export interface ImportTiming {
+  readonly rows: number;
+  readonly runs: number;
+  /** Median, fastest and slowest of the runs. */
+  readonly ms: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * `import --csv` of `rows` rows into a fresh registry, `runs` times (each a new file): parsing the CSV and inserting
+ * it, as the command does, without generating the text.
+ */
+export function timeImport(dir: string, at: DateTime, rows: number, runs: number): ImportTiming {
+  const spec: RegistrySpec = { size: rows, due: Math.min(1000, rows), at };
+  const csv = csvRows(spec, 0, rows);
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const file = path.join(dir, `import-${run}.db`);
+    const db = openDatabase(file);
+    try {
+      const start = process.hrtime.bigint();
+      new TokenRepository(db).addMany(parseTokenCsv('import.csv', csv, ZONE, at), at);
+      times.push(elapsedMs(start));
+    } finally {
+      db.close();
+      fs.rmSync(file, { force: true });
+    }
+  }
+  return { rows, runs, ms: median(times), minMs: Math.min(...times), maxMs: Math.max(...times) };
 }

@@ -1,13 +1,16 @@
-// The bench's figures: one table on stdout and the same figures as JSON, with the machine they were measured on.
-import type { SourceSyncResult } from './source-sync';
+// The bench's figures: one table on stdout (what | now | goal | ✔/✘) and the same figures as JSON, with the machine
+// they were measured on; --compare prints the change against an earlier JSON.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { CliStartup } from './cli-startup';
 import type { DaemonMemory } from './daemon-memory';
 import type { DeliveryResult } from './delivery';
+import { benchRows, formatGoal, formatValue, isLowerBetter, isMet, type BenchRow } from './goals';
 import type { HttpLoadResult } from './http-load';
 import type { HttpTiming } from './http-timing';
 import type { ScanTiming } from './scan-timing';
+import type { SourceSyncResult } from './source-sync';
 
 export interface SizeResult {
   readonly size: number;
@@ -15,104 +18,150 @@ export interface SizeResult {
   readonly scan: ScanTiming;
 }
 
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly platform: string;
+  /** 1, 5 and 15-minute load averages when the run started and when it ended: other work on the machine. */
+  readonly loadAtStart: readonly number[];
+  readonly loadAtEnd: readonly number[];
+  readonly date: string;
+}
+
 export interface BenchResults {
-  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string; readonly platform: string; readonly date: string };
+  readonly machine: Machine;
+  readonly mode: 'full' | 'quick';
   readonly due: number;
   readonly sizes: readonly SizeResult[];
-  /** Parsing and inserting the first 100,000 CSV rows (the import goal); null when no size reaches 100,000. */
-  readonly import100kMs: number | null;
+  /** The per-token scan goal, on the largest registry: median over several runs, each on a fresh copy. */
+  readonly scanGoal: { readonly size: number; readonly due: number; readonly runs: number; readonly scanMs: number } | null;
+  /** Parsing and inserting 100,000 CSV rows into a fresh registry; null when skipped. */
+  readonly importGoal: { readonly rows: number; readonly runs: number; readonly ms: number; readonly minMs: number; readonly maxMs: number } | null;
   /** Largest size's scan time over the smallest's (goal: under 1.5); null with fewer than two sizes. */
   readonly ratio: { readonly process: number; readonly dryRun: number; readonly scan: number } | null;
   readonly delivery: DeliveryResult | null;
-  /** The daemon as `node dist/src/cli/main.js daemon` runs it, then with --optimize-for-size (as `npm start`). */
+  /** The daemon with the Node flags of `npm start` (the goal), and in a full run also without flags. */
   readonly daemon: readonly DaemonMemory[];
-  /** One /metrics scrape and one status page on the daemon's registry; null when no daemon registry was built. */
   readonly http: HttpTiming | null;
-  /** Page and /metrics throughput under 20 clients while a scan runs, and that scan's time; null when skipped. */
   readonly httpLoad: HttpLoadResult | null;
-  /** A sync of many tokens listed over pages by a local Jamf Pro-like source; null when skipped. */
   readonly sourceSync: SourceSyncResult | null;
-  readonly listStartupMs: number | null;
+  readonly startup: CliStartup | null;
+  /** The table as printed (what --compare reads). */
+  readonly rows?: readonly BenchRow[];
 }
 
-export function machine(): BenchResults['machine'] {
+export function machine(loadAtStart: readonly number[]): Machine {
   return {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    loadAtStart,
+    loadAtEnd: os.loadavg(),
     date: new Date().toISOString(),
   };
 }
 
-const ms = (value: number): string => `${value.toFixed(0)} ms`;
-const mb = (value: number): string => `${value.toFixed(1)} MiB`;
+function describeMachine(m: Machine): string {
+  const load = (values: readonly number[]): string => values.map((value) => value.toFixed(2)).join(' ');
+  return `${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, ${m.platform}, ${m.date}, load ${load(m.loadAtStart)} at start, ${load(m.loadAtEnd)} at end`;
+}
 
-/** Rows of [what, figure, goal]. */
-export function tableRows(results: BenchResults): string[][] {
-  const rows: string[][] = [];
-  for (const size of results.sizes) {
-    const n = size.size.toLocaleString('en-US');
-    rows.push([`build registry of ${n} (import --csv path)`, ms(size.buildMs), '']);
-    rows.push([`scan --dry-run process, ${n} tokens, ${size.scan.due} due`, ms(size.scan.processMs), '']);
-    rows.push([`dry run in-process, ${n} tokens`, ms(size.scan.dryRunMs), '']);
-    rows.push([`scan in-process (record + send per token), ${n} tokens`, ms(size.scan.scanMs), size.size >= 1_000_000 ? '< 300 ms' : '']);
-    rows.push([`scan in-process (record + send as digest), ${n} tokens`, ms(size.scan.digestScanMs), size.size >= 1_000_000 ? '< 300 ms' : '']);
+/** Prints rows as an aligned table: the first column left-aligned, the others right-aligned. */
+function printAligned(rows: readonly (readonly string[])[], out: (line: string) => void): void {
+  const columns = Math.max(...rows.map((row) => row.length));
+  const widths = Array.from({ length: columns }, (_, column) => Math.max(...rows.map((row) => [...(row[column] ?? '')].length)));
+  for (const [index, row] of rows.entries()) {
+    const cells = row.map((cell, column) => {
+      const pad = (widths[column] ?? 0) - [...cell].length;
+      return column === 0 ? cell + ' '.repeat(pad) : ' '.repeat(pad) + cell;
+    });
+    out(cells.join(' | ').trimEnd());
+    if (index === 0) out(widths.map((width) => '-'.repeat(width)).join('-|-'));
   }
-  if (results.import100kMs !== null) rows.push(['bulk import of 100,000 CSV rows', ms(results.import100kMs), '< 5000 ms']);
-  if (results.ratio !== null) {
-    rows.push(['ratio largest/smallest: scan process', results.ratio.process.toFixed(2), '< 1.5']);
-    rows.push(['ratio largest/smallest: dry run in-process', results.ratio.dryRun.toFixed(2), '< 1.5']);
-    rows.push(['ratio largest/smallest: scan in-process', results.ratio.scan.toFixed(2), '< 1.5']);
-  }
-  if (results.delivery !== null) {
-    const d = results.delivery;
-    rows.push([`scan delivering ${d.reminders.toLocaleString('en-US')} reminders (email + Slack)`, ms(d.scanMs), '']);
-    rows.push(['  email to local SMTP server', `${d.email.perSecond.toFixed(0)} msg/s`, '']);
-    rows.push(['  Slack to local Web API server', `${d.slack.perSecond.toFixed(0)} msg/s`, '']);
-  }
-  for (const daemon of results.daemon) {
-    const n = daemon.tokens.toLocaleString('en-US');
-    const flags = daemon.nodeFlags === '' ? '' : ` (${daemon.nodeFlags})`;
-    rows.push([`idle daemon RSS, ${n} tokens${flags}`, mb(daemon.idleRssMb), '< 80 MiB']);
-    rows.push([`peak daemon RSS (start-up scan)${flags}`, mb(daemon.peakRssMb), '']);
-  }
-  if (results.http !== null) {
-    const h = results.http;
-    const n = h.tokens.toLocaleString('en-US');
-    rows.push([`/metrics scrape, ${n} tokens (first, then second)`, `${ms(h.firstScrapeMs)}, ${ms(h.secondScrapeMs)}`, '']);
-    rows.push([`status page render, ${n} tokens (${h.pageKib.toFixed(0)} KiB)`, ms(h.pageMs), '']);
-  }
-  if (results.httpLoad !== null) {
-    const l = results.httpLoad;
-    const n = l.tokens.toLocaleString('en-US');
-    const load = (f: HttpLoadResult['page']): string =>
-      `${f.requestsPerSecond.toFixed(0)} req/s (p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms, ${f.kibPerResponse.toFixed(1)} KiB${f.failures > 0 ? `, ${f.failures} failed` : ''})`;
-    const ratio = (f: HttpLoadResult['page']): string => `${ms(f.scanMs)} vs ${ms(l.scanAloneMs)} alone = ${(f.scanMs / l.scanAloneMs).toFixed(2)}x`;
-    rows.push([`status page, ${l.clients} clients, ${n} tokens, scan running`, load(l.page), '>= 500 req/s']);
-    rows.push([`/metrics, ${l.clients} clients, ${n} tokens, scan running`, load(l.metrics), '>= 500 req/s']);
-    rows.push([`scan of ${l.due.toLocaleString('en-US')} reminders under page load`, ratio(l.page), '<= 1.2x']);
-    rows.push([`scan of ${l.due.toLocaleString('en-US')} reminders under /metrics load`, ratio(l.metrics), '<= 1.2x']);
-    rows.push(['event loop delay p99 under page / /metrics load', `${l.page.eventLoopP99Ms.toFixed(0)} ms / ${l.metrics.eventLoopP99Ms.toFixed(0)} ms`, '']);
-  }
-  if (results.sourceSync !== null) {
-    const y = results.sourceSync;
-    rows.push([`sync of ${y.tokens.toLocaleString('en-US')} tokens over ${y.pages} pages (first: all added)`, ms(y.firstSyncMs), '<= 5 s']);
-    rows.push(['  second sync (all unchanged)', ms(y.secondSyncMs), '']);
-  }
-  if (results.listStartupMs !== null) rows.push(['tokenwatch list start-up (small registry)', ms(results.listStartupMs), '< 300 ms']);
-  return rows;
+}
+
+function mark(row: BenchRow): string {
+  const met = isMet(row);
+  return met === null ? '' : met ? '✔' : '✘';
 }
 
 export function printTable(results: BenchResults, out: (line: string) => void): void {
-  const { machine: m } = results;
-  out(`tokenwatch bench: ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, ${m.platform}, ${m.date}`);
-  const rows = [['what', 'measured', 'goal'], ...tableRows(results)];
-  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  for (const [index, row] of rows.entries()) {
-    out(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '));
-    if (index === 0) out(widths.map((width) => '-'.repeat(width)).join('  '));
+  out(`tokenwatch bench (${results.mode}): ${describeMachine(results.machine)}`);
+  const rows = results.rows ?? benchRows(results);
+  const cells = rows.map((row) => [row.what, formatValue(row.value, row.unit) + (row.detail === undefined ? '' : ` (${row.detail})`), formatGoal(row), mark(row)]);
+  printAligned([['what', 'now', 'goal', '✔/✘'], ...cells], out);
+}
+
+/** The change of every figure against an earlier run's JSON; "worse" when it moved the wrong way by more than 10%. */
+export function printComparison(before: BenchResults, now: BenchResults, beforeFile: string, out: (line: string) => void): void {
+  const earlier = new Map((before.rows ?? benchRows(before)).map((row) => [row.key, row]));
+  out('');
+  out(`change against ${beforeFile} (${before.mode}, ${before.machine.date}, load ${before.machine.loadAtStart?.map((v) => v.toFixed(2)).join(' ') ?? 'unknown'})`);
+  const cells: string[][] = [];
+  for (const row of now.rows ?? benchRows(now)) {
+    const old = earlier.get(row.key);
+    if (old === undefined) continue;
+    const change = old.value === 0 ? Number.NaN : (row.value - old.value) / old.value;
+    const isWorse = Number.isFinite(change) && (isLowerBetter(row) ? change > 0.1 : change < -0.1);
+    const isBetter = Number.isFinite(change) && (isLowerBetter(row) ? change < -0.1 : change > 0.1);
+    cells.push([
+      row.what,
+      formatValue(old.value, old.unit),
+      formatValue(row.value, row.unit),
+      Number.isFinite(change) ? `${change >= 0 ? '+' : ''}${(change * 100).toFixed(0)}%` : '—',
+      isWorse ? 'worse' : isBetter ? 'better' : '',
+    ]);
   }
+  if (cells.length === 0) {
+    out('no figure in common');
+    return;
+  }
+  printAligned([['what', 'before', 'now', 'change', ''], ...cells], out);
+}
+
+export function readResults(file: string): BenchResults {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--compare ${file}: cannot read it (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<BenchResults> & LegacyFields;
+    const { machine: measuredOn } = parsed;
+    if (measuredOn === undefined) throw new Error('no "machine" field');
+    return fromLegacy({ ...parsed, machine: measuredOn });
+  } catch (error) {
+    throw new Error(`--compare ${file}: not a bench JSON (expected the file a bench run writes: ${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+}
+
+/** What a bench JSON written before the goal table had instead of today's fields. */
+interface LegacyFields {
+  readonly import100kMs?: number | null;
+  readonly listStartupMs?: number | null;
+}
+
+/** Today's shape from an earlier JSON: missing parts are null, the old single import timing is a run of one. */
+function fromLegacy(parsed: Partial<BenchResults> & LegacyFields & { machine: Machine }): BenchResults {
+  const importMs = parsed.import100kMs ?? null;
+  return {
+    mode: 'full',
+    due: 0,
+    sizes: [],
+    scanGoal: null,
+    ratio: null,
+    delivery: null,
+    http: null,
+    httpLoad: null,
+    sourceSync: null,
+    startup: null,
+    ...parsed,
+    importGoal: parsed.importGoal ?? (importMs === null ? null : { rows: 100_000, runs: 1, ms: importMs, minMs: importMs, maxMs: importMs }),
+    daemon: (parsed.daemon ?? []).map((daemon) => ({ ...daemon, isNpmStart: daemon.isNpmStart ?? daemon.nodeFlags === '--optimize-for-size' })),
+  };
 }
 
 export function writeJson(results: BenchResults, file: string): void {
