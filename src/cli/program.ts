@@ -7,20 +7,56 @@ import { describeOpenFailure } from '../store/database';
 import type { CommandResult } from './command-result';
 import { CliContext, type CliDeps } from './context';
 import { packageVersion } from './version';
-import { registerAdd } from './commands/add';
-import { registerBackup } from './commands/backup';
-import { registerEdit } from './commands/edit';
-import { registerHashPassword } from './commands/hash-password';
-import { registerImport } from './commands/import';
-import { registerList } from './commands/list';
-import { registerMute } from './commands/mute';
-import { registerRenew } from './commands/renew';
-import { registerEngineCommands } from './commands/engine';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
+/** Adds one module's commands to the program. */
+type Register = (program: Command, ctx: CliContext, result: CommandResult) => void;
+
+/**
+ * Every command module, in the order `--help` lists them, with the command names it registers. Only the module of the
+ * command asked for is loaded: each brings its own dependencies (node-forge for import and renew, prom-client and
+ * node:http for the daemon, csv-parse, the sources' clients…), and loading them all made `tokenwatch list` take about
+ * three times as long as Node itself to start. Adding a command: one line here.
+ */
+const COMMANDS: readonly { readonly names: readonly string[]; readonly load: () => Promise<Register> }[] = [
+  { names: ['import'], load: async () => (await import('./commands/import')).registerImport },
+  { names: ['add'], load: async () => (await import('./commands/add')).registerAdd },
+  { names: ['list', 'show'], load: async () => (await import('./commands/list')).registerList },
+  { names: ['edit', 'remove'], load: async () => (await import('./commands/edit')).registerEdit },
+  { names: ['renew'], load: async () => (await import('./commands/renew')).registerRenew },
+  { names: ['mute', 'unmute'], load: async () => (await import('./commands/mute')).registerMute },
+  { names: ['backup'], load: async () => (await import('./commands/backup')).registerBackup },
+  { names: ['hash-password'], load: async () => (await import('./commands/hash-password')).registerHashPassword },
+  { names: ['scan'], load: async () => (await import('./commands/scan')).registerScan },
+  { names: ['daemon'], load: async () => (await import('./commands/daemon')).registerDaemon },
+  { names: ['history'], load: async () => (await import('./commands/history')).registerHistory },
+  { names: ['retry'], load: async () => (await import('./commands/retry')).registerRetry },
+  { names: ['test-notify'], load: async () => (await import('./commands/test-notify')).registerTestNotify },
+  { names: ['doctor'], load: async () => (await import('./commands/doctor')).registerDoctor },
+  { names: ['sync'], load: async () => (await import('./commands/sync')).registerSync },
+];
+
+/**
+ * The command `argv` names (its first word that is neither a global option nor the value of --config), or null when
+ * it names none that COMMANDS knows: help, a typo or a bad option, for which every command is registered so that
+ * commander answers as always (the full list, a suggestion).
+ */
+export function commandNamed(argv: readonly string[]): string | null {
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    if (arg === '--config') {
+      index += 1;
+      continue;
+    }
+    if (arg.startsWith('--config=')) continue;
+    if (arg.startsWith('-')) return null;
+    return COMMANDS.some((command) => command.names.includes(arg)) ? arg : null;
+  }
+  return null;
+}
 
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = new Command('tokenwatch');
@@ -35,10 +71,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       writeOut: (text) => deps.io.out(text.trimEnd()),
       writeErr: (text) => deps.io.err(text.trimEnd()),
     });
-  for (const register of [registerImport, registerAdd, registerList, registerEdit, registerRenew, registerMute, registerBackup, registerHashPassword]) {
-    register(program, ctx);
+  const named = commandNamed(argv);
+  for (const command of COMMANDS) {
+    if (named === null || command.names.includes(named)) (await command.load())(program, ctx, result);
   }
-  registerEngineCommands(program, ctx, result);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {

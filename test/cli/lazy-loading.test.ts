@@ -1,19 +1,25 @@
-// Commands load the mail and Slack clients (and the logger) only when they need them, so that `tokenwatch list`
-// starts fast; commands that send still get every configured channel. Runs the built program in a child process,
-// whose module cache shows what was loaded.
+// Commands load only the command module asked for, and the mail and Slack clients (and the logger) only when they
+// need them, so that `tokenwatch list` starts fast; commands that send still get every configured channel, and help
+// still lists every command. Runs the built program in a child process, whose module cache shows what was loaded.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { commandNamed } from '../../src/cli/program';
+import { cliHarness } from '../support/cli';
 import { assertBuilt } from '../support/process';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const DIST = path.resolve(__dirname, '../../dist/src');
-const WATCHED = ['nodemailer', '@slack/web-api', 'pino'];
+const WATCHED = ['nodemailer', '@slack/web-api', 'pino', 'node-forge', 'prom-client', 'csv-parse'];
+/** Modules of dist/src that `list` has no use for: the daemon, its HTTP server, the sources, the engine, the channels. */
+const UNUSED_BY_LIST = ['daemon/', 'http/server', 'http/metrics', 'sources/', 'engine/', 'notify/'];
 
 interface Outcome {
   code: number;
   out: string[];
   err: string[];
   loaded: string[];
+  /** Every dist/src module loaded, relative to dist/src (cli/program.js). */
+  modules: string[];
 }
 
 /** Runs `tokenwatch ARGS` in-process in a fresh Node process and reports which of WATCHED it loaded. */
@@ -31,7 +37,8 @@ function runFresh(dir: string, args: readonly string[], env: Record<string, stri
     })}, cwd: ${JSON.stringify(dir)}, clock: systemClock }).then((code) => {
       const files = Object.keys(require.cache);
       const loaded = ${JSON.stringify(WATCHED)}.filter((name) => files.some((f) => f.includes('/node_modules/' + name + '/')));
-      process.stdout.write(JSON.stringify({ code, out, err, loaded }));
+      const modules = files.filter((f) => f.startsWith(${JSON.stringify(DIST + '/')})).map((f) => f.slice(${DIST.length + 1}));
+      process.stdout.write(JSON.stringify({ code, out, err, loaded, modules }));
     });`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' })) as Outcome;
 }
@@ -44,12 +51,43 @@ describe('loading the mail and Slack clients on demand', () => {
   });
   afterEach(() => removeDir(dir));
 
-  it('lists tokens without loading nodemailer, @slack/web-api or pino', () => {
+  it('lists tokens without loading the mail, Slack, certificate, metrics or CSV libraries, nor the daemon, engine or sources', () => {
     expect(runFresh(dir, ['add', '--name', 'Acme', '--expires', '2027-03-01']).code).toBe(0);
     const list = runFresh(dir, ['list']);
     expect(list.code).toBe(0);
     expect(list.out.join('\n')).toContain('Acme');
     expect(list.loaded).toEqual([]);
+    expect(list.modules).toEqual(expect.arrayContaining(['cli/commands/list.js', 'store/token-repository.js']));
+    expect(list.modules.filter((module) => UNUSED_BY_LIST.some((unused) => module.startsWith(unused)))).toEqual([]);
+  });
+
+  it('loads node-forge and csv-parse once a command reads files that need them', () => {
+    const imported = runFresh(dir, ['import', '--csv', path.join(dir, 'missing.csv')]);
+    expect(imported.code).toBe(2);
+    expect(imported.loaded).toEqual(expect.arrayContaining(['node-forge', 'csv-parse']));
+  });
+
+  it('still lists every command in --help, and answers a mistyped command with a suggestion', async () => {
+    const cli = cliHarness(dir);
+    const help = await cli.run('--help');
+    expect(help.code).toBe(0);
+    const listed = [...help.stdout.matchAll(/^ {2}([a-z-]+)\b/gm)].map((match) => match[1]);
+    for (const name of ['import', 'add', 'list', 'show', 'edit', 'remove', 'renew', 'mute', 'unmute', 'backup', 'hash-password', 'scan', 'daemon', 'history', 'retry', 'test-notify', 'doctor', 'sync']) {
+      expect(listed).toContain(name);
+    }
+    const typo = await cli.run('lsit');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown command 'lsit'.*\n?.*list/);
+  });
+
+  it('finds the command after the global --config option and its value', () => {
+    expect(commandNamed(['list'])).toBe('list');
+    expect(commandNamed(['--config', 'list', 'show', 'Acme'])).toBe('show');
+    expect(commandNamed(['--config=tokenwatch.json', 'scan', '--dry-run'])).toBe('scan');
+    expect(commandNamed(['--help'])).toBeNull();
+    expect(commandNamed(['help', 'list'])).toBeNull();
+    expect(commandNamed(['lsit'])).toBeNull();
+    expect(commandNamed([])).toBeNull();
   });
 
   it('still builds the email and Slack channels when a command sends, loading their clients then', () => {
