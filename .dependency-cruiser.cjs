@@ -14,10 +14,42 @@ module.exports = {
     },
     {
       name: 'store-below-edges',
-      comment: 'src/store keeps the tables; it never reaches the channels (src/notify) or the HTTP edge (src/http).',
+      comment:
+        'src/store keeps the tables; it never reaches the channels (src/notify), the HTTP edge (src/http), the sources, ' +
+        'the engine, the daemon or the configuration: the row types it shares with them live in src/domain.',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/(notify|http)/' },
+      to: { path: '^src/(notify|http|http-client|sources|engine|daemon|config|files)/' },
+    },
+    {
+      name: 'config-below-edges',
+      comment:
+        'src/config is read by the edges and gives them their slices; it imports only itself, src/domain and ' +
+        'src/errors.ts (the parsers of its values live in it, not in the edges that use the values).',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: ['^src/config/', '^src/domain/', '^src/errors\\.ts$'] },
+    },
+    {
+      name: 'http-client-is-shared',
+      comment: 'src/http-client holds what outgoing HTTP calls share; it sits below channels and sources and imports neither.',
+      severity: 'error',
+      from: { path: '^src/http-client/' },
+      to: { path: '^src/', pathNot: ['^src/http-client/', '^src/domain/', '^src/errors\\.ts$'] },
+    },
+    {
+      name: 'channels-not-sources',
+      comment: 'The channels (src/notify) and the sources (src/sources) are siblings: what they share sits below both.',
+      severity: 'error',
+      from: { path: '^src/notify/' },
+      to: { path: '^src/sources/' },
+    },
+    {
+      name: 'sources-not-channels',
+      comment: 'The sources (src/sources) never send: they queue alerts through the store, and the channels deliver them.',
+      severity: 'error',
+      from: { path: '^src/sources/' },
+      to: { path: '^src/notify/' },
     },
     {
       name: 'cli-is-the-top',

@@ -2,7 +2,7 @@
 // setting as one field here and one row in settings.ts.
 import type { DailyHours, SendWindowBypass, Weekday } from '../domain/send-window';
 import type { MdmName } from '../domain/kinds';
-import type { PasswordHash } from '../http/password-hash';
+import type { PasswordHash } from './password-hash-format';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 

@@ -6,7 +6,7 @@ import { InputError, quoted } from '../errors';
 import { isValidZone } from '../domain/dates';
 import { parseBypass, parseDailyHours, parseWeekdays } from '../domain/send-window';
 import { parseEmailList, parseMdm, parseSlackChannel, parseThresholds } from '../domain/token-fields';
-import { parsePasswordHash } from '../http/password-hash';
+import { parsePasswordHash } from './password-hash-format';
 import type { Config, LogLevel } from './config';
 import {
   httpToken,

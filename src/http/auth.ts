@@ -4,7 +4,8 @@
 //   https://www.rfc-editor.org/rfc/rfc7617#section-2    `Authorization: Basic base64(user ":" password)`, UTF-8
 //   https://www.rfc-editor.org/rfc/rfc9110#section-11.1 auth schemes are case-insensitive
 import crypto from 'node:crypto';
-import { verifyPassword, type PasswordHash } from './password-hash';
+import type { PasswordHash } from '../config/password-hash-format';
+import { verifyPassword } from './password-hash';
 
 export interface BasicCredentials {
   readonly user: string;

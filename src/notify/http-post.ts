@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PermanentDeliveryError, RetryLaterError, firstLine } from '../errors';
 import { redact } from '../log';
-import { parseRetryAfter } from '../sources/http-json';
+import { parseRetryAfter } from '../http-client/retry-after';
 
 export interface PostOptions {
   /** What is posted to, for errors ("Teams webhook \"mdm\""); never the URL. */

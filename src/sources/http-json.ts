@@ -2,6 +2,7 @@
 // A call takes at most `timeoutMs`, quick retries included: a 429 or 503 whose Retry-After still leaves time is
 // waited out and tried again, other 5xx and network errors after 250 ms then 500 ms; the rest fails at once.
 import { firstLine } from '../errors';
+import { parseRetryAfter } from '../http-client/retry-after';
 
 /** An answer the source's server gave that is not a success, with the server's own words (never a credential). */
 export class SourceHttpError extends Error {
@@ -38,14 +39,6 @@ export interface HttpJsonRequest {
 const QUICK_BACKOFF_MS = [250, 500];
 /** A retry is made only if, after its wait, this much of the bound is left for the request itself. */
 const MIN_REQUEST_MS = 1000;
-
-/** Retry-After as seconds: a number of seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | null {
-  if (value === null || value.trim() === '') return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - nowMs) / 1000));
-}
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -3,24 +3,9 @@
 // A source sets expiries (a later one is a renewal, an earlier one is only reported), states and facts; never
 // contacts, except filling an Apple ID that was never recorded.
 import type { DateTime } from 'luxon';
+import type { SourceLink, SourcedFacts, SourcedState } from '../domain/source-link';
 import type { TokenKind } from '../domain/token';
-import type { SourceReading, SourcedCredential, SourcedState } from './source';
-
-export type SourcedFacts = SourcedCredential['facts'];
-
-/** What a source reported earlier for one of its ids (a row of token_sources). */
-export interface SourceLink {
-  readonly source: string;
-  readonly sourceId: string;
-  readonly tokenId: number;
-  readonly name: string;
-  readonly expiresAt: DateTime | null;
-  readonly state: SourcedState;
-  /** When the source first reported this state: what tells one occurrence of a bad state from the next. */
-  readonly stateSince: DateTime;
-  readonly facts: SourcedFacts;
-  readonly goneAt: DateTime | null;
-}
+import type { SourceReading, SourcedCredential } from './source';
 
 /** The registry fields reconciliation reads. */
 export interface KnownToken {

@@ -14,7 +14,7 @@ import type { RenderedMessage, SlackBlock } from '../domain/message/message';
 import { SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, mrkdwn, section, signature } from '../domain/message/slack';
 import { textDocument } from '../domain/message/text';
 import { TOKEN_KIND_LABELS, type TokenKind } from '../domain/token';
-import type { SourcedState } from './source';
+import { SOURCED_STATES, type SourcedState } from '../domain/source-link';
 
 /** Ledger rows of alerts about a source rather than a token use this token id (real ids start at 1). */
 export const SOURCE_ALERT_TOKEN_ID = 0;
@@ -22,7 +22,6 @@ export const SOURCE_ALERT_TOKEN_ID = 0;
 /** The alerts sources raise: the domain's `invalid`, `source-stale` and `source-recovered`, with a state sources know. */
 export type SourceAlertKey = (InvalidAlert & { readonly state: SourcedState }) | SourceAlert;
 
-const STATES: readonly SourcedState[] = ['valid', 'expired', 'invalid', 'revoked', 'assignedToExternalMDM', 'duplicateLocationId', 'unknown'];
 
 /** A source alert back from its ledger key (read by the domain's parseAlertKey), or null for any other alert or state. */
 export function parseSourceAlertKey(text: string): SourceAlertKey | null {
@@ -30,7 +29,7 @@ export function parseSourceAlertKey(text: string): SourceAlertKey | null {
   if (alert === null) return null;
   if (alert.kind === 'source-stale' || alert.kind === 'source-recovered') return alert;
   if (alert.kind !== 'invalid') return null;
-  const state = STATES.find((s) => s === alert.state);
+  const state = SOURCED_STATES.find((s) => s === alert.state);
   return state === undefined ? null : { ...alert, state };
 }
 

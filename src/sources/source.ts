@@ -2,23 +2,14 @@
 // Jamf Pro); one contract suite runs against each. Sources only read: they never change Apple or an MDM.
 import type { DateTime } from 'luxon';
 import type { MdmName } from '../domain/kinds';
+import type { SourcedFacts, SourcedState } from '../domain/source-link';
 import type { TokenKind } from '../domain/token';
 
 /** Which console a credential is uploaded to; selects the console part of the renewal steps (src/domain/kinds/mdm.ts). */
 export type { MdmName } from '../domain/kinds';
 
-/**
- * What a source says of a credential's health. `valid` is the normal case; anything else raises its own alert
- * ("invalid before its date") once per occurrence.
- */
-export type SourcedState =
-  | 'valid'
-  | 'expired'
-  | 'invalid'
-  | 'revoked'
-  | 'assignedToExternalMDM'
-  | 'duplicateLocationId'
-  | 'unknown';
+/** What a source says of a credential's health, and the facts it may set (src/domain/source-link.ts). */
+export type { SourcedFacts, SourcedState } from '../domain/source-link';
 
 /** One credential as a source sees it. Never carries a secret (a token's content, a private key). */
 export interface SourcedCredential {
@@ -35,18 +26,7 @@ export interface SourcedCredential {
   /** The MDM this source speaks for; null for sources that are not an MDM (a folder, Apple). */
   readonly mdm: MdmName | null;
   /** Facts a source may set: location, topic, orgName, Apple's uId, country. Absent keys are unknown. */
-  readonly facts: Readonly<{
-    orgName?: string;
-    locationName?: string;
-    topic?: string;
-    uId?: string;
-    countryCode?: string;
-    serverName?: string;
-    /** SHA-256 (hex) of the file's bytes, for file-based sources. */
-    fingerprint?: string;
-    /** What the source said of a bad state, as it said it (e.g. Apple's errorMessage); never a secret. */
-    detail?: string;
-  }>;
+  readonly facts: SourcedFacts;
 }
 
 /** A problem with one entry that does not fail the whole source (a file that does not parse): reported, skipped. */

@@ -1,7 +1,6 @@
 // Owns token_sources: which source reported which token, under which id, with its last expiry, state and facts.
 import { DateTime } from 'luxon';
-import type { SourceLink, SourcedFacts } from '../sources/reconcile';
-import type { SourcedState } from '../sources/source';
+import type { LinkUpdate, SourceLink, SourcedFacts, SourcedState } from '../domain/source-link';
 import type { Db } from './database';
 import { instant, Repository } from './repository';
 
@@ -30,18 +29,6 @@ function toLink(row: LinkRow): SourceLink {
     facts: JSON.parse(row.facts) as SourcedFacts,
     goneAt: row.gone_at === null ? null : instant(row.gone_at),
   };
-}
-
-/** What a source says of one of its ids now. */
-export interface LinkUpdate {
-  readonly source: string;
-  readonly sourceId: string;
-  readonly tokenId: number;
-  readonly name: string;
-  readonly expiresAt: DateTime | null;
-  readonly state: SourcedState;
-  readonly stateSince: DateTime;
-  readonly facts: SourcedFacts;
 }
 
 export class SourceLinks extends Repository {

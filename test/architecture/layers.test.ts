@@ -92,6 +92,83 @@ describe('the layering check', () => {
     expect(result.output).toMatch(/store-below-edges: src\/store\/a\.ts → src\/http\/c\.ts/);
   });
 
+  it('fails when a copy of src/ takes back the three imports that used to cross folders', async () => {
+    const dir = fixture({});
+    fs.cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
+    const prepend = (file: string, line: string): void => {
+      const full = path.join(dir, file);
+      fs.writeFileSync(full, `${line}\n${fs.readFileSync(full, 'utf8')}`);
+    };
+    prepend('src/store/source-links.ts', "import type { SourceSyncPlan } from '../sources/reconcile';\nexport type Crossing = SourceSyncPlan;");
+    prepend('src/config/settings.ts', "import { hashPassword } from '../http/password-hash';\nexport const crossing = hashPassword;");
+    prepend('src/notify/http-post.ts', "import { requestJson } from '../sources/http-json';\nexport const crossing = requestJson;");
+    const result = await checkLayers(dir);
+    expect(result.passed).toBe(false);
+    expect(result.output).toMatch(/x 3 dependency violations/);
+    expect(result.output).toMatch(/store-below-edges: src\/store\/source-links\.ts → src\/sources\/reconcile\.ts/);
+    expect(result.output).toMatch(/config-below-edges: src\/config\/settings\.ts → src\/http\/password-hash\.ts/);
+    expect(result.output).toMatch(/channels-not-sources: src\/notify\/http-post\.ts → src\/sources\/http-json\.ts/);
+  });
+
+  it('fails when the store imports a source, the engine, the daemon or the configuration', async () => {
+    const dir = fixture({
+      'src/store/a.ts':
+        "import { s } from '../sources/s';\nimport { e } from '../engine/e';\nimport { d } from '../daemon/d';\nimport { c } from '../config/c';\nexport const a = [s, e, d, c];\n",
+      'src/sources/s.ts': 'export const s = 1;\n',
+      'src/engine/e.ts': 'export const e = 1;\n',
+      'src/daemon/d.ts': 'export const d = 1;\n',
+      'src/config/c.ts': 'export const c = 1;\n',
+    });
+    const result = await checkLayers(dir);
+    expect(result.passed).toBe(false);
+    expect(result.output).toMatch(/x 4 dependency violations/);
+    for (const target of ['sources/s', 'engine/e', 'daemon/d', 'config/c']) {
+      expect(result.output).toMatch(new RegExp(`store-below-edges: src/store/a\\.ts → src/${target}\\.ts`));
+    }
+  });
+
+  it('lets the configuration import the domain and src/errors.ts, and nothing else of src/', async () => {
+    const files = {
+      'src/errors.ts': 'export class InputError extends Error {}\n',
+      'src/domain/d.ts': 'export const d = 1;\n',
+      'src/log.ts': 'export const log = 1;\n',
+      'src/config/b.ts': 'export const b = 1;\n',
+    };
+    const allowed = fixture({
+      ...files,
+      'src/config/a.ts': "import { InputError } from '../errors';\nimport { d } from '../domain/d';\nimport { b } from './b';\nexport const a = [InputError, d, b];\n",
+    });
+    expect(await checkLayers(allowed)).toMatchObject({ passed: true });
+    const upward = fixture({ ...files, 'src/config/a.ts': "import { log } from '../log';\nexport const a = log;\n" });
+    const result = await checkLayers(upward);
+    expect(result.passed).toBe(false);
+    expect(result.output).toMatch(/config-below-edges: src\/config\/a\.ts → src\/log\.ts/);
+  });
+
+  it('fails when the shared HTTP client imports a channel or a source', async () => {
+    const dir = fixture({
+      'src/http-client/a.ts': "import { send } from '../notify/b';\nimport { read } from '../sources/c';\nexport const a = [send, read];\n",
+      'src/notify/b.ts': 'export const send = 1;\n',
+      'src/sources/c.ts': 'export const read = 1;\n',
+    });
+    const result = await checkLayers(dir);
+    expect(result.passed).toBe(false);
+    expect(result.output).toMatch(/http-client-is-shared: src\/http-client\/a\.ts → src\/notify\/b\.ts/);
+    expect(result.output).toMatch(/http-client-is-shared: src\/http-client\/a\.ts → src\/sources\/c\.ts/);
+  });
+
+  it('fails when a source imports a channel, and when a channel imports a source', async () => {
+    const dir = fixture({
+      'src/sources/a.ts': "import { send } from '../notify/b';\nexport const a = send;\n",
+      'src/notify/b.ts': "import { read } from '../sources/c';\nexport const send = read;\n",
+      'src/sources/c.ts': 'export const read = 1;\n',
+    });
+    const result = await checkLayers(dir);
+    expect(result.passed).toBe(false);
+    expect(result.output).toMatch(/sources-not-channels: src\/sources\/a\.ts → src\/notify\/b\.ts/);
+    expect(result.output).toMatch(/channels-not-sources: src\/notify\/b\.ts → src\/sources\/c\.ts/);
+  });
+
   it('fails when anything outside src/cli imports the CLI', async () => {
     const dir = fixture({
       'src/daemon/a.ts': "import { run } from '../cli/b';\nexport const a = run;\n",

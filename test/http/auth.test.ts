@@ -2,7 +2,8 @@
 // bearer and Basic headers as RFC 6750 and RFC 7617 define them, wrong schemes, and scrypt password hashes.
 import crypto from 'node:crypto';
 import { Authenticator, challenges, constantTimeEqual, type HttpAuth } from '../../src/http/auth';
-import { formatPasswordHash, hashPassword, parsePasswordHash, verifyPassword } from '../../src/http/password-hash';
+import { formatPasswordHash, parsePasswordHash } from '../../src/config/password-hash-format';
+import { hashPassword, verifyPassword } from '../../src/http/password-hash';
 import { InputError } from '../../src/errors';
 
 // The smallest cost the parser accepts: the tests check behaviour, not strength.

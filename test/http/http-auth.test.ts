@@ -1,7 +1,8 @@
 // Authentication on the real server: the page and /metrics ask for the bearer token or Basic credentials (401 with
 // WWW-Authenticate per RFC 6750 §3 and RFC 7617 §2 otherwise), /healthz stays open unless asked, the security headers
 // stay on every answer, and failed attempts are logged without the credential.
-import { hashPassword, parsePasswordHash } from '../../src/http/password-hash';
+import { parsePasswordHash } from '../../src/config/password-hash-format';
+import { hashPassword } from '../../src/http/password-hash';
 import type { HttpAccess } from '../../src/http/exposure';
 import { createMemoryLogger } from '../../src/log';
 import { startStatusServerOn, type RunningStatusServer } from '../support/status-server';

@@ -3,7 +3,8 @@
 // as one-line errors, aborts honoured, one-line checks. Each source's test file gives a factory of fixtures.
 import { DateTime } from 'luxon';
 import { TOKEN_KINDS } from '../../src/domain/token';
-import type { Source, SourcedState } from '../../src/sources/source';
+import { SOURCED_STATES } from '../../src/domain/source-link';
+import type { Source } from '../../src/sources/source';
 
 export interface SourceFixture {
   /** A working source holding `expectedIds` and, when `expectedWarnings` is not empty, entries it cannot read. */
@@ -17,7 +18,6 @@ export interface SourceFixture {
   close(): Promise<void>;
 }
 
-const STATES: readonly SourcedState[] = ['valid', 'expired', 'invalid', 'revoked', 'assignedToExternalMDM', 'duplicateLocationId', 'unknown'];
 
 function containsSecret(value: unknown, secrets: readonly string[]): boolean {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -47,7 +47,7 @@ export function describeSourceContract(label: string, makeFixture: () => Promise
         expect(credential.sourceId.length).toBeGreaterThan(0);
         expect(credential.name.trim().length).toBeGreaterThan(0);
         expect(TOKEN_KINDS).toContain(credential.kind);
-        expect(STATES).toContain(credential.state);
+        expect(SOURCED_STATES).toContain(credential.state);
         if (credential.expiresAt !== null) {
           expect(DateTime.isDateTime(credential.expiresAt) && credential.expiresAt.isValid).toBe(true);
         }
