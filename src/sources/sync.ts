@@ -6,12 +6,12 @@ import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { coerceError, oneLine } from '../errors';
 import { formatDate } from '../domain/dates';
-import { alertKey } from '../domain/alert';
-import { UNROUTED, type EnabledChannels } from '../domain/channel-name';
+import { alertKey, type Alert } from '../domain/alert';
+import type { EnabledChannels } from '../domain/channel-name';
 import { routesFor, type RoutingDefaults } from '../domain/routing';
 import type { Token } from '../domain/token';
 import { redact, type Logger } from '../log';
-import type { NewDelivery, Outbox } from '../store/outbox';
+import type { Outbox, QueuedMessage } from '../store/outbox';
 import type { SourceLinks } from '../store/source-links';
 import type { SourceStatusStore } from '../store/source-status';
 import type { TokenRepository } from '../store/token-repository';
@@ -258,18 +258,10 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
   return token;
 }
 
-function deliveries(target: { email: readonly string[] | null; slackChannel: string | null }, subject: string, settings: SyncSettings): NewDelivery[] {
-  const routes = routesFor(target, settings.routing, settings.enabled);
-  if (routes.length === 0) {
-    return [{ ...UNROUTED, subject, failure: 'no recipient: set TOKENWATCH_MAIL_TO / TOKENWATCH_SLACK_CHANNEL' }];
-  }
-  return routes.map((route) => ({ channel: route.channel, recipient: route.recipient, subject }));
-}
-
 /** Queues "invalid before its date" for the token's current expiry, once per occurrence (the state's start). */
 function raiseInvalid(deps: SyncDeps, source: string, step: CredentialPlan, token: Token, now: DateTime): string | null {
   const { credential } = step;
-  const key = alertKey({ kind: 'invalid', state: credential.state, since: step.stateSince.toMillis() });
+  const alert: Alert = { kind: 'invalid', state: credential.state, since: step.stateSince.toMillis() };
   const message = renderInvalidAlert({
     tokenName: token.name,
     kind: token.kind,
@@ -284,32 +276,24 @@ function raiseInvalid(deps: SyncDeps, source: string, step: CredentialPlan, toke
     location: credential.facts.locationName ?? null,
     zone: deps.settings.zone,
   });
-  const isNew = deps.outbox.recordMessage(
-    { tokenId: token.id, tokenName: token.name, expiresAt: token.expiresAt, alert: key, deliveries: deliveries(token, message.subject, deps.settings), message },
-    now,
-  );
+  const routes = routesFor(token, deps.settings.routing, deps.settings.enabled);
+  const isNew = deps.outbox.recordMessage({ token, alert, subject: message.subject, routes, message }, now);
+  const key = alertKey(alert);
   if (isNew) deps.logger.warn('source.token_invalid', { source, token: token.name, state: credential.state, alert: key });
   return isNew ? key : null;
 }
 
-const STALE_TARGET = { email: null, slackChannel: null } as const;
+/** An alert about a source goes to the default recipients: it concerns no token's own. */
+const SOURCE_TARGET = { email: null, slackChannel: null } as const;
 
 /** Records a source's "cannot read" or "recovered" alert once per failure run (keyed by its start); true when new. */
-function recordSourceAlert(
-  deps: SyncDeps,
-  source: string,
-  since: DateTime,
-  key: string,
-  message: Parameters<Outbox['recordMessage']>[0]['message'],
-  now: DateTime,
-): boolean {
+function recordSourceAlert(deps: SyncDeps, source: string, since: DateTime, alert: Alert, message: QueuedMessage['message'], now: DateTime): boolean {
   return deps.outbox.recordMessage(
     {
-      tokenId: SOURCE_ALERT_TOKEN_ID,
-      tokenName: `source ${source}`,
-      expiresAt: since,
-      alert: key,
-      deliveries: deliveries(STALE_TARGET, message.subject, deps.settings),
+      token: { id: SOURCE_ALERT_TOKEN_ID, name: `source ${source}`, expiresAt: since },
+      alert,
+      subject: message.subject,
+      routes: routesFor(SOURCE_TARGET, deps.settings.routing, deps.settings.enabled),
       message,
     },
     now,
@@ -319,8 +303,9 @@ function recordSourceAlert(
 /** Once the failure run is older than the stale period: "cannot read", once per run. */
 function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: string, now: DateTime): string[] {
   if (now.toMillis() - since.toMillis() < deps.settings.staleHours * 3_600_000) return [];
-  const key = alertKey({ kind: 'source-stale', source });
-  const isNew = recordSourceAlert(deps, source, since, key, renderSourceStaleAlert(source, since, reason, deps.settings.zone), now);
+  const alert: Alert = { kind: 'source-stale', source };
+  const key = alertKey(alert);
+  const isNew = recordSourceAlert(deps, source, since, alert, renderSourceStaleAlert(source, since, reason, deps.settings.zone), now);
   if (isNew) deps.logger.error('source.stale', { source, since: since.toISO(), error: reason });
   return isNew ? [key] : [];
 }
@@ -328,8 +313,9 @@ function staleAlert(deps: SyncDeps, source: string, since: DateTime, reason: str
 /** After a failure run that alerted: "reads again", once per run. A run that never alerted recovers quietly. */
 function recoveredAlert(deps: SyncDeps, source: string, since: DateTime, now: DateTime): string[] {
   if (!deps.outbox.isDecided(SOURCE_ALERT_TOKEN_ID, since, alertKey({ kind: 'source-stale', source }))) return [];
-  const key = alertKey({ kind: 'source-recovered', source });
-  const isNew = recordSourceAlert(deps, source, since, key, renderSourceRecoveredAlert(source, since, now, deps.settings.zone), now);
+  const alert: Alert = { kind: 'source-recovered', source };
+  const key = alertKey(alert);
+  const isNew = recordSourceAlert(deps, source, since, alert, renderSourceRecoveredAlert(source, since, now, deps.settings.zone), now);
   if (isNew) deps.logger.info('source.recovered', { source, since: since.toISO() });
   return isNew ? [key] : [];
 }

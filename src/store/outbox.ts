@@ -5,9 +5,11 @@
 import type { DateTime } from 'luxon';
 import type { Statement } from 'better-sqlite3';
 import type { Reminder, RenderedReminder } from '../domain/reminder';
-import { alertKey, type AlertKey } from '../domain/alert';
+import { alertKey, type Alert, type AlertKey } from '../domain/alert';
 import { CHANNEL_NAMES, NO_RECIPIENT_ERROR, UNROUTED } from '../domain/channel-name';
 import type { QueuedReminder, TokenPlan } from '../domain/plan-token';
+import type { Route } from '../domain/routing';
+import type { Token } from '../domain/token';
 import type { Db } from './database';
 import { DecisionLedger } from './decision-ledger';
 import { DigestLog } from './digest-log';
@@ -61,22 +63,30 @@ export interface ClaimRequest {
 /** What a claim got: the lease was lost (claim nothing, send nothing), or the ids now claimed (maybe fewer than asked). */
 export type ClaimResult = { readonly isLeaseHeld: false } | { readonly isLeaseHeld: true; readonly claimed: readonly number[] };
 
-export interface NewDelivery {
-  readonly channel: string;
-  readonly recipient: string;
+/**
+ * An alert that is not a reminder (a source's "invalid before its date", "cannot read", "recovered"). It travels like a
+ * QueuedReminder (its Alert, subject and routes; with no route at all it is recorded UNROUTED, for `retry`), but is
+ * rendered when it is recorded: sources' alerts are rare and carry no reminder facts.
+ */
+export interface QueuedMessage {
+  /** The token it is about; an alert about a source uses SOURCE_ALERT_TOKEN_ID and its failure run's start as expiry. */
+  readonly token: Pick<Token, 'id' | 'name' | 'expiresAt'>;
+  readonly alert: Alert;
   readonly subject: string;
-  /** A delivery that can never go out (e.g. no recipient) is recorded as failed right away. */
-  readonly failure?: string;
+  readonly routes: readonly Route[];
+  readonly message: RenderedReminder;
 }
 
-/** An alert rendered when it is recorded: sources' alerts are rare and carry no reminder facts. */
-export interface MessageRecord {
+/** The columns every delivery row of one queued alert shares. */
+interface QueuedRow {
   readonly tokenId: number;
   readonly tokenName: string;
-  readonly expiresAt: DateTime;
+  readonly expiresAt: number;
   readonly alert: AlertKey;
-  readonly deliveries: readonly NewDelivery[];
-  readonly message: RenderedReminder;
+  readonly subject: string;
+  readonly payload: string;
+  readonly facts: string | null;
+  readonly nextAttemptAt: number;
 }
 
 interface OutboxRow {
@@ -178,26 +188,22 @@ export class Outbox extends Repository {
           const alert = alertKey(queued.alert);
           const isNew = this.decisions.decide(token.id, token.expiresAt, alert, 'queued', now);
           if (!isNew) return false;
-          const facts = factsJson(queued.reminder);
-          const isRouted = queued.routes.length > 0;
-          for (const delivery of isRouted ? queued.routes : [UNROUTED]) {
-            enqueue.run({
+          this.enqueueRoutes(
+            enqueue,
+            {
               tokenId: token.id,
               tokenName: token.name,
               expiresAt,
               alert,
-              channel: delivery.channel,
-              recipient: delivery.recipient,
               subject: queued.subject,
               // Only the facts: the message is rendered when it is sent (a scan writes thousands of these).
               payload: '',
-              facts,
-              status: isRouted ? 'pending' : 'failed',
-              error: isRouted ? null : NO_RECIPIENT_ERROR,
-              now: nowMs,
+              facts: factsJson(queued.reminder),
               nextAttemptAt: queued.notBefore.toMillis(),
-            });
-          }
+            },
+            queued.routes,
+            nowMs,
+          );
           return true;
         });
       })
@@ -205,39 +211,48 @@ export class Outbox extends Repository {
   }
 
   /**
-   * Records an alert that is not a reminder (a source's "invalid before its date", "cannot read"), already rendered:
-   * its decision and deliveries in one transaction, send-once by the same keys. Returns false when it was decided
-   * before (nothing is written twice).
+   * Records an alert that is not a reminder (a source's), already rendered: its decision and one delivery per route in
+   * one transaction, send-once by the same keys as reminders. Returns false when it was decided before (nothing is
+   * written twice).
    */
-  recordMessage(record: MessageRecord, now: DateTime): boolean {
+  recordMessage(queued: QueuedMessage, now: DateTime): boolean {
     const enqueue = this.enqueueStatement();
     const nowMs = now.toMillis();
-    const expiresAt = record.expiresAt.toMillis();
-    const payload = JSON.stringify(record.message);
+    const { token } = queued;
+    const alert = alertKey(queued.alert);
     return this.db
       .transaction(() => {
-        const isNew = this.decisions.decide(record.tokenId, record.expiresAt, record.alert, 'queued', now);
+        const isNew = this.decisions.decide(token.id, token.expiresAt, alert, 'queued', now);
         if (!isNew) return false;
-        for (const delivery of record.deliveries) {
-          enqueue.run({
-            tokenId: record.tokenId,
-            tokenName: record.tokenName,
-            expiresAt,
-            alert: record.alert,
-            channel: delivery.channel,
-            recipient: delivery.recipient,
-            subject: delivery.subject,
-            payload,
-            facts: null,
-            status: delivery.failure === undefined ? 'pending' : 'failed',
-            error: delivery.failure ?? null,
-            now: nowMs,
-            nextAttemptAt: nowMs,
-          });
-        }
+        const row = {
+          tokenId: token.id,
+          tokenName: token.name,
+          expiresAt: token.expiresAt.toMillis(),
+          alert,
+          subject: queued.subject,
+          payload: JSON.stringify(queued.message),
+          facts: null,
+          nextAttemptAt: nowMs,
+        };
+        this.enqueueRoutes(enqueue, row, queued.routes, nowMs);
         return true;
       })
       .immediate();
+  }
+
+  /** One row per route, pending; with no route, one failed row on the UNROUTED pseudo-channel, which `retry` routes. */
+  private enqueueRoutes(enqueue: Statement, row: QueuedRow, routes: readonly Route[], nowMs: number): void {
+    const isRouted = routes.length > 0;
+    for (const delivery of isRouted ? routes : [UNROUTED]) {
+      enqueue.run({
+        ...row,
+        channel: delivery.channel,
+        recipient: delivery.recipient,
+        status: isRouted ? 'pending' : 'failed',
+        error: isRouted ? null : NO_RECIPIENT_ERROR,
+        now: nowMs,
+      });
+    }
   }
 
   /** Whether an alert was decided for a token's expiry cycle (or, for source alerts, a failure run). */

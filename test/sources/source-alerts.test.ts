@@ -138,6 +138,24 @@ describe('"invalid before its date"', () => {
     expect(report.sources[0]?.changes.map((c) => c.kind)).toContain('earlier');
   });
 
+  it('with no recipient anywhere, is recorded once as unrouted, like a reminder, and goes out once routed', async () => {
+    deps = { ...deps, settings: { ...deps.settings, routing: { mailTo: [], slackChannel: null } } };
+    source.answer = { credentials: [credential('valid')], warnings: [] };
+    await syncAndSend();
+    engine.clock.advance({ hours: 1 });
+    source.answer = { credentials: [credential('revoked')], warnings: [] };
+    expect(await syncAndSend()).toHaveLength(1);
+    engine.clock.advance({ hours: 1 });
+    expect(await syncAndSend()).toEqual([]);
+    const unrouted = engine.outbox.unroutedFailures();
+    expect(unrouted).toEqual([expect.objectContaining({ tokenName: 'Acme Main', alert: expect.stringMatching(/^invalid:revoked:/), lastError: expect.stringContaining('no recipient') })]);
+    expect(smtp.messages).toEqual([]);
+
+    engine.outbox.reroute(unrouted[0]!, [{ channel: 'email', recipient: 'admins@example.test' }], engine.clock.now());
+    await deliverDue(engine.deps);
+    expect(smtp.messages.map((m) => m.subject)).toEqual(['[tokenwatch] INVALID: VPP token "Acme Main" is revoked before its date (2027-11-24)']);
+  });
+
   it('fills an Apple ID that was never recorded, and never overwrites one', async () => {
     source.answer = { credentials: [credential('valid', '2027-11-24T10:00:00Z', { appleId: 'vpp@acme.test' })], warnings: [] };
     await syncSources(deps);
