@@ -1,4 +1,5 @@
 // What every command shares: the validated config, the registry, the clock and the logger, opened on demand.
+import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type { Clock } from '../clock';
 import { loadConfig, type Config } from '../config';
@@ -6,6 +7,7 @@ import { createLogger, type Logger } from '../log';
 import { openDatabase, type Db } from '../store/database';
 import { TokenRepository } from '../store/token-repository';
 import type { CliIo } from './io';
+import { createProgress, type Progress } from './progress';
 
 export interface CliDeps {
   readonly io: CliIo;
@@ -16,6 +18,8 @@ export interface CliDeps {
   readonly logDestination?: Writable;
   /** Whether stderr is a terminal: log lines are then readable lines instead of JSON. False when absent. */
   readonly isStderrTty?: boolean;
+  /** Milliseconds on a monotonic clock, for progress bars; performance.now() by default. */
+  readonly monotonicMs?: () => number;
 }
 
 export class CliContext {
@@ -24,6 +28,8 @@ export class CliContext {
   private repository: TokenRepository | null = null;
   private loadedLogger: Logger | null = null;
   private readonly closers: (() => void | Promise<void>)[] = [];
+  /** Progress bars drawn now: a log line clears them first, so that it is not written after a bar's text. */
+  private readonly bars = new Set<Progress>();
 
   constructor(
     readonly deps: CliDeps,
@@ -44,13 +50,49 @@ export class CliContext {
   }
 
   get logger(): Logger {
-    this.loadedLogger ??= createLogger({
-      level: this.config.logLevel,
-      secrets: this.config.secrets,
-      isPretty: this.deps.isStderrTty === true,
-      ...(this.deps.logDestination === undefined ? {} : { destination: this.deps.logDestination }),
-    });
+    if (this.loadedLogger === null) {
+      const logger = createLogger({
+        level: this.config.logLevel,
+        secrets: this.config.secrets,
+        isPretty: this.deps.isStderrTty === true,
+        ...(this.deps.logDestination === undefined ? {} : { destination: this.deps.logDestination }),
+      });
+      this.loadedLogger = this.deps.isStderrTty === true ? this.clearingBars(logger) : logger;
+    }
     return this.loadedLogger;
+  }
+
+  /**
+   * A progress bar on stderr labelled `label` (`scanning`), drawn only when stderr is a terminal and only for work
+   * lasting more than a couple of seconds. `finish()` it when the work ends (it is cleared when the command ends too).
+   */
+  progress(label: string): Progress {
+    const bar = createProgress({
+      isTty: this.deps.isStderrTty === true && this.io.progress !== undefined,
+      write: (text) => this.io.progress?.(text),
+      now: this.deps.monotonicMs ?? (() => performance.now()),
+      label,
+    });
+    this.bars.add(bar);
+    return {
+      update: (done, total, step) => bar.update(done, total, step),
+      interrupt: () => bar.interrupt(),
+      finish: () => {
+        bar.finish();
+        this.bars.delete(bar);
+      },
+    };
+  }
+
+  /** `logger`, clearing any bar drawn before each line (the bar is drawn again by its next update). */
+  private clearingBars(logger: Logger): Logger {
+    const at =
+      (level: keyof Logger): Logger[keyof Logger] =>
+      (event, fields) => {
+        for (const bar of this.bars) bar.interrupt();
+        logger[level](event, fields);
+      };
+    return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   }
 
   /** The registry database, opened (and migrated) on first use. */
@@ -73,6 +115,8 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    for (const bar of this.bars) bar.finish();
+    this.bars.clear();
     for (const close of this.closers.reverse()) await close();
     this.closers.length = 0;
     this.db?.close();

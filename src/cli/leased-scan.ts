@@ -3,6 +3,7 @@
 // while the scan works, and let go when the command ends.
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
+import type { OnProgress } from '../engine/engine-settings';
 import type { ScanReport } from '../engine/scan';
 import { describeHolder, Lease, newHolderId, type LeaseHolder } from '../store/lease';
 import type { CliContext } from './context';
@@ -15,8 +16,8 @@ export type LeasedScanResult =
   | { readonly isDone: true; readonly report: ScanReport; readonly lostTo: string | null };
 
 export interface LeasedScan {
-  /** Takes the lease if no other process holds it, and scans at `now`. */
-  run(now: DateTime): Promise<LeasedScanResult>;
+  /** Takes the lease if no other process holds it, and scans at `now`; `onProgress` hears how far it is (a bar). */
+  run(now: DateTime, onProgress?: OnProgress): Promise<LeasedScanResult>;
 }
 
 /**
@@ -27,7 +28,7 @@ export function prepareLeasedScan(ctx: CliContext, clock: Clock = ctx.clock): Le
   const lease = new Lease(ctx.database, newHolderId(), ctx.config.leaseSeconds * 1000, { role: 'scan' });
   const engine = buildEngine(ctx, { sends: true, clock, lease });
   return {
-    async run(now) {
+    async run(now, onProgress) {
       if (!lease.tryAcquire(ctx.clock.now())) return { isDone: false, holder: lease.current() };
       // Renewed every third of its time to live while the scan works (and before each send, by the claims).
       const renewal = setInterval(() => {
@@ -42,7 +43,7 @@ export function prepareLeasedScan(ctx: CliContext, clock: Clock = ctx.clock): Le
         clearInterval(renewal);
         lease.release();
       });
-      const report = await engine.scan({ now });
+      const report = await engine.scan({ now, ...(onProgress === undefined ? {} : { onProgress }) });
       return { isDone: true, report, lostTo: report.delivery.leaseLost === true ? describeHolder(lease.latest()) : null };
     },
   };

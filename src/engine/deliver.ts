@@ -58,6 +58,8 @@ export interface DeliverOptions {
   readonly shouldStop?: () => boolean;
   /** Outbox rows read (and their messages held) at a time; the queue is drained batch after batch. 1000 by default. */
   readonly batchSize?: number;
+  /** Hears how many of the rows due when the pass began have been dealt with (sent, to retry or failed). */
+  readonly onProgress?: (step: 'sending', done: number, total: number) => void;
 }
 
 /**
@@ -85,6 +87,11 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
   const tried = new Set<number>();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const budget = startDeliveryBudget(options.settings.deliveryBudgetSeconds);
+  // Counted only for a progress bar: the daemon's passes do not pay for it.
+  const onProgress = options.onProgress;
+  const total = onProgress === undefined ? 0 : options.outbox.countDue(options.clock.now());
+  const progress =
+    onProgress === undefined || total === 0 ? undefined : (): void => onProgress('sending', report.sent + report.retrying + report.failed, total);
   while (options.shouldStop?.() !== true && !budget.isSpent() && report.leaseLost !== true) {
     const batch = options.outbox.due(options.clock.now(), batchSize, [...heldBack]);
     const byChannel = new Map<string, OutboxEntry[]>();
@@ -96,7 +103,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
       byChannel.set(entry.channel, list);
     }
     if (byChannel.size === 0) break;
-    await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report, budget, heldBack)));
+    await Promise.all([...byChannel].map(([name, entries]) => deliverChannel(name, entries, options, report, budget, heldBack, progress)));
     if (batch.length < batchSize) break;
   }
   if (report.leaseLost === true) {
@@ -149,6 +156,7 @@ async function deliverChannel(
   report: DeliveryReport,
   budget: DeliveryBudget,
   heldBack: Set<string>,
+  progress: (() => void) | undefined,
 ): Promise<void> {
   const { outbox, clock, logger } = options;
   const channel = options.channels.get(name);
@@ -204,10 +212,12 @@ async function deliverChannel(
         // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
         if (error instanceof RetryLaterError) {
           heldBack.add(name);
+          progress?.();
           return;
         }
       }
     }
+    progress?.();
   }
 }
 

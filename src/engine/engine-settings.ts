@@ -11,6 +11,12 @@ import type { SendClaims } from './send-claims';
 
 export interface EngineSettings extends PlanSettings, DeliverySettings {}
 
+/** The steps of a pass a progress bar shows: tokens planned, then reminders delivered (sent, to retry or failed). */
+export type PassStep = 'planning' | 'sending';
+
+/** Hears that `done` of `total` items of `step` are finished. */
+export type OnProgress = (step: PassStep, done: number, total: number) => void;
+
 /** What the engine works with: the registry, the outbox, the channels, the clock and the settings. */
 export interface EngineDeps {
   readonly tokens: TokenRepository;
@@ -23,4 +29,6 @@ export interface EngineDeps {
   readonly settings: EngineSettings;
   /** Asked before each send; true stops taking new work (shutdown). */
   readonly shouldStop?: () => boolean;
+  /** Hears how far a pass is (a progress bar); nothing when absent. */
+  readonly onProgress?: OnProgress;
 }

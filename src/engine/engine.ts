@@ -6,7 +6,7 @@ import { routesFor } from '../domain/routing';
 import type { Logger } from '../log';
 import type { Lease } from '../store/lease';
 import { deliverDue, type DeliveryReport } from './deliver';
-import type { EngineDeps, EngineSettings } from './engine-settings';
+import type { EngineDeps, EngineSettings, OnProgress } from './engine-settings';
 import { dryRun, scan, type PlannedReminder, type ScanReport } from './scan';
 import { leaseClaims, type SendClaims } from './send-claims';
 
@@ -17,6 +17,8 @@ export interface PassOptions {
   readonly shouldStop?: () => boolean;
   /** Logs this pass's events here instead of the engine's logger. */
   readonly logger?: Logger;
+  /** Hears how far the pass is: tokens planned, then messages' reminders delivered (a progress bar). */
+  readonly onProgress?: OnProgress;
 }
 
 export interface RetryReport {
@@ -46,11 +48,12 @@ export interface Engine {
 }
 
 export function createEngine(deps: EngineDeps): Engine {
-  const withPass = ({ claims, shouldStop, logger }: PassOptions): EngineDeps => ({
+  const withPass = ({ claims, shouldStop, logger, onProgress }: PassOptions): EngineDeps => ({
     ...deps,
     ...(claims === undefined ? {} : { claims }),
     ...(shouldStop === undefined ? {} : { shouldStop }),
     ...(logger === undefined ? {} : { logger }),
+    ...(onProgress === undefined ? {} : { onProgress }),
   });
   return {
     settings: deps.settings,

@@ -27,13 +27,17 @@ export interface ScanReport {
   readonly delivery: DeliveryReport;
 }
 
-type PlanningDeps = Pick<EngineDeps, 'tokens' | 'outbox' | 'settings'>;
+type PlanningDeps = Pick<EngineDeps, 'tokens' | 'outbox' | 'settings' | 'onProgress'>;
 
 /** The plans one at a time: a scan records each batch before the next plans are made. */
 function* eachPlan(deps: PlanningDeps, now: DateTime): Generator<TokenPlan> {
-  const { settings } = deps;
-  for (const token of deps.tokens.dueCandidates(now, globalHorizon(now, settings.policy.thresholds))) {
+  const { settings, onProgress } = deps;
+  const candidates = deps.tokens.dueCandidates(now, globalHorizon(now, settings.policy.thresholds));
+  let done = 0;
+  for (const token of candidates) {
     const plan = planToken(token, deps.outbox.decidedAlerts(token.id, token.expiresAt), now, settings);
+    done += 1;
+    onProgress?.('planning', done, candidates.length);
     if (plan !== null) yield plan;
   }
 }

@@ -45,6 +45,8 @@ export interface SyncDeps {
   readonly logger: Logger;
   readonly settings: SyncSettings;
   readonly signal?: AbortSignal;
+  /** Hears that `done` of `total` sources are read, and which one is read now (null once all are): a progress bar. */
+  readonly onProgress?: (done: number, total: number, current: string | null) => void;
 }
 
 export type ChangeKind = 'added' | 'renewed' | 'state' | 'earlier' | 'unchanged' | 'gone' | 'back' | 'skipped' | 'warning';
@@ -86,8 +88,10 @@ export async function syncSources(deps: SyncDeps): Promise<SyncReport> {
   const results: SourceSyncResult[] = [];
   for (const source of deps.sources) {
     if (deps.signal?.aborted === true) break;
+    deps.onProgress?.(results.length, deps.sources.length, source.name);
     results.push(await syncOne(deps, source));
   }
+  deps.onProgress?.(results.length, deps.sources.length, null);
   return { at, sources: results };
 }
 

@@ -1,6 +1,5 @@
 // `tokenwatch import FILE...` and `tokenwatch import --csv FILE`: add tokens, all or none.
 import fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { DateTime } from 'luxon';
 import { InputError, errorCode, quoted } from '../../errors';
@@ -14,7 +13,6 @@ import type { Token, TokenInput } from '../../domain/token';
 import { readCredentialFile } from '../../files/token-file-reader';
 import type { CliContext } from '../context';
 import { viewToken } from '../format';
-import { createProgress } from '../progress';
 import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../token-options';
 
 interface ImportOptions extends RawTokenOptions {
@@ -69,12 +67,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
 
 /** Adds `inputs`, all or none, with a bar on a terminal when it takes more than a couple of seconds (a CSV of 100,000 rows). */
 function addWithProgress(ctx: CliContext, inputs: readonly TokenInput[]): Token[] {
-  const progress = createProgress({
-    isTty: ctx.deps.isStderrTty === true && ctx.io.progress !== undefined,
-    write: (text) => ctx.io.progress?.(text),
-    now: () => performance.now(),
-    label: 'importing',
-  });
+  const progress = ctx.progress('importing');
   try {
     return ctx.tokens.addMany(inputs, ctx.clock.now(), (done, total) => progress.update(done, total));
   } finally {

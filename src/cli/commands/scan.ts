@@ -5,7 +5,7 @@ import { parseDateInput } from '../../domain/dates';
 import { describeHolder } from '../../store/lease';
 import type { CliContext } from '../context';
 import { buildEngine } from '../engine-setup';
-import { prepareLeasedScan } from '../leased-scan';
+import { prepareLeasedScan, type LeasedScanResult } from '../leased-scan';
 import type { CommandResult } from '../command-result';
 
 interface ScanOptions {
@@ -40,7 +40,14 @@ export function registerScan(program: Command, ctx: CliContext, result: CommandR
         return;
       }
       // Settings and templates are read before the lease is taken: a bad one is refused before anything is written.
-      const pass = await prepareLeasedScan(ctx, clock).run(now);
+      // A bar on a terminal for a long first scan of a large registry: tokens planned, then reminders delivered.
+      const bar = ctx.progress('scanning');
+      let pass: LeasedScanResult;
+      try {
+        pass = await prepareLeasedScan(ctx, clock).run(now, (step, done, total) => bar.update(done, total, step === 'planning' ? 'scanning' : 'sending'));
+      } finally {
+        bar.finish();
+      }
       if (!pass.isDone) {
         const then = pass.holder?.role === 'scan' ? 'run "tokenwatch scan" again once it has finished' : 'it will scan on its schedule';
         ctx.io.err(`tokenwatch: ${describeHolder(pass.holder)} is sending for ${config.dbPath}; ${then} (use --dry-run to preview)`);

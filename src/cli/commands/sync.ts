@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
 import { Lease, newHolderId } from '../../store/lease';
-import { countChanges, syncSources } from '../../sources/sync';
+import { countChanges, syncSources, type SyncDeps } from '../../sources/sync';
 import type { CliContext } from '../context';
 import type { CommandResult } from '../command-result';
 import { buildEngine } from '../engine-setup';
@@ -23,7 +23,7 @@ export function registerSync(program: Command, ctx: CliContext, result: CommandR
       if (sources.length === 0) {
         throw new InputError('sync: no source configured (expected TOKENWATCH_TOKEN_DIR, the folder of token files, an Intune tenant or a Jamf Pro server)');
       }
-      const report = await syncSources(buildSyncDeps(ctx, ctx.clock, sources));
+      const report = await withSyncProgress(ctx, (onProgress) => syncSources({ ...buildSyncDeps(ctx, ctx.clock, sources), onProgress }));
       // Alerts go out now, unless a daemon sends for this database (it delivers them on its next pass).
       let delivery: { sent: number; retrying: number; failed: number } | null = null;
       const queued = report.sources.reduce((n, s) => n + s.alerts.length, 0);
@@ -31,7 +31,12 @@ export function registerSync(program: Command, ctx: CliContext, result: CommandR
         const lease = new Lease(ctx.database, newHolderId(), config.leaseSeconds * 1000, { role: 'scan' });
         if (lease.tryAcquire(ctx.clock.now())) {
           ctx.onClose(() => lease.release());
-          delivery = await buildEngine(ctx, { sends: true, lease }).deliverDue();
+          const bar = ctx.progress('sending');
+          try {
+            delivery = await buildEngine(ctx, { sends: true, lease }).deliverDue({ onProgress: (_step, done, total) => bar.update(done, total) });
+          } finally {
+            bar.finish();
+          }
         }
       }
       const failed = report.sources.filter((s) => !s.isOk);
@@ -64,4 +69,30 @@ export function registerSync(program: Command, ctx: CliContext, result: CommandR
       }
       if (failed.length > 0) result.exitCode = 1;
     });
+}
+
+/** How often the bar is drawn again while one source is read (a slow MDM): it then shows the sync is alive. */
+const SYNC_REDRAW_MS = 250;
+
+/**
+ * Runs `work` with a bar on a terminal: `syncing <source> [...] done/total` sources, drawn again every quarter second
+ * while a source is read, so that a sync that takes more than a couple of seconds shows where it is.
+ */
+async function withSyncProgress<T>(ctx: CliContext, work: (onProgress: NonNullable<SyncDeps['onProgress']>) => Promise<T>): Promise<T> {
+  const bar = ctx.progress('syncing');
+  let last: { done: number; total: number; label: string } | null = null;
+  const draw = (): void => {
+    if (last !== null) bar.update(last.done, last.total, last.label);
+  };
+  const timer = setInterval(draw, SYNC_REDRAW_MS);
+  timer.unref();
+  try {
+    return await work((done, total, current) => {
+      last = { done, total, label: current === null ? 'syncing' : `syncing ${current}` };
+      draw();
+    });
+  } finally {
+    clearInterval(timer);
+    bar.finish();
+  }
 }
