@@ -30,6 +30,8 @@ export interface TokenView {
   addedAt: string;
   /** When the current token file was downloaded from Apple, when known. */
   downloadedAt: string | null;
+  /** The token's own console page; null: TOKENWATCH_CONSOLE_URL, if set. */
+  consoleUrl: string | null;
 }
 
 export function viewToken(token: Token, now: DateTime, zone: string, defaultThresholds: readonly number[]): TokenView {
@@ -54,6 +56,7 @@ export function viewToken(token: Token, now: DateTime, zone: string, defaultThre
     fingerprint: token.fingerprint,
     addedAt: token.addedAt.setZone(zone).toISO() ?? '',
     downloadedAt: token.downloadedAt === null ? null : (token.downloadedAt.setZone(zone).toISODate() ?? null),
+    consoleUrl: token.consoleUrl,
   };
 }
 
@@ -122,6 +125,7 @@ export function tokenDetails(view: TokenView): string {
     ['Email', view.email === null ? '(default recipients)' : view.email.join(', ')],
     ['Slack channel', view.slackChannel ?? '(default channel)'],
     ['Thresholds', view.thresholds === null ? '(default)' : view.thresholds.join(', ')],
+    ['Console page', view.consoleUrl ?? '(default: TOKENWATCH_CONSOLE_URL)'],
     ['Notes', view.notes ?? '-'],
     ['Fingerprint', view.fingerprint === null ? '-' : `sha256:${view.fingerprint}`],
     ['Downloaded', view.downloadedAt ?? '(unknown)'],

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import {
   parseAppleId,
+  parseConsoleUrl,
   parseEmailList,
   parseKind,
   parseMdm,
@@ -21,6 +22,7 @@ export interface RawTokenOptions {
   slackChannel?: string;
   thresholds?: string;
   notes?: string;
+  consoleUrl?: string;
 }
 
 export interface TokenOptionValues {
@@ -32,6 +34,7 @@ export interface TokenOptionValues {
   slackChannel?: string;
   thresholds?: number[];
   notes?: string;
+  consoleUrl?: string;
 }
 
 export function addTokenOptions(command: Command): Command {
@@ -43,7 +46,8 @@ export function addTokenOptions(command: Command): Command {
     .option('--email <addresses>', 'email recipients, comma-separated (instead of the default ones)')
     .option('--slack-channel <channel>', 'Slack channel (instead of the default one)')
     .option('--thresholds <days>', 'reminder thresholds in days, e.g. 60,30,7 (instead of the default ones)')
-    .option('--notes <text>', 'free-form notes');
+    .option('--notes <text>', 'free-form notes')
+    .option('--console-url <url>', "the token's page in the MDM console, https (instead of TOKENWATCH_CONSOLE_URL in its messages)");
 }
 
 /** Validates the given options; absent ones stay absent. */
@@ -57,5 +61,6 @@ export function parseTokenOptions(raw: RawTokenOptions): TokenOptionValues {
   if (raw.slackChannel !== undefined) values.slackChannel = parseSlackChannel(raw.slackChannel, '--slack-channel');
   if (raw.thresholds !== undefined) values.thresholds = parseThresholds(raw.thresholds, '--thresholds');
   if (raw.notes !== undefined) values.notes = raw.notes;
+  if (raw.consoleUrl !== undefined) values.consoleUrl = parseConsoleUrl(raw.consoleUrl, '--console-url');
   return values;
 }

@@ -12,7 +12,7 @@ import { SIGNATURE, linksText, stepBodyText, textDocument, wrap, type Step } fro
 import { paragraphsOf } from './message/rich-text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_ORDER, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
-import type { MessageLinks } from './reminder-content';
+import { consoleUrlOf, type MessageLinks } from './reminder-content';
 import { MDM_LABELS, kindSpec, type MdmName, type TokenKind } from './kinds';
 import { DEFAULT_STEP_LIBRARY, renewalSteps, singleLine, stepTitles, type StepLibrary, type StepValues } from './renewal-steps';
 import { slackDate } from './slack-date';
@@ -70,6 +70,8 @@ interface Row {
   readonly days: string;
   readonly isExpired: boolean;
   readonly urgency: Urgency;
+  /** The console page its messages link to: its own, else TOKENWATCH_CONSOLE_URL; null when neither is set. */
+  readonly consoleUrl: string | null;
 }
 
 /**
@@ -83,12 +85,12 @@ export function digestMessage(
   part: DigestPart = { index: 1, count: 1 },
   links: MessageLinks = {},
 ): Message {
-  const rows = reminders.map((reminder) => rowOf(reminder, now)).sort(byUrgency);
+  const rows = reminders.map((reminder) => rowOf(reminder, now, links)).sort(byUrgency);
   const summary = summaryOf(rows);
   const subject = `[tokenwatch] ${plural(rows.length, 'token')} to renew: ${summary}`;
   const steps = stepGroups(rows, templates);
   const headline = `${plural(rows.length, 'token')} need${rows.length === 1 ? 's' : ''} renewal: ${summary}.`;
-  const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows, links), part };
+  const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows), part };
   return lazyMessage(subject, { text: () => renderText(digest), html: () => renderHtml(digest), slack: () => renderSlack(digest), teams: () => renderTeams(digest) });
 }
 
@@ -113,7 +115,7 @@ interface Digest {
   readonly part: DigestPart;
 }
 
-function rowOf(reminder: Reminder, now: DateTime): Row {
+function rowOf(reminder: Reminder, now: DateTime, links: MessageLinks): Row {
   const { token, zone } = reminder;
   const days = daysLeftAt(token.expiresAt, now, zone);
   const isExpired = reminder.kind === 'expired' || token.expiresAt <= now;
@@ -138,6 +140,7 @@ function rowOf(reminder: Reminder, now: DateTime): Row {
     days: daysPhrase(days, isExpired),
     isExpired,
     urgency: isExpired ? 'expired' : urgencyOf(threshold),
+    consoleUrl: consoleUrlOf(token, links),
   };
 }
 
@@ -154,12 +157,35 @@ function stepGroups(rows: readonly Row[], library: StepLibrary): StepGroup[] {
   });
 }
 
-/** The Apple portals of every kind listed, each once, then the console. */
-function linksOf(rows: readonly Row[], links: MessageLinks): Link[] {
+/** At most this many console buttons in one digest (tokens with their own console pages); the most urgent rows' first. */
+export const DIGEST_CONSOLE_LINKS_MAX = 5;
+
+/**
+ * The Apple portals of every kind listed, each once, then the consoles: "Open the console" when the rows share one
+ * (their own or TOKENWATCH_CONSOLE_URL), else one button per console page named by its host, in the rows' order.
+ */
+function linksOf(rows: readonly Row[]): Link[] {
   const seen = new Map<string, Link>();
   for (const row of rows) for (const portal of row.portals) if (!seen.has(portal.url)) seen.set(portal.url, { label: `Open ${portal.label}`, url: portal.url });
-  const consoleLink = links.consoleUrl === undefined || links.consoleUrl === null ? [] : [{ label: 'Open the console', url: links.consoleUrl }];
-  return [...seen.values(), ...consoleLink];
+  const consoles = [...new Set(rows.flatMap((row) => (row.consoleUrl === null ? [] : [row.consoleUrl])))].slice(0, DIGEST_CONSOLE_LINKS_MAX);
+  const hosts = consoles.map(hostOf);
+  const consoleLinks = consoles.map((url, index) => {
+    if (consoles.length === 1) return { label: 'Open the console', url };
+    const host = hosts[index] ?? url;
+    // Two pages on one host are told apart by their path.
+    const where = hosts.filter((other) => other === host).length > 1 ? url.replace(/^https?:\/\//, '') : host;
+    return { label: `Open the console at ${where}`, url };
+  });
+  return [...seen.values(), ...consoleLinks];
+}
+
+/** The host of a console page, or the address itself when it has none (a digest never throws on stored values). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
 }
 
 /** Expired first, then fewest days left, then by name. */

@@ -89,6 +89,7 @@ export function reminderFacts(token: Token, alert: Alert, now: DateTime, zone: s
       orgGroup: token.orgGroup,
       mdm: token.mdm,
       topic: token.topic,
+      consoleUrl: token.consoleUrl,
     },
     daysLeft: daysLeft(token.expiresAt, now, zone),
     zone,

@@ -9,7 +9,7 @@ import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, 
 import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, linkButtons, mrkdwn, section, signature, stepSections } from './message/slack';
 import { SIGNATURE as SIGNATURE_TEXT, factText, linksText, textDocument, textSteps, wrap, type Step } from './message/text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
-import type { Reminder } from './reminder';
+import type { Reminder, ReminderToken } from './reminder';
 import { MDM_LABELS } from './kinds';
 import { DEFAULT_STEP_LIBRARY, singleLine, stepValues, tokenSteps, type StepLibrary } from './renewal-steps';
 import { slackDate } from './slack-date';
@@ -37,8 +37,13 @@ function actionLine(urgency: Urgency, words: KindWords): string {
 
 /** Links a message may offer besides the Apple portal. */
 export interface MessageLinks {
-  /** The MDM console's address (TOKENWATCH_CONSOLE_URL), shown as a second button. */
+  /** The MDM console's address (TOKENWATCH_CONSOLE_URL), shown as a second button unless the token has its own. */
   readonly consoleUrl?: string | null;
+}
+
+/** The console page a token's messages link to: its own (`--console-url`), else the global one, else none. */
+export function consoleUrlOf(token: ReminderToken, links: MessageLinks): string | null {
+  return token.consoleUrl ?? links.consoleUrl ?? null;
 }
 
 /** One fact shown as a line of the text body, a row of the HTML table and a Slack field. */
@@ -134,7 +139,8 @@ function contentOf(reminder: Reminder, templates: StepLibrary, words: KindWords,
   // A test has no threshold: its urgency follows the days left, as a real reminder on that day would.
   const threshold = reminder.kind === 'threshold' && reminder.threshold !== null ? reminder.threshold : daysLeft;
   const urgency: Urgency = isExpired ? 'expired' : urgencyOf(threshold);
-  const consoleLink = links.consoleUrl === undefined || links.consoleUrl === null ? [] : [{ label: 'Open the console', url: links.consoleUrl }];
+  const consoleUrl = consoleUrlOf(token, links);
+  const consoleLink = consoleUrl === null ? [] : [{ label: 'Open the console', url: consoleUrl }];
   return {
     subject,
     headline,

@@ -21,6 +21,8 @@ export interface ReminderToken {
   readonly mdm?: MdmName;
   /** APNs push topic; absent or null when unknown or not a push certificate. */
   readonly topic?: string | null;
+  /** The token's own console page, linked instead of TOKENWATCH_CONSOLE_URL; absent or null: the global one. */
+  readonly consoleUrl?: string | null;
 }
 
 export interface Reminder {

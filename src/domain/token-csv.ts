@@ -7,6 +7,7 @@ import { expiryFromDownload, parseDateInput } from './dates';
 import type { TokenInput } from './token';
 import {
   parseAppleId,
+  parseConsoleUrl,
   parseEmailList,
   parseKind,
   parseMdm,
@@ -31,6 +32,7 @@ export const CSV_COLUMNS = [
   'notes',
   'mdm',
   'topic',
+  'console_url',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
@@ -48,6 +50,7 @@ export const CSV_COLUMN_HELP: Readonly<Record<Column, string>> = {
   notes: 'free-form notes',
   mdm: 'the MDM console: workspace-one, jamf, intune or other (default TOKENWATCH_MDM)',
   topic: 'APNs only: the push topic, com.apple.mgmt.… (a renewal with another topic is refused)',
+  console_url: "the token's page in the MDM console, https (instead of TOKENWATCH_CONSOLE_URL in its messages)",
 };
 
 export const MAX_CSV_ROWS = 1_000_000;
@@ -178,6 +181,7 @@ export function parseTokenCsv(label: string, text: string, zone: string, default
       fingerprint: null,
       mdm: optional('mdm', parseMdm) ?? defaultMdm,
       topic,
+      consoleUrl: optional('console_url', parseConsoleUrl),
     };
   });
 }

@@ -124,3 +124,29 @@ export function parseThresholds(value: string, what: string): number[] {
   if (new Set(days).size !== days.length) throw new InputError(`${what}: ${quoted(value)} repeats a threshold (${expected}, each once)`);
   return days.sort((a, b) => b - a);
 }
+
+/** Longest console address accepted: a page address, not a document. */
+const CONSOLE_URL_MAX = 2000;
+
+/**
+ * A token's own MDM console page (`--console-url`, CSV `console_url`): an https address without a user name or
+ * password (the registry stores it and messages show it, so it must hold no secret). Returned normalized.
+ */
+export function parseConsoleUrl(value: string, what: string): string {
+  const expected = 'expected an https address such as https://uem.example.com/AirWatch';
+  const text = value.trim();
+  if (characterCount(text) > CONSOLE_URL_MAX) throw new InputError(`${what}: ${characterCount(text)} characters (${expected}, at most ${CONSOLE_URL_MAX})`);
+  // The URL parser drops tabs and line breaks silently: refused first, so what is stored is what was given.
+  if (CONTROL.test(text)) throw new InputError(`${what}: contains a line break or control character (${expected}, on one line)`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(`${what}: ${quoted(value)} is not a URL (${expected})`);
+  }
+  if (url.protocol !== 'https:') throw new InputError(`${what}: ${quoted(value)} is not an https URL (${expected})`);
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(`${what}: the address carries a user name or password (${expected}, without credentials: they would be stored and shown)`);
+  }
+  return url.href;
+}

@@ -40,6 +40,8 @@ export interface Token {
   readonly mdm: MdmName;
   /** APNs only: the push topic (subject UID, `com.apple.mgmt.…`); null for other kinds or when unknown. */
   readonly topic: string | null;
+  /** The token's own console page (https), linked from its messages instead of TOKENWATCH_CONSOLE_URL; null: the global one. */
+  readonly consoleUrl: string | null;
 }
 
 /** The fields an administrator sets when adding or editing a token. */
@@ -59,4 +61,6 @@ export interface TokenInput {
   fingerprint: string | null;
   mdm: MdmName;
   topic: string | null;
+  /** The token's own console page; absent or null: TOKENWATCH_CONSOLE_URL. */
+  consoleUrl?: string | null;
 }

@@ -204,4 +204,13 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE tokens SET added_at = created_at;
     `,
   },
+  {
+    version: 9,
+    description: "each token's own MDM console page",
+    sql: `
+      -- The token's own console page (an https address, never with credentials): its messages link there instead
+      -- of TOKENWATCH_CONSOLE_URL. Null: the global address, if any.
+      ALTER TABLE tokens ADD COLUMN console_url TEXT;
+    `,
+  },
 ];

@@ -31,6 +31,7 @@ interface TokenRow {
   renewal_pending: number;
   mdm: MdmName;
   topic: string | null;
+  console_url: string | null;
 }
 
 /** Fields `edit` may change; undefined leaves a field as it is, null clears an optional one. */
@@ -44,6 +45,7 @@ export interface TokenEdit {
   thresholds?: number[] | null;
   notes?: string | null;
   mdm?: MdmName;
+  consoleUrl?: string | null;
 }
 
 export interface Renewal {
@@ -91,6 +93,7 @@ function toToken(row: TokenRow): Token {
     renewalPending: row.renewal_pending === 1,
     mdm: row.mdm,
     topic: row.topic,
+    consoleUrl: row.console_url,
   };
 }
 
@@ -117,6 +120,7 @@ function snapshot(token: Token): Record<string, unknown> {
     fingerprint: token.fingerprint,
     mdm: token.mdm,
     topic: token.topic,
+    consoleUrl: token.consoleUrl,
   };
 }
 
@@ -134,9 +138,10 @@ export class TokenRepository extends Repository {
   addMany(inputs: readonly TokenInput[], at: DateTime, onProgress?: (done: number, total: number) => void): Token[] {
     const insert = this.sql(`
       INSERT INTO tokens (name, kind, org_name, expires_at, added_at, downloaded_at, apple_id, org_group, email,
-                          slack_channel, thresholds, watch_from, notes, fingerprint, mdm, topic, created_at, updated_at)
+                          slack_channel, thresholds, watch_from, notes, fingerprint, mdm, topic, console_url, created_at,
+                          updated_at)
       VALUES (@name, @kind, @orgName, @expiresAt, @at, @downloadedAt, @appleId, @orgGroup, @email,
-              @slackChannel, @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @at, @at)`);
+              @slackChannel, @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @consoleUrl, @at, @at)`);
     const atMs = at.toMillis();
     return this.db
       .transaction(() =>
@@ -162,6 +167,7 @@ export class TokenRepository extends Repository {
             renewal_pending: 0,
             mdm: input.mdm,
             topic: input.topic,
+            console_url: input.consoleUrl ?? null,
           };
           const result = insert.run({
             name: row.name,
@@ -179,6 +185,7 @@ export class TokenRepository extends Repository {
             fingerprint: row.fingerprint,
             mdm: row.mdm,
             topic: row.topic,
+            consoleUrl: row.console_url,
             at: atMs,
           });
           // The row as inserted (a new token is never muted nor waiting for a renewal), without reading it back.
@@ -270,12 +277,13 @@ export class TokenRepository extends Repository {
           thresholds: changes.thresholds === undefined ? before.thresholds : changes.thresholds,
           notes: changes.notes === undefined ? before.notes : changes.notes,
           mdm: changes.mdm ?? before.mdm,
+          consoleUrl: changes.consoleUrl === undefined ? before.consoleUrl : changes.consoleUrl,
         };
         this
           .sql(
             `UPDATE tokens SET name = @name, kind = @kind, apple_id = @appleId, org_group = @orgGroup, email = @email,
                slack_channel = @slackChannel, thresholds = @thresholds, watch_from = @watchFrom, notes = @notes,
-               mdm = @mdm, updated_at = @at WHERE id = @id`,
+               mdm = @mdm, console_url = @consoleUrl, updated_at = @at WHERE id = @id`,
           )
           .run({
             ...after,

@@ -44,6 +44,7 @@ function token(expires: string, fields: Partial<Token> = {}): Token {
     renewalPending: false,
     mdm: 'workspace-one',
     topic: null,
+    consoleUrl: null,
     ...fields,
   };
 }

@@ -78,6 +78,18 @@ describe('the registry database', () => {
     db.close();
   });
 
+  it("upgrades a database from before tokens' own console pages: its tokens keep linking to TOKENWATCH_CONSOLE_URL", () => {
+    const file = path.join(dir, 'tokenwatch.db');
+    const added = MIGRATIONS.find((m) => m.sql.includes('ADD COLUMN console_url'))?.version ?? 0;
+    const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < added) });
+    before.prepare(`INSERT INTO tokens (name, kind, expires_at, added_at, created_at, updated_at) VALUES ('Acme', 'vpp', 0, 0, 0, 0)`).run();
+    before.close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare(`SELECT name, console_url FROM tokens`).get()).toEqual({ name: 'Acme', console_url: null });
+    db.close();
+  });
+
   it('answers the outbox queries of scans, the daemon, doctor and retry through indexes, not a scan of the whole outbox', () => {
     const db = openDatabase(path.join(dir, 'tokenwatch.db'));
     const queries = [

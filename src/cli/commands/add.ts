@@ -52,6 +52,7 @@ export function registerAdd(program: Command, ctx: CliContext): void {
         fingerprint: null,
         mdm: fields.mdm ?? ctx.config.mdm,
         topic,
+        consoleUrl: fields.consoleUrl ?? null,
       },
       now,
     );

@@ -11,7 +11,7 @@ interface EditOptions extends RawTokenOptions {
   clear?: string[];
 }
 
-const CLEARABLE = ['apple-id', 'org-group', 'email', 'slack-channel', 'thresholds', 'notes'] as const;
+const CLEARABLE = ['apple-id', 'org-group', 'email', 'slack-channel', 'thresholds', 'notes', 'console-url'] as const;
 
 export function registerEdit(program: Command, ctx: CliContext): void {
   addTokenOptions(
@@ -33,6 +33,7 @@ export function registerEdit(program: Command, ctx: CliContext): void {
     if (fields.slackChannel !== undefined) changes.slackChannel = fields.slackChannel;
     if (fields.thresholds !== undefined) changes.thresholds = fields.thresholds;
     if (fields.notes !== undefined) changes.notes = fields.notes;
+    if (fields.consoleUrl !== undefined) changes.consoleUrl = fields.consoleUrl;
     for (const field of options.clear ?? []) {
       switch (field) {
         case 'apple-id': changes.appleId = null; break;
@@ -41,6 +42,7 @@ export function registerEdit(program: Command, ctx: CliContext): void {
         case 'slack-channel': changes.slackChannel = null; break;
         case 'thresholds': changes.thresholds = null; break;
         case 'notes': changes.notes = null; break;
+        case 'console-url': changes.consoleUrl = null; break;
         default:
           throw new InputError(`--clear: unknown field ${quoted(field)} (expected one of ${CLEARABLE.join(', ')})`);
       }

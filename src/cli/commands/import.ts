@@ -143,6 +143,7 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
         fingerprint: parsed.fingerprint,
         mdm: fields.mdm ?? ctx.config.mdm,
         topic,
+        consoleUrl: fields.consoleUrl ?? null,
       },
     };
   });
