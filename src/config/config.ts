@@ -2,6 +2,7 @@
 // setting as one field here and one row in settings.ts.
 import type { DailyHours, SendWindowBypass, Weekday } from '../domain/send-window';
 import type { MdmName } from '../domain/kinds';
+import type { HeartbeatKind } from '../domain/heartbeat';
 import type { PasswordHash } from './password-hash-format';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -35,6 +36,12 @@ export interface Config {
   readonly teamsDefault: string | null;
   /** The MDM console's address, offered as a button in reminders; null when not set. */
   readonly consoleUrl: string | null;
+  /** The monitor the daemon pings around each scan (Healthchecks.io or Uptime Kuma); null when not set. Secret. */
+  readonly heartbeatUrl: string | null;
+  /** Which monitor heartbeatUrl is; null: told from the URL (docs/operations.md). */
+  readonly heartbeatKind: HeartbeatKind | null;
+  /** The bound for one heartbeat request. */
+  readonly heartbeatTimeoutSeconds: number;
   readonly previewDir: string;
   readonly stepsDir: string;
   /** The MDM console a token is uploaded to when `add`/`import` is not told (`--mdm`, CSV column `mdm`). */

@@ -93,6 +93,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   result['secrets'] = [
     ...collectSecrets(result['smtpUrl'] as string | null, result['slackToken'] as string | null),
     ...(result['httpToken'] === null ? [] : [result['httpToken'] as string]),
+    ...(typeof result['heartbeatUrl'] === 'string' ? [result['heartbeatUrl']] : []),
     ...((result['teamsWebhooks'] ?? []) as readonly TeamsWebhook[]).map((webhook) => webhook.url),
     ...mdmSourceSecrets(result as unknown as MdmSourceSettings),
   ];

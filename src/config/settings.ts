@@ -6,6 +6,7 @@ import { InputError, quoted } from '../errors';
 import { isValidZone } from '../domain/dates';
 import { parseBypass, parseDailyHours, parseWeekdays } from '../domain/send-window';
 import { parseEmailList, parseMdm, parseSlackChannel, parseThresholds } from '../domain/token-fields';
+import { parseHeartbeatKind, parseHeartbeatUrl } from '../domain/heartbeat';
 import { parsePasswordHash } from './password-hash-format';
 import type { Config, LogLevel } from './config';
 import {
@@ -94,6 +95,15 @@ export const SETTINGS: readonly Setting<keyof Config>[] = [
   },
   { key: 'teamsDefault', env: 'TOKENWATCH_TEAMS_DEFAULT', file: 'teamsDefault', fallback: () => null, parse: teamsWebhookName },
   { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: pageUrl },
+  { key: 'heartbeatUrl', env: 'TOKENWATCH_HEARTBEAT_URL', secretFile: 'TOKENWATCH_HEARTBEAT_URL_FILE', fallback: () => null, parse: parseHeartbeatUrl },
+  { key: 'heartbeatKind', env: 'TOKENWATCH_HEARTBEAT_KIND', file: 'heartbeatKind', fallback: () => null, parse: parseHeartbeatKind },
+  {
+    key: 'heartbeatTimeoutSeconds',
+    env: 'TOKENWATCH_HEARTBEAT_TIMEOUT_SECONDS',
+    file: 'heartbeatTimeoutSeconds',
+    fallback: () => '10',
+    parse: wholeNumber(1, 120),
+  },
   { key: 'previewDir', env: 'TOKENWATCH_PREVIEW_DIR', file: 'previewDir', fallback: () => 'data/outbox-preview', parse: nonEmpty },
   { key: 'stepsDir', env: 'TOKENWATCH_STEPS_DIR', file: 'stepsDir', fallback: () => 'config/steps', parse: nonEmpty },
   { key: 'mdm', env: 'TOKENWATCH_MDM', file: 'mdm', fallback: () => 'workspace-one', parse: (v, w) => parseMdm(v, w) },

@@ -45,7 +45,7 @@ export function sendWindowPolicy(config: Pick<Config, 'sendWindow' | 'sendDays' 
 
 /** The configuration as shown to an administrator: secrets only as set / not set. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { smtpUrl, slackToken, secrets: _secrets, httpToken, httpPasswordHash, teamsWebhooks: _teams, ...rest } = config;
+  const { smtpUrl, slackToken, secrets: _secrets, httpToken, httpPasswordHash, teamsWebhooks: _teams, heartbeatUrl, ...rest } = config;
   return {
     ...rest,
     sendWindow: config.sendWindow === null ? 'any time' : formatDailyHours(config.sendWindow),
@@ -55,6 +55,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     slackToken: slackToken === null ? 'not set' : 'set',
     httpToken: httpToken === null ? 'not set' : 'set',
     httpPasswordHash: httpPasswordHash === null ? 'not set' : 'set',
+    heartbeatUrl: heartbeatUrl === null ? 'not set' : 'set',
     intuneTenants: config.intuneTenants.map(({ clientSecret: _secret, ...tenant }) => ({ ...tenant, clientSecret: 'set' })),
     teamsWebhooks: config.teamsWebhooks.map((webhook) => ({ name: webhook.name, url: 'set' })),
     jamfServers: config.jamfServers.map(({ clientSecret: _secret, ...server }) => ({ ...server, clientSecret: 'set' })),

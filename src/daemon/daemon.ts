@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { DateTime } from 'luxon';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock';
+import type { HeartbeatPing, HeartbeatSignal } from '../domain/heartbeat';
 import { oneLine } from '../errors';
 import { redact, type Logger } from '../log';
 import type { Engine } from '../engine/engine';
@@ -61,6 +62,8 @@ export interface DaemonEvents {
   'scan:done': [report: ScanReport];
   'scan:failed': [error: Error];
   'retry:done': [sent: number];
+  /** The monitor was told how a scan ended (TOKENWATCH_HEARTBEAT_URL), or the attempt failed and was logged. */
+  'heartbeat:sent': [signal: HeartbeatSignal];
   stopped: [];
 }
 
@@ -82,6 +85,11 @@ export interface DaemonOptions {
   readonly shutdownGraceMs?: number;
   /** Runs before each scan (the sources' sync); its failure is logged and never stops the scan. */
   readonly beforeScan?: () => Promise<unknown>;
+  /**
+   * The outside monitor told about each scan (TOKENWATCH_HEARTBEAT_URL; not the lease heartbeat above): start when
+   * it starts, then success, or fail with the reason. A ping's failure is logged by it and never changes the scan.
+   */
+  readonly monitor?: HeartbeatPing;
 }
 
 type ScanReason = 'startup' | 'schedule';
@@ -264,6 +272,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.isScanning = true;
     this.databaseProblem = this.options.checkDatabase?.() ?? null;
     if (this.databaseProblem !== null) logger.error('database.damaged', { error: this.databaseProblem });
+    // The start ping goes out alongside the work; the outcome's ping waits for it, so the monitor hears them in order.
+    const started = this.options.monitor?.send('start', `tokenwatch scan started (${reason})`) ?? Promise.resolve();
+    const beat = async (outcome: ScanOutcome | null): Promise<void> => {
+      const monitor = this.options.monitor;
+      if (monitor === undefined || outcome === null) return;
+      await started;
+      const problem = scanProblem(outcome, this.databaseProblem);
+      const signal = problem === null ? 'success' : 'fail';
+      await monitor.send(signal, problem ?? `tokenwatch scan done: ${scanSummary(outcome)}`, outcome.durationSeconds * 1000);
+      this.emit('heartbeat:sent', signal);
+    };
     const beforeScan = (this.options.beforeScan?.() ?? Promise.resolve()).catch((error: unknown) => {
       logger.error('sync.failed', { error: redact(oneLine(error), this.options.engine.settings.secrets) });
     });
@@ -297,6 +316,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         logger.error('scan.failed', { error: failure.message });
         this.emit('scan:failed', failure);
       })
+      .then(() => beat(this.lastScan))
       .finally(() => this.workEnded());
     this.running = { kind: 'scan', done: work };
     return work;
@@ -351,4 +371,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.options.logger.info('daemon.stopped', {});
     this.emit('stopped');
   }
+}
+
+/** Why the monitor is told the scan failed: it threw, a delivery failed for good, or the database is damaged; else null. */
+function scanProblem(outcome: ScanOutcome, databaseProblem: string | null): string | null {
+  if (!outcome.isOk) return `tokenwatch scan failed: ${outcome.error ?? 'unknown error'}`;
+  if (databaseProblem !== null) return `tokenwatch database problem: ${databaseProblem}`;
+  if (outcome.failed > 0) {
+    return `tokenwatch scan: ${outcome.failed} reminder deliver${outcome.failed === 1 ? 'y' : 'ies'} failed for good (see tokenwatch history); ${scanSummary(outcome)}`;
+  }
+  return null;
+}
+
+/** `3 queued, 3 sent, 0 to retry, 0 failed`. */
+function scanSummary(outcome: ScanOutcome): string {
+  return `${outcome.queued} queued, ${outcome.sent} sent, ${outcome.retrying} to retry, ${outcome.failed} failed`;
 }

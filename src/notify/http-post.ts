@@ -81,7 +81,7 @@ interface ErrorLike {
 }
 
 /** "no answer within 300 ms", "fetch failed: ECONNREFUSED" (fetch alone hides the socket error in `cause`). */
-function describeFetchError(thrown: unknown, timeoutMs: number): string {
+export function describeFetchError(thrown: unknown, timeoutMs: number): string {
   const error = (typeof thrown === 'object' && thrown !== null ? thrown : { message: String(thrown) }) as ErrorLike;
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const message = typeof error.message === 'string' ? firstLine(error.message) : String(thrown);

@@ -1,6 +1,8 @@
 // `tokenwatch daemon` (what `npm start` runs): scan at start-up and on the schedule until SIGINT or SIGTERM.
 import type { Command } from 'commander';
 import { Daemon } from '../../daemon/daemon';
+import { detectHeartbeatKind } from '../../domain/heartbeat';
+import { createHeartbeatPinger } from '../../notify/heartbeat-pinger';
 import { httpAccessOf } from '../../http/exposure';
 import { startStatusServer } from '../../http/server';
 import { DatabaseError, registryProblem } from '../../store/database';
@@ -78,12 +80,27 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
         // The registry follows the sources: each scan starts with a sync.
         ...(syncDeps === null ? {} : { beforeScan: () => syncSources(syncDeps) }),
+        ...(config.heartbeatUrl === null
+          ? {}
+          : {
+              monitor: createHeartbeatPinger({
+                url: config.heartbeatUrl,
+                kind: config.heartbeatKind ?? detectHeartbeatKind(config.heartbeatUrl),
+                timeoutMs: config.heartbeatTimeoutSeconds * 1000,
+                logger,
+                secrets: config.secrets,
+              }),
+            }),
       });
       daemon = running;
       generation = trackRegistryGeneration(running);
       const tokenCount = ctx.tokens.count();
       ctx.io.out(`tokenwatch daemon: ${tokenCount} tokens in ${config.dbPath}; scans "${config.schedule}" (${config.zone}).`);
       ctx.io.out(`tokenwatch daemon: ${describeDelivery(config)}.`);
+      if (config.heartbeatUrl !== null) {
+        const kind = config.heartbeatKind ?? detectHeartbeatKind(config.heartbeatUrl);
+        ctx.io.out(`tokenwatch daemon: each scan is reported to the ${kind === 'uptime-kuma' ? 'Uptime Kuma push monitor' : 'Healthchecks.io check'} of TOKENWATCH_HEARTBEAT_URL.`);
+      }
       if (tokenCount === 0) {
         ctx.io.out('tokenwatch daemon: no tokens registered yet; add them with "npx tokenwatch import FILE.vpptoken" (see README).');
       }
