@@ -75,6 +75,7 @@ function sent(outbox: Outbox, tokens: TokenRepository, name: string, alert: stri
       ],
       skip: [],
       settlesRenewal: false,
+      afterPreview: [],
     },
     time,
   );

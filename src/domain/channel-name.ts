@@ -9,6 +9,11 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 /** Which channels are configured: preview stands in when none of email, Slack and Teams is. */
 export type EnabledChannels = Readonly<Record<ChannelName, boolean>>;
 
+/** Whether a channel that reaches people (not the preview folder) is configured. */
+export function hasRealChannel(enabled: EnabledChannels): boolean {
+  return enabled.email || enabled.slack || enabled.teams;
+}
+
 export function isChannelName(name: string): name is ChannelName {
   return (CHANNEL_NAMES as readonly string[]).includes(name);
 }

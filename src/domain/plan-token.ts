@@ -2,7 +2,7 @@
 // engine reads the ledger, calls planToken and hands the plan to the store; nothing here reads or writes anything.
 import type { DateTime } from 'luxon';
 import { RENEWED, alertKey, type Alert, type AlertKey } from './alert';
-import type { EnabledChannels } from './channel-name';
+import { hasRealChannel, type EnabledChannels } from './channel-name';
 import { daysLeft } from './dates';
 import { whatIsDue, type DuePolicy } from './due-reminders';
 import type { Reminder } from './reminder';
@@ -41,14 +41,28 @@ export interface TokenPlan {
   readonly skip: readonly Alert[];
   /** Whether this plan settles a pending renewal (its confirmation queued or skipped), so the token no longer asks for one. */
   readonly settlesRenewal: boolean;
+  /**
+   * The token's current reminder, decided while only previews were written, to queue now on the real channels
+   * configured since (its decision stands: it is not decided again). Empty in every other case.
+   */
+  readonly afterPreview: readonly QueuedReminder[];
 }
+
+const NONE: ReadonlySet<AlertKey> = new Set();
 
 /**
  * What a scan at `now` records for `token`, given the alerts already decided for its current expiry; null when there
  * is nothing to record. A renewal asks for one confirmation per new expiry (skipped while muted); then `whatIsDue`
- * says which alert is due and which are superseded.
+ * says which alert is due and which are superseded. `previewedOnly` holds the decided alerts that went only to the
+ * preview folder.
  */
-export function planToken(token: Token, decided: ReadonlySet<AlertKey>, now: DateTime, settings: PlanSettings): TokenPlan | null {
+export function planToken(
+  token: Token,
+  decided: ReadonlySet<AlertKey>,
+  now: DateTime,
+  settings: PlanSettings,
+  previewedOnly: ReadonlySet<AlertKey> = NONE,
+): TokenPlan | null {
   const queue: QueuedReminder[] = [];
   const skip: Alert[] = [];
   const settlesRenewal = token.renewalPending && !decided.has(alertKey(RENEWED));
@@ -59,8 +73,29 @@ export function planToken(token: Token, decided: ReadonlySet<AlertKey>, now: Dat
   const due = whatIsDue(token, decided, now, settings.policy);
   if (due.send !== null) queue.push(queued(token, due.send, now, settings));
   skip.push(...due.skip);
-  if (queue.length === 0 && skip.length === 0) return null;
-  return { token, queue, skip, settlesRenewal };
+  const afterPreview = due.send === null ? currentAfterPreview(token, decided, previewedOnly, now, settings) : [];
+  if (queue.length === 0 && skip.length === 0 && afterPreview.length === 0) return null;
+  return { token, queue, skip, settlesRenewal, afterPreview };
+}
+
+/**
+ * A preview reaches nobody, so it does not count as delivered: once email, Slack or Teams is configured, the token's current
+ * reminder (its most urgent due alert, if it was decided while only previews were written) goes out on them, once.
+ * Alerts it superseded are not sent late.
+ */
+function currentAfterPreview(
+  token: Token,
+  decided: ReadonlySet<AlertKey>,
+  previewedOnly: ReadonlySet<AlertKey>,
+  now: DateTime,
+  settings: PlanSettings,
+): QueuedReminder[] {
+  const { enabled } = settings;
+  if (enabled.preview || !hasRealChannel(enabled)) return [];
+  const current = whatIsDue(token, NONE, now, settings.policy).send;
+  if (current === null) return [];
+  const key = alertKey(current);
+  return decided.has(key) && previewedOnly.has(key) ? [queued(token, current, now, settings)] : [];
 }
 
 function queued(token: Token, alert: Alert, now: DateTime, settings: PlanSettings): QueuedReminder {

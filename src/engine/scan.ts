@@ -3,7 +3,7 @@
 import type { DateTime } from 'luxon';
 import { coerceError } from '../errors';
 import { alertKey, thresholdDays, type AlertKey } from '../domain/alert';
-import { NO_RECIPIENT_ERROR, UNROUTED } from '../domain/channel-name';
+import { hasRealChannel, NO_RECIPIENT_ERROR, UNROUTED } from '../domain/channel-name';
 import { globalHorizon } from '../domain/due-reminders';
 import { planToken, type QueuedReminder, type TokenPlan } from '../domain/plan-token';
 import type { Route } from '../domain/routing';
@@ -32,10 +32,14 @@ type PlanningDeps = Pick<EngineDeps, 'tokens' | 'outbox' | 'settings' | 'onProgr
 /** The plans one at a time: a scan records each batch before the next plans are made. */
 function* eachPlan(deps: PlanningDeps, now: DateTime): Generator<TokenPlan> {
   const { settings, onProgress } = deps;
+  // Whether a reminder only previewed so far can now go out for real: only then is it worth asking the outbox.
+  const isSending = hasRealChannel(settings.enabled);
   const candidates = deps.tokens.dueCandidates(now, globalHorizon(now, settings.policy.thresholds));
   let done = 0;
   for (const token of candidates) {
-    const plan = planToken(token, deps.outbox.decidedAlerts(token.id, token.expiresAt), now, settings);
+    const decided = deps.outbox.decidedAlerts(token.id, token.expiresAt);
+    const previewedOnly = isSending && decided.size > 0 ? deps.outbox.previewedOnlyAlerts(token.id, token.expiresAt) : undefined;
+    const plan = planToken(token, decided, now, settings, previewedOnly);
     done += 1;
     onProgress?.('planning', done, candidates.length);
     if (plan !== null) yield plan;
@@ -54,7 +58,7 @@ function planned(plan: TokenPlan, queued: QueuedReminder, now: DateTime, routes:
 
 /** Shows what a scan at `now` would queue, recording nothing. */
 export function dryRun(deps: PlanningDeps, now: DateTime): PlannedReminder[] {
-  return [...eachPlan(deps, now)].flatMap((plan) => plan.queue.map((queued) => planned(plan, queued, now, queued.routes)));
+  return [...eachPlan(deps, now)].flatMap((plan) => [...plan.queue, ...plan.afterPreview].map((queued) => planned(plan, queued, now, queued.routes)));
 }
 
 /** Plans recorded per write transaction: one commit per hundred tokens rather than per token. */

@@ -1,17 +1,21 @@
-// The preview channel: when neither SMTP nor Slack is configured, each reminder is written to a folder instead,
-// as the real MIME email (.eml) and the Slack payload (.slack.json), readable by the owner only.
+// The preview channel: when no SMTP, Slack or Teams is configured, each reminder is written to a folder instead, as
+// the real MIME email (.eml), the Slack payload (.slack.json) or the Teams card (.teams.json), readable by the owner
+// only. A reminder routed to `email:ADDRESS` is written as that email (To: ADDRESS), one routed to `slack:#CHANNEL` as
+// that Slack post, one routed to `teams:NAME` as that webhook's card; one with no recipient at all (PREVIEW_RECIPIENT)
+// as an email and a Slack post, addressed to the configured recipients or a placeholder.
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { errorCode } from '../errors';
 import type { Message } from '../domain/message/message';
+import { previewedRoute } from '../domain/routing';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
 
 export interface PreviewChannelOptions {
   dir: string;
   from: string;
-  /** The configured email recipients, shown in the preview's To: header. */
+  /** The configured email recipients, shown in the To: header of a preview that has no recipient of its own. */
   emailTo: readonly string[];
   logger: Logger;
   /** Clock for the file names; the current time by default. */
@@ -32,28 +36,45 @@ export function createPreviewChannel(options: PreviewChannelOptions): Channel {
     if (created !== undefined) await fs.promises.chmod(options.dir, 0o700);
   };
 
-  const write = async (message: Message): Promise<void> => {
-    await ensureDir();
-    const to = options.emailTo.length > 0 ? options.emailTo.join(', ') : PLACEHOLDER_TO;
+  const emailOf = async (to: string, message: Message): Promise<Buffer> => {
     const info = await transporter.sendMail({ from: options.from, to, subject: message.subject, text: message.text(), html: message.html() });
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- with streamTransport + buffer, the message is a Buffer or a string
-    const eml = Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message));
+    return Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message));
+  };
+
+  const slackOf = (channel: string | null, message: Message): string => {
     const payload = message.slack();
-    const slack = `${JSON.stringify({ text: payload.text, blocks: payload.blocks }, null, 2)}\n`;
+    return `${JSON.stringify({ ...(channel === null ? {} : { channel }), text: payload.text, blocks: payload.blocks }, null, 2)}\n`;
+  };
+
+  const write = async (recipient: string, message: Message): Promise<void> => {
+    await ensureDir();
+    const route = previewedRoute(recipient);
+    const files: { suffix: string; content: Buffer | string }[] = [];
+    if (route === null || route.channel === 'email') {
+      const to = route?.recipient ?? (options.emailTo.length > 0 ? options.emailTo.join(', ') : PLACEHOLDER_TO);
+      files.push({ suffix: '.eml', content: await emailOf(to, message) });
+    }
+    if (route === null || route.channel === 'slack') files.push({ suffix: '.slack.json', content: slackOf(route?.recipient ?? null, message) });
+    if (route?.channel === 'teams') files.push({ suffix: '.teams.json', content: `${JSON.stringify({ webhook: route.recipient, ...message.teams() }, null, 2)}\n` });
 
     const prefix = `${timestamp(now())}-${slugify(message.subject)}`;
     // The counter makes names unique within this process; `wx` makes them unique against files already there.
     for (;;) {
       counter += 1;
       const base = path.join(options.dir, `${prefix}-${counter}`);
-      const emlPath = `${base}.eml`;
-      const slackPath = `${base}.slack.json`;
-      if (!(await writeNew(emlPath, eml))) continue;
-      if (!(await writeNew(slackPath, slack))) {
-        await fs.promises.rm(emlPath, { force: true });
+      const written: string[] = [];
+      for (const file of files) {
+        if (!(await writeNew(`${base}${file.suffix}`, file.content))) break;
+        written.push(`${base}${file.suffix}`);
+      }
+      if (written.length < files.length) {
+        for (const done of written) await fs.promises.rm(done, { force: true });
         continue;
       }
-      options.logger.info('preview.written', { eml: emlPath, slack: slackPath });
+      // The files first, then whom they stand for, as a reader of the terminal looks for them.
+      const logged = Object.fromEntries(written.map((file) => [file.slice(base.length + 1).replace(/\.json$/, ''), file]));
+      options.logger.info('preview.written', { ...logged, recipient });
       return;
     }
   };
@@ -61,9 +82,9 @@ export function createPreviewChannel(options: PreviewChannelOptions): Channel {
   return {
     name: 'preview',
 
-    async send(_recipient: string, message: Message): Promise<void> {
+    async send(recipient: string, message: Message): Promise<void> {
       try {
-        await write(message);
+        await write(recipient, message);
       } catch (error) {
         throw new Error(`cannot write the preview to ${options.dir}: ${messageOf(error)}`, { cause: error });
       }

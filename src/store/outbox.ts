@@ -184,7 +184,23 @@ export class Outbox extends Repository {
     return this.db
       .transaction(() => {
         for (const alert of plan.skip) this.decisions.decide(token.id, token.expiresAt, alertKey(alert), 'skipped', now);
-        return plan.queue.filter((queued) => {
+        // A reminder decided while only previews were written: its deliveries on the real channels, each once.
+        const afterPreview = plan.afterPreview.filter((queued) => {
+          // No recipient on the real channels either: nothing to hand over (a scan's own reminder would be unrouted).
+          if (queued.routes.length === 0) return false;
+          const row = {
+            tokenId: token.id,
+            tokenName: token.name,
+            expiresAt,
+            alert: alertKey(queued.alert),
+            subject: queued.subject,
+            payload: '',
+            facts: factsJson(queued.reminder),
+            nextAttemptAt: queued.notBefore.toMillis(),
+          };
+          return this.enqueueRoutes(enqueue, row, queued.routes, nowMs) > 0;
+        });
+        const queuedNow = plan.queue.filter((queued) => {
           const alert = alertKey(queued.alert);
           const isNew = this.decisions.decide(token.id, token.expiresAt, alert, 'queued', now);
           if (!isNew) return false;
@@ -206,6 +222,7 @@ export class Outbox extends Repository {
           );
           return true;
         });
+        return [...queuedNow, ...afterPreview];
       })
       .immediate();
   }
@@ -240,19 +257,35 @@ export class Outbox extends Repository {
       .immediate();
   }
 
-  /** One row per route, pending; with no route, one failed row on the UNROUTED pseudo-channel, which `retry` routes. */
-  private enqueueRoutes(enqueue: Statement, row: QueuedRow, routes: readonly Route[], nowMs: number): void {
+  /**
+   * One row per route, pending; with no route, one failed row on the UNROUTED pseudo-channel, which `retry` routes.
+   * Returns how many rows were new (a row whose key is there already is left alone).
+   */
+  private enqueueRoutes(enqueue: Statement, row: QueuedRow, routes: readonly Route[], nowMs: number): number {
     const isRouted = routes.length > 0;
+    let inserted = 0;
     for (const delivery of isRouted ? routes : [UNROUTED]) {
-      enqueue.run({
+      inserted += enqueue.run({
         ...row,
         channel: delivery.channel,
         recipient: delivery.recipient,
         status: isRouted ? 'pending' : 'failed',
         error: isRouted ? null : NO_RECIPIENT_ERROR,
         now: nowMs,
-      });
+      }).changes;
     }
+    return inserted;
+  }
+
+  /**
+   * The alerts decided for a token's expiry whose deliveries all went to the preview folder (a preview never counts as
+   * delivered to a channel configured later). Reads the outbox's unique key, whose index starts with these columns.
+   */
+  previewedOnlyAlerts(tokenId: number, expiresAt: DateTime): Set<AlertKey> {
+    const rows = this.sql(
+      `SELECT alert FROM outbox WHERE token_id = ? AND expires_at = ? GROUP BY alert HAVING min(channel = 'preview') = 1`,
+    ).all(tokenId, expiresAt.toMillis()) as { alert: string }[];
+    return new Set(rows.map((row) => row.alert));
   }
 
   /** Whether an alert was decided for a token's expiry cycle (or, for source alerts, a failure run). */

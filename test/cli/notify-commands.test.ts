@@ -413,32 +413,38 @@ describe('notify commands through the CLI', () => {
   });
 
   describe('with neither SMTP nor Slack configured', () => {
-    it('scan writes each reminder as an .eml and a .slack.json file under the preview folder', async () => {
+    it('scan writes each reminder under the preview folder as the .eml and .slack.json its real deliveries would be', async () => {
       for (const key of ['TOKENWATCH_SMTP_URL', 'SLACK_BOT_TOKEN', 'TOKENWATCH_SLACK_API_URL']) delete cli.env[key];
       await addAcme();
       const result = await cli.run('scan');
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/1 sent, 0 to retry, 0 failed\.$/);
+      expect(result.stdout).toMatch(/3 sent, 0 to retry, 0 failed\.$/);
       expect(smtp.stats.connections).toBe(0);
       expect(slack.calls).toHaveLength(0);
 
+      // One email per recipient and one Slack post, as email and Slack would send them.
       const previewDir = cli.env['TOKENWATCH_PREVIEW_DIR'] ?? '';
       const files = fs.readdirSync(previewDir).sort();
-      expect(files).toHaveLength(2);
-      const eml = files.find((file) => file.endsWith('.eml'));
-      const json = files.find((file) => file.endsWith('.slack.json'));
-      expect(eml).toMatch(/tokenwatch-vpp-token-acme-main-expires-in-30-days/);
-      expect(json).toBe(eml?.replace(/\.eml$/, '.slack.json'));
+      const emls = files.filter((file) => file.endsWith('.eml'));
+      const jsons = files.filter((file) => file.endsWith('.slack.json'));
+      expect([emls.length, jsons.length, files.length]).toEqual([2, 1, 3]);
+      for (const file of files) expect(file).toMatch(/tokenwatch-vpp-token-acme-main-expires-in-30-days/);
 
-      const mail = await simpleParser(fs.readFileSync(path.join(previewDir, eml ?? '')));
-      expect(mail.subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 30 days (2027-01-31)');
-      expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('ops@example.test, it@example.test');
-      expect(mail.text).toContain('"Global / Acme / iOS"');
-      expect(mail.html).toContain('&quot;vpp@acme.test&quot;');
-      const payload = JSON.parse(fs.readFileSync(path.join(previewDir, json ?? ''), 'utf8')) as { text: string; blocks: Block[] };
+      const mails = await Promise.all(emls.map(async (eml) => simpleParser(fs.readFileSync(path.join(previewDir, eml)))));
+      expect(mails.map((mail) => (mail.to && !Array.isArray(mail.to) ? mail.to.text : '')).sort()).toEqual(['it@example.test', 'ops@example.test']);
+      const [mail] = mails;
+      expect(mail?.subject).toBe('[tokenwatch] VPP token "Acme Main" expires in 30 days (2027-01-31)');
+      expect(mail?.text).toContain('"Global / Acme / iOS"');
+      expect(mail?.html).toContain('&quot;vpp@acme.test&quot;');
+      const payload = JSON.parse(fs.readFileSync(path.join(previewDir, jsons[0] ?? ''), 'utf8')) as { channel: string; text: string; blocks: Block[] };
+      expect(payload.channel).toBe('#mdm');
       expect(payload.text).toContain('VPP token "Acme Main" expires in 30 days');
       expect(payload.blocks[0]?.type).toBe('header');
-      expect((await history()).map((row) => `${row.channel}:${row.recipient} ${row.status}`)).toEqual(['preview:preview sent']);
+      expect((await history()).map((row) => `${row.channel}:${row.recipient} ${row.status}`).sort()).toEqual([
+        'preview:email:it@example.test sent',
+        'preview:email:ops@example.test sent',
+        'preview:slack:#mdm sent',
+      ]);
     });
 
     it('offers TOKENWATCH_CONSOLE_URL as a button next to the Apple portal, and refuses an address that is not http(s)', async () => {

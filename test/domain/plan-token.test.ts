@@ -107,6 +107,37 @@ describe('the plan for a token', () => {
     expect(plan?.settlesRenewal).toBe(true);
   });
 
+  it('queues again, on the real channels, the current alert that only went to the preview, and nothing it superseded', () => {
+    const now = at('2027-01-28T10:00');
+    // 23 days left: t30 is current; t60 and t30 were decided while only previews were written.
+    const previewed = new Set(['t60', 't30']);
+    const plan = planToken(token('2027-02-20T10:00'), previewed, now, settings, previewed);
+    expect(plan?.queue).toEqual([]);
+    expect(plan?.skip).toEqual([]);
+    expect(keysOf(plan?.afterPreview.map((q) => q.alert) ?? [])).toEqual(['t30']);
+    expect(plan?.afterPreview[0]?.routes).toEqual([
+      { channel: 'email', recipient: 'admins@example.test' },
+      { channel: 'email', recipient: 'ops@example.test' },
+      { channel: 'slack', recipient: '#mdm' },
+    ]);
+    // Nothing more once it went out for real, while previews are still written, or when only a superseded one was previewed.
+    expect(planToken(token('2027-02-20T10:00'), previewed, now, settings, new Set())).toBeNull();
+    expect(planToken(token('2027-02-20T10:00'), previewed, now, { ...settings, enabled: { email: false, slack: false, teams: false, preview: true } }, previewed)).toBeNull();
+    expect(planToken(token('2027-02-20T10:00'), previewed, now, settings, new Set(['t60']))).toBeNull();
+    // Teams alone is a real channel too.
+    const teamsOnly = { ...settings, routing: { ...settings.routing, teamsWebhook: 'mdm' }, enabled: { email: false, slack: false, teams: true, preview: false } };
+    expect(planToken(token('2027-02-20T10:00'), previewed, now, teamsOnly, previewed)?.afterPreview[0]?.routes).toEqual([{ channel: 'teams', recipient: 'mdm' }]);
+  });
+
+  it('routes a preview to where the real deliveries would go: the token\'s own recipients', () => {
+    const preview = { ...settings, enabled: { email: false, slack: false, teams: false, preview: true } };
+    const plan = planToken(token('2027-02-20T10:00', { email: ['it@acme.example'] }), new Set(), at('2027-01-01T10:00'), preview);
+    expect(plan?.queue[0]?.routes).toEqual([
+      { channel: 'preview', recipient: 'email:it@acme.example' },
+      { channel: 'preview', recipient: 'slack:#mdm' },
+    ]);
+  });
+
   it('routes to the token\'s own recipients over the defaults', () => {
     const own = token('2027-06-30T10:00', { email: ['owner@acme.example'], slackChannel: '#acme' });
     expect(planToken(own, new Set(), at('2027-06-25T09:00'), settings)?.queue[0]?.routes).toEqual([

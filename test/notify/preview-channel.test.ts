@@ -1,4 +1,5 @@
-// The preview channel: each reminder becomes a real .eml and a .slack.json in an owner-only folder.
+// The preview channel: each reminder becomes a real .eml and a .slack.json in an owner-only folder; a reminder routed to
+// one recipient becomes only that channel's file, addressed as the real delivery would be.
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -105,6 +106,26 @@ describe('the preview channel', () => {
     expect(eml).toMatch(/\.eml$/);
     expect(slack).toMatch(/\.slack\.json$/);
     expect(fs.existsSync(eml) && fs.existsSync(slack)).toBe(true);
+  });
+
+  it('writes a routed preview as that channel\'s delivery only: the email to its address, the Slack post to its channel, the Teams card to its webhook', async () => {
+    const logger = createMemoryLogger();
+    const channel = createPreviewChannel({ dir: out, from: FROM, emailTo: ['default@example.org'], logger });
+    await channel.send('email:mdm@acme.example', sampleMessage({ subject: 'one' }));
+    await channel.send('slack:#acme-mdm', sampleMessage({ subject: 'two' }));
+    await channel.send('teams:mdm', sampleMessage({ subject: 'three' }));
+    await channel.close();
+    const names = fs.readdirSync(out).sort();
+    expect(names.map((name) => name.replace(/^.*-(one|two|three)-\d+/, '$1')).sort()).toEqual(['one.eml', 'three.teams.json', 'two.slack.json']);
+    const read = (suffix: string): string => fs.readFileSync(path.join(out, names.find((name) => name.endsWith(suffix)) ?? ''), 'utf8');
+    expect((await simpleParser(read('.eml'))).to).toMatchObject({ text: 'mdm@acme.example' });
+    expect(JSON.parse(read('.slack.json'))).toMatchObject({ channel: '#acme-mdm' });
+    expect(JSON.parse(read('.teams.json'))).toMatchObject({ webhook: 'mdm', type: 'message' });
+    expect(logger.lines.filter((line) => line.event === 'preview.written').map((line) => Object.keys(line.fields ?? {}))).toEqual([
+      ['eml', 'recipient'],
+      ['slack', 'recipient'],
+      ['teams', 'recipient'],
+    ]);
   });
 
   it('verifies that the folder can be written, creating it, and says why when it cannot', async () => {

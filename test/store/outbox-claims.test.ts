@@ -34,6 +34,7 @@ describe('claiming outbox rows before sending them', () => {
           queue: [{ alert: { kind: 'threshold', days: 7 }, reminder, subject: name, routes: [{ channel: 'email', recipient: 'ops@example.test' }], notBefore: t0 }],
           skip: [],
           settlesRenewal: false,
+          afterPreview: [],
         },
         t0,
       );

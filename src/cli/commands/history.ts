@@ -24,6 +24,8 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         alert: entry.alert,
         channel: entry.channel,
         recipient: entry.recipient,
+        /** Written to the preview folder only: it reached nobody, and does not count as delivered. */
+        isPreview: entry.channel === 'preview',
         status: entry.status,
         digest: entry.digestId,
         subject: entry.subject,
@@ -45,8 +47,8 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         (e.sentAt ?? e.queuedAt ?? '').slice(0, 16).replace('T', ' '),
         e.token,
         e.alert,
-        `${e.channel}:${e.recipient}`,
-        e.status === 'pending' && e.attempts > 0 ? `retrying (${e.attempts})` : e.status,
+        e.isPreview ? `preview of ${e.recipient}` : `${e.channel}:${e.recipient}`,
+        e.status === 'pending' && e.attempts > 0 ? `retrying (${e.attempts})` : e.isPreview && e.status === 'sent' ? 'previewed' : e.status,
         e.digest === null ? '' : `#${e.digest}`,
         e.error ?? '',
       ]);
