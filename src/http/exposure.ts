@@ -15,8 +15,10 @@ export interface HttpAccess {
 
 export const OPEN_ACCESS: HttpAccess = { auth: { bearerToken: null, basic: null }, isPublic: false, isHealthzProtected: false };
 
-/** The HTTP edge's access settings out of the validated configuration. */
-export function httpAccessOf(config: Config): HttpAccess {
+/** The HTTP edge's access settings out of its slice of the validated configuration. */
+export function httpAccessOf(
+  config: Pick<Config, 'httpToken' | 'httpUser' | 'httpPasswordHash' | 'httpPublic' | 'httpAuthHealthz'>,
+): HttpAccess {
   return {
     auth: {
       bearerToken: config.httpToken,
