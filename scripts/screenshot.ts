@@ -34,6 +34,7 @@ function token(name: string, expires: string, fields: Partial<TokenInput> = {}):
     orgGroup: null,
     email: null,
     slackChannel: null,
+    teams: null,
     thresholds: null,
     notes: null,
     fingerprint: null,

@@ -23,6 +23,8 @@ export interface TokenView {
   orgGroup: string | null;
   email: readonly string[] | null;
   slackChannel: string | null;
+  /** The Teams webhook's name; null for the default one. */
+  teams: string | null;
   thresholds: readonly number[] | null;
   notes: string | null;
   fingerprint: string | null;
@@ -51,6 +53,7 @@ export function viewToken(token: Token, now: DateTime, zone: string, defaultThre
     orgGroup: token.orgGroup,
     email: token.email,
     slackChannel: token.slackChannel,
+    teams: token.teams,
     thresholds: token.thresholds,
     notes: token.notes,
     fingerprint: token.fingerprint,
@@ -124,6 +127,7 @@ export function tokenDetails(view: TokenView): string {
     ['Organization Group', view.orgGroup ?? '-'],
     ['Email', view.email === null ? '(default recipients)' : view.email.join(', ')],
     ['Slack channel', view.slackChannel ?? '(default channel)'],
+    ['Teams webhook', view.teams ?? '(default webhook)'],
     ['Thresholds', view.thresholds === null ? '(default)' : view.thresholds.join(', ')],
     ['Console page', view.consoleUrl ?? '(default: TOKENWATCH_CONSOLE_URL)'],
     ['Notes', view.notes ?? '-'],

@@ -1,6 +1,7 @@
 // The options that describe a token, shared by import, add and edit, parsed into validated fields.
 import type { Command } from 'commander';
 import {
+  checkTeamsWebhook,
   parseAppleId,
   parseConsoleUrl,
   parseEmailList,
@@ -8,6 +9,7 @@ import {
   parseMdm,
   parseOrgGroup,
   parseSlackChannel,
+  parseTeamsWebhookName,
   parseThresholds,
 } from '../domain/token-fields';
 import type { MdmName } from '../domain/kinds';
@@ -20,6 +22,7 @@ export interface RawTokenOptions {
   orgGroup?: string;
   email?: string;
   slackChannel?: string;
+  teams?: string;
   thresholds?: string;
   notes?: string;
   consoleUrl?: string;
@@ -32,6 +35,7 @@ export interface TokenOptionValues {
   orgGroup?: string;
   email?: string[];
   slackChannel?: string;
+  teams?: string;
   thresholds?: number[];
   notes?: string;
   consoleUrl?: string;
@@ -45,13 +49,17 @@ export function addTokenOptions(command: Command): Command {
     .option('--org-group <path>', 'the console Organization Group where the token resides')
     .option('--email <addresses>', 'email recipients, comma-separated (instead of the default ones)')
     .option('--slack-channel <channel>', 'Slack channel (instead of the default one)')
+    .option('--teams <name>', 'Teams webhook by name, one of TOKENWATCH_TEAMS_WEBHOOKS (instead of the default one)')
     .option('--thresholds <days>', 'reminder thresholds in days, e.g. 60,30,7 (instead of the default ones)')
     .option('--notes <text>', 'free-form notes')
     .option('--console-url <url>', "the token's page in the MDM console, https (instead of TOKENWATCH_CONSOLE_URL in its messages)");
 }
 
-/** Validates the given options; absent ones stay absent. */
-export function parseTokenOptions(raw: RawTokenOptions): TokenOptionValues {
+/**
+ * Validates the given options; absent ones stay absent. `teamsWebhooks`: the configured webhook names, which `--teams`
+ * must be one of when any is configured.
+ */
+export function parseTokenOptions(raw: RawTokenOptions, teamsWebhooks: readonly string[]): TokenOptionValues {
   const values: TokenOptionValues = {};
   if (raw.kind !== undefined) values.kind = parseKind(raw.kind, '--kind');
   if (raw.mdm !== undefined) values.mdm = parseMdm(raw.mdm, '--mdm');
@@ -59,6 +67,7 @@ export function parseTokenOptions(raw: RawTokenOptions): TokenOptionValues {
   if (raw.orgGroup !== undefined) values.orgGroup = parseOrgGroup(raw.orgGroup, '--org-group');
   if (raw.email !== undefined) values.email = parseEmailList(raw.email, '--email');
   if (raw.slackChannel !== undefined) values.slackChannel = parseSlackChannel(raw.slackChannel, '--slack-channel');
+  if (raw.teams !== undefined) values.teams = checkTeamsWebhook(parseTeamsWebhookName(raw.teams, '--teams'), teamsWebhooks, '--teams');
   if (raw.thresholds !== undefined) values.thresholds = parseThresholds(raw.thresholds, '--thresholds');
   if (raw.notes !== undefined) values.notes = raw.notes;
   if (raw.consoleUrl !== undefined) values.consoleUrl = parseConsoleUrl(raw.consoleUrl, '--console-url');

@@ -30,7 +30,7 @@ export function previewedRoute(recipient: string): Route | null {
 }
 
 export function routesFor(
-  token: { readonly email: readonly string[] | null; readonly slackChannel: string | null },
+  token: { readonly email: readonly string[] | null; readonly slackChannel: string | null; readonly teams?: string | null },
   defaults: RoutingDefaults,
   enabled: EnabledChannels,
 ): Route[] {
@@ -47,7 +47,7 @@ export function routesFor(
   const slackChannel = token.slackChannel ?? defaults.slackChannel;
   if (enabled.slack && slackChannel !== null) routes.push({ channel: 'slack', recipient: slackChannel });
   // The recipient is the webhook's name, never its URL (a secret): the Teams channel looks the URL up when sending.
-  const teamsWebhook = defaults.teamsWebhook ?? null;
+  const teamsWebhook = token.teams ?? defaults.teamsWebhook ?? null;
   if (enabled.teams && teamsWebhook !== null) routes.push({ channel: 'teams', recipient: teamsWebhook });
   return routes;
 }

@@ -6,6 +6,7 @@ import { InputError, quoted } from '../errors';
 import { expiryFromDownload, parseDateInput } from './dates';
 import type { TokenInput } from './token';
 import {
+  checkTeamsWebhook,
   parseAppleId,
   parseConsoleUrl,
   parseEmailList,
@@ -13,6 +14,7 @@ import {
   parseMdm,
   parseOrgGroup,
   parseSlackChannel,
+  parseTeamsWebhookName,
   parseThresholds,
   parseTokenName,
   parseTopic,
@@ -33,6 +35,7 @@ export const CSV_COLUMNS = [
   'mdm',
   'topic',
   'console_url',
+  'teams',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
@@ -51,6 +54,7 @@ export const CSV_COLUMN_HELP: Readonly<Record<Column, string>> = {
   mdm: 'the MDM console: workspace-one, jamf, intune or other (default TOKENWATCH_MDM)',
   topic: 'APNs only: the push topic, com.apple.mgmt.… (a renewal with another topic is refused)',
   console_url: "the token's page in the MDM console, https (instead of TOKENWATCH_CONSOLE_URL in its messages)",
+  teams: 'Teams webhook by name, one of TOKENWATCH_TEAMS_WEBHOOKS (instead of the default one)',
 };
 
 export const MAX_CSV_ROWS = 1_000_000;
@@ -93,8 +97,17 @@ function crlfCount(record: readonly string[]): number {
   return count;
 }
 
-/** `defaultMdm` (TOKENWATCH_MDM) applies to rows without an `mdm` value. */
-export function parseTokenCsv(label: string, text: string, zone: string, defaultMdm: MdmName = 'workspace-one'): TokenInput[] {
+/**
+ * `defaultMdm` (TOKENWATCH_MDM) applies to rows without an `mdm` value; a `teams` value must be one of `teamsWebhooks`
+ * (the configured webhook names) when any is configured.
+ */
+export function parseTokenCsv(
+  label: string,
+  text: string,
+  zone: string,
+  defaultMdm: MdmName = 'workspace-one',
+  teamsWebhooks: readonly string[] = [],
+): TokenInput[] {
   let records: CsvRecord[];
   try {
     records = parse(text, { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
@@ -176,6 +189,7 @@ export function parseTokenCsv(label: string, text: string, zone: string, default
       orgGroup: optional('org_group', parseOrgGroup),
       email: optional('email', parseEmailList),
       slackChannel: optional('slack_channel', parseSlackChannel),
+      teams: optional('teams', (value, what) => checkTeamsWebhook(parseTeamsWebhookName(value, what), teamsWebhooks, what)),
       thresholds: optional('thresholds', parseThresholds),
       notes: cell('notes'),
       fingerprint: null,

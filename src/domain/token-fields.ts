@@ -110,6 +110,30 @@ export function parseSlackChannel(value: string, what: string): string {
   return channel;
 }
 
+/**
+ * The name of a Teams webhook (`--teams mdm`): letters, digits, `-` and `_`, at most 40, as TOKENWATCH_TEAMS_WEBHOOKS
+ * names them. Only the name is ever stored: the URL is a secret that stays in the environment.
+ */
+export function parseTeamsWebhookName(value: string, what: string): string {
+  const name = value.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/.test(name)) {
+    throw new InputError(`${what}: ${quoted(name)} is not a webhook name (expected letters, digits, - or _, e.g. mdm)`);
+  }
+  return name;
+}
+
+/**
+ * `name` when it is one of the configured webhooks; an InputError naming it and the configured ones otherwise. With no
+ * webhook configured any well-formed name is kept (the registry can be prepared before Teams is set up): delivery then
+ * reports a name that is still unknown.
+ */
+export function checkTeamsWebhook(name: string, configured: readonly string[], what: string): string {
+  if (configured.length > 0 && !configured.includes(name)) {
+    throw new InputError(`${what}: ${quoted(name)} is not a webhook of TOKENWATCH_TEAMS_WEBHOOKS (expected one of: ${configured.join(', ')})`);
+  }
+  return name;
+}
+
 /** Comma-separated whole days between 1 and 3650, e.g. `60,30,7`; returned unique, largest first. */
 export function parseThresholds(value: string, what: string): number[] {
   const parts = value.split(',').map((part) => part.trim());

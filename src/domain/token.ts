@@ -26,6 +26,8 @@ export interface Token {
   readonly email: readonly string[] | null;
   /** Slack channel overriding the default one. */
   readonly slackChannel: string | null;
+  /** The Teams webhook, by name (never its URL), overriding TOKENWATCH_TEAMS_DEFAULT. */
+  readonly teams: string | null;
   /** Thresholds in days overriding the default ones. */
   readonly thresholds: readonly number[] | null;
   readonly notes: string | null;
@@ -56,6 +58,7 @@ export interface TokenInput {
   orgGroup: string | null;
   email: string[] | null;
   slackChannel: string | null;
+  teams: string | null;
   thresholds: number[] | null;
   notes: string | null;
   fingerprint: string | null;

@@ -221,6 +221,7 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
           orgGroup: null,
           email: null,
           slackChannel: null,
+          teams: null,
           thresholds: null,
           notes: null,
           fingerprint: credential.facts.fingerprint ?? null,

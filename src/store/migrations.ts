@@ -213,4 +213,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN console_url TEXT;
     `,
   },
+  {
+    version: 10,
+    description: "each token's Teams webhook, by name",
+    sql: `
+      -- The Teams webhook a token's reminders go to instead of TOKENWATCH_TEAMS_DEFAULT: its NAME only (the URL is a
+      -- secret kept in the environment); null for the default.
+      ALTER TABLE tokens ADD COLUMN teams TEXT;
+    `,
+  },
 ];

@@ -23,6 +23,7 @@ interface TokenRow {
   org_group: string | null;
   email: string | null;
   slack_channel: string | null;
+  teams: string | null;
   thresholds: string | null;
   notes: string | null;
   fingerprint: string | null;
@@ -42,6 +43,7 @@ export interface TokenEdit {
   orgGroup?: string | null;
   email?: string[] | null;
   slackChannel?: string | null;
+  teams?: string | null;
   thresholds?: number[] | null;
   notes?: string | null;
   mdm?: MdmName;
@@ -85,6 +87,7 @@ function toToken(row: TokenRow): Token {
     orgGroup: row.org_group,
     email: row.email === null ? null : (JSON.parse(row.email) as string[]),
     slackChannel: row.slack_channel,
+    teams: row.teams,
     thresholds: row.thresholds === null ? null : (JSON.parse(row.thresholds) as number[]),
     notes: row.notes,
     fingerprint: row.fingerprint,
@@ -115,6 +118,7 @@ function snapshot(token: Token): Record<string, unknown> {
     orgGroup: token.orgGroup,
     email: token.email,
     slackChannel: token.slackChannel,
+    teams: token.teams,
     thresholds: token.thresholds,
     notes: token.notes,
     fingerprint: token.fingerprint,
@@ -138,10 +142,10 @@ export class TokenRepository extends Repository {
   addMany(inputs: readonly TokenInput[], at: DateTime, onProgress?: (done: number, total: number) => void): Token[] {
     const insert = this.sql(`
       INSERT INTO tokens (name, kind, org_name, expires_at, added_at, downloaded_at, apple_id, org_group, email,
-                          slack_channel, thresholds, watch_from, notes, fingerprint, mdm, topic, console_url, created_at,
-                          updated_at)
+                          slack_channel, teams, thresholds, watch_from, notes, fingerprint, mdm, topic, console_url,
+                          created_at, updated_at)
       VALUES (@name, @kind, @orgName, @expiresAt, @at, @downloadedAt, @appleId, @orgGroup, @email,
-              @slackChannel, @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @consoleUrl, @at, @at)`);
+              @slackChannel, @teams, @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @consoleUrl, @at, @at)`);
     const atMs = at.toMillis();
     return this.db
       .transaction(() =>
@@ -159,6 +163,7 @@ export class TokenRepository extends Repository {
             org_group: input.orgGroup,
             email: input.email === null ? null : JSON.stringify(input.email),
             slack_channel: input.slackChannel,
+            teams: input.teams,
             thresholds: input.thresholds === null ? null : JSON.stringify(input.thresholds),
             notes: input.notes,
             fingerprint: input.fingerprint,
@@ -179,6 +184,7 @@ export class TokenRepository extends Repository {
             orgGroup: row.org_group,
             email: row.email,
             slackChannel: row.slack_channel,
+            teams: row.teams,
             thresholds: row.thresholds,
             watchFrom: watchFrom(expiresAt, input.thresholds),
             notes: row.notes,
@@ -274,6 +280,7 @@ export class TokenRepository extends Repository {
           orgGroup: changes.orgGroup === undefined ? before.orgGroup : changes.orgGroup,
           email: changes.email === undefined ? before.email : changes.email,
           slackChannel: changes.slackChannel === undefined ? before.slackChannel : changes.slackChannel,
+          teams: changes.teams === undefined ? before.teams : changes.teams,
           thresholds: changes.thresholds === undefined ? before.thresholds : changes.thresholds,
           notes: changes.notes === undefined ? before.notes : changes.notes,
           mdm: changes.mdm ?? before.mdm,
@@ -282,7 +289,7 @@ export class TokenRepository extends Repository {
         this
           .sql(
             `UPDATE tokens SET name = @name, kind = @kind, apple_id = @appleId, org_group = @orgGroup, email = @email,
-               slack_channel = @slackChannel, thresholds = @thresholds, watch_from = @watchFrom, notes = @notes,
+               slack_channel = @slackChannel, teams = @teams, thresholds = @thresholds, watch_from = @watchFrom, notes = @notes,
                mdm = @mdm, console_url = @consoleUrl, updated_at = @at WHERE id = @id`,
           )
           .run({

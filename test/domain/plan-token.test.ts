@@ -36,6 +36,7 @@ function token(expires: string, fields: Partial<Token> = {}): Token {
     orgGroup: 'Acme/EMEA',
     email: null,
     slackChannel: null,
+    teams: null,
     thresholds: null,
     notes: null,
     fingerprint: null,

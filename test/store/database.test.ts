@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { APPLICATION_ID, DatabaseError, openDatabase, migrate } from '../../src/store/database';
 import { MIGRATIONS } from '../../src/store/migrations';
+import { TokenRepository } from '../../src/store/token-repository';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 describe('the registry database', () => {
@@ -87,6 +88,18 @@ describe('the registry database', () => {
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.prepare(`SELECT name, console_url FROM tokens`).get()).toEqual({ name: 'Acme', console_url: null });
+    db.close();
+  });
+
+  it("upgrades a database from before tokens' own Teams webhooks: its tokens keep going to the default webhook", () => {
+    const file = path.join(dir, 'tokenwatch.db');
+    const added = MIGRATIONS.find((m) => m.sql.includes('ADD COLUMN teams'))?.version ?? 0;
+    const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < added) });
+    before.prepare(`INSERT INTO tokens (name, kind, expires_at, added_at, created_at, updated_at) VALUES ('Acme', 'vpp', 0, 0, 0, 0)`).run();
+    before.close();
+    const db = openDatabase(file);
+    expect(db.prepare(`SELECT name, teams FROM tokens`).get()).toEqual({ name: 'Acme', teams: null });
+    expect(new TokenRepository(db).getByName('Acme').teams).toBeNull();
     db.close();
   });
 

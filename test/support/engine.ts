@@ -104,6 +104,7 @@ export function tokenInput(name: string, expires: string, fields: Partial<TokenI
     orgGroup: null,
     email: null,
     slackChannel: null,
+    teams: null,
     thresholds: null,
     notes: null,
     fingerprint: null,

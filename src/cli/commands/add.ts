@@ -28,7 +28,7 @@ export function registerAdd(program: Command, ctx: CliContext): void {
       throw new InputError('add: give exactly one of --expires DATE or --downloaded DATE');
     }
     const name = parseTokenName(options.name, '--name');
-    const fields = parseTokenOptions(options);
+    const fields = parseTokenOptions(options, ctx.config.teamsWebhooks.map((webhook) => webhook.name));
     const kind = fields.kind ?? 'vpp';
     if (options.topic !== undefined && kind !== 'apns') throw new InputError(`--topic: only an APNs push certificate has a topic (expected --kind apns)`);
     const topic = options.topic === undefined ? null : parseTopic(options.topic, '--topic');
@@ -47,6 +47,7 @@ export function registerAdd(program: Command, ctx: CliContext): void {
         orgGroup: fields.orgGroup ?? null,
         email: fields.email ?? null,
         slackChannel: fields.slackChannel ?? null,
+        teams: fields.teams ?? null,
         thresholds: fields.thresholds ?? null,
         notes: fields.notes ?? null,
         fingerprint: null,

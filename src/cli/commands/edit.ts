@@ -11,7 +11,7 @@ interface EditOptions extends RawTokenOptions {
   clear?: string[];
 }
 
-const CLEARABLE = ['apple-id', 'org-group', 'email', 'slack-channel', 'thresholds', 'notes', 'console-url'] as const;
+const CLEARABLE = ['apple-id', 'org-group', 'email', 'slack-channel', 'teams', 'thresholds', 'notes', 'console-url'] as const;
 
 export function registerEdit(program: Command, ctx: CliContext): void {
   addTokenOptions(
@@ -22,7 +22,7 @@ export function registerEdit(program: Command, ctx: CliContext): void {
       .option('--rename <name>', 'new name')
       .option('--clear <field...>', `clear optional fields: ${CLEARABLE.join(', ')}`),
   ).action((name: string, options: EditOptions) => {
-    const fields = parseTokenOptions(options);
+    const fields = parseTokenOptions(options, ctx.config.teamsWebhooks.map((webhook) => webhook.name));
     const changes: TokenEdit = {};
     if (options.rename !== undefined) changes.name = parseTokenName(options.rename, '--rename');
     if (fields.kind !== undefined) changes.kind = fields.kind;
@@ -31,6 +31,7 @@ export function registerEdit(program: Command, ctx: CliContext): void {
     if (fields.orgGroup !== undefined) changes.orgGroup = fields.orgGroup;
     if (fields.email !== undefined) changes.email = fields.email;
     if (fields.slackChannel !== undefined) changes.slackChannel = fields.slackChannel;
+    if (fields.teams !== undefined) changes.teams = fields.teams;
     if (fields.thresholds !== undefined) changes.thresholds = fields.thresholds;
     if (fields.notes !== undefined) changes.notes = fields.notes;
     if (fields.consoleUrl !== undefined) changes.consoleUrl = fields.consoleUrl;
@@ -40,6 +41,7 @@ export function registerEdit(program: Command, ctx: CliContext): void {
         case 'org-group': changes.orgGroup = null; break;
         case 'email': changes.email = null; break;
         case 'slack-channel': changes.slackChannel = null; break;
+        case 'teams': changes.teams = null; break;
         case 'thresholds': changes.thresholds = null; break;
         case 'notes': changes.notes = null; break;
         case 'console-url': changes.consoleUrl = null; break;

@@ -91,7 +91,8 @@ function fromCsv(ctx: CliContext, files: readonly string[], options: ImportOptio
   } catch (error) {
     throw new InputError(`${csv}: cannot read (${errorCode(error) ?? 'error'}; expected a CSV file)`);
   }
-  return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.config.mdm);
+  const webhooks = ctx.config.teamsWebhooks.map((webhook) => webhook.name);
+  return parseTokenCsv(csv, decodeCsv(csv, bytes), ctx.config.zone, ctx.config.mdm, webhooks);
 }
 
 function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOptions): Imported[] {
@@ -102,7 +103,7 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
   if ((options.expires !== undefined || options.key !== undefined) && files.length > 1) {
     throw new InputError(`${options.expires === undefined ? '--key' : '--expires'}: applies to a single ADE server token (expected one FILE)`);
   }
-  const fields = parseTokenOptions(options);
+  const fields = parseTokenOptions(options, ctx.config.teamsWebhooks.map((webhook) => webhook.name));
   const expires = options.expires === undefined ? null : parseDateInput(options.expires, ctx.config.zone, '--expires');
   const seen = new Map<string, string>();
   return files.map((file) => {
@@ -138,6 +139,7 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
         orgGroup: fields.orgGroup ?? null,
         email: fields.email ?? null,
         slackChannel: fields.slackChannel ?? null,
+        teams: fields.teams ?? null,
         thresholds: fields.thresholds ?? null,
         notes: fields.notes ?? null,
         fingerprint: parsed.fingerprint,
