@@ -1,7 +1,7 @@
 // The value parsers of the settings table: each turns one raw string (from the environment, the config file or a
 // secret file) into a typed value, or throws one InputError naming `where` and what was expected.
 import { InputError, quoted } from '../errors';
-import { hasControlCharacter, isEmailAddress } from '../domain/token-fields';
+import { hasControlCharacter, isEmailAddress, parseTeamsWebhookName } from '../domain/token-fields';
 import type { ListenAddress, TeamsWebhook } from './config';
 
 export function wholeNumber(min: number, max: number) {
@@ -122,14 +122,8 @@ export function httpUser(value: string, where: string): string {
   return user;
 }
 
-/** A webhook name: letters, digits, `-` and `_`, as tokens name it (`--teams mdm`). */
-export function teamsWebhookName(value: string, where: string): string {
-  const name = value.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/.test(name)) {
-    throw new InputError(`${where}: ${quoted(name)} is not a webhook name (expected letters, digits, - or _, e.g. mdm)`);
-  }
-  return name;
-}
+/** A webhook name: letters, digits, `-` and `_`, as tokens name it (`--teams mdm`); one rule, in domain/token-fields.ts. */
+export const teamsWebhookName = parseTeamsWebhookName;
 
 /**
  * `mdm=https://…,ops=https://…` (commas or new lines between entries). The URLs are never quoted in an error:
