@@ -12,7 +12,16 @@ import type { CliContext } from './context';
 
 /** Where reminders go: default recipients and the channels configured. Reads nothing from disk. */
 export function routingSettings(config: Config): Pick<EngineSettings, 'routing' | 'enabled'> {
-  return { routing: { mailTo: config.mailTo, slackChannel: config.slackChannel, teamsWebhook: config.teamsDefault }, enabled: configuredChannels(config) };
+  return {
+    routing: {
+      mailTo: config.mailTo,
+      slackChannel: config.slackChannel,
+      teamsWebhook: config.teamsDefault,
+      escalation: { email: config.escalateEmail, slack: config.escalateSlack, teams: config.escalateTeams },
+      slackMentions: config.slackMentions,
+    },
+    enabled: configuredChannels(config),
+  };
 }
 
 /**

@@ -25,6 +25,12 @@ export interface TokenView {
   slackChannel: string | null;
   /** The Teams webhook's name; null for the default one. */
   teams: string | null;
+  /** Escalation contacts per channel (Teams: webhook names); null for the defaults. */
+  escalateEmail: readonly string[] | null;
+  escalateSlack: readonly string[] | null;
+  escalateTeams: readonly string[] | null;
+  /** Slack user and user-group ids its Slack messages mention; null for the default ones. */
+  slackMentions: readonly string[] | null;
   thresholds: readonly number[] | null;
   notes: string | null;
   fingerprint: string | null;
@@ -54,6 +60,10 @@ export function viewToken(token: Token, now: DateTime, zone: string, defaultThre
     email: token.email,
     slackChannel: token.slackChannel,
     teams: token.teams,
+    escalateEmail: token.escalateEmail,
+    escalateSlack: token.escalateSlack,
+    escalateTeams: token.escalateTeams,
+    slackMentions: token.slackMentions,
     thresholds: token.thresholds,
     notes: token.notes,
     fingerprint: token.fingerprint,
@@ -128,6 +138,10 @@ export function tokenDetails(view: TokenView): string {
     ['Email', view.email === null ? '(default recipients)' : view.email.join(', ')],
     ['Slack channel', view.slackChannel ?? '(default channel)'],
     ['Teams webhook', view.teams ?? '(default webhook)'],
+    ['Slack mentions', view.slackMentions === null ? '(default)' : view.slackMentions.join(', ')],
+    ['Escalate email', view.escalateEmail === null ? '(default)' : view.escalateEmail.join(', ')],
+    ['Escalate Slack', view.escalateSlack === null ? '(default)' : view.escalateSlack.join(', ')],
+    ['Escalate Teams', view.escalateTeams === null ? '(default)' : view.escalateTeams.join(', ')],
     ['Thresholds', view.thresholds === null ? '(default)' : view.thresholds.join(', ')],
     ['Console page', view.consoleUrl ?? '(default: TOKENWATCH_CONSOLE_URL)'],
     ['Notes', view.notes ?? '-'],

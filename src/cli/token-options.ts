@@ -9,6 +9,9 @@ import {
   parseMdm,
   parseOrgGroup,
   parseSlackChannel,
+  parseSlackChannelList,
+  parseSlackMentions,
+  parseTeamsWebhookList,
   parseTeamsWebhookName,
   parseThresholds,
 } from '../domain/token-fields';
@@ -23,6 +26,10 @@ export interface RawTokenOptions {
   email?: string;
   slackChannel?: string;
   teams?: string;
+  escalateEmail?: string;
+  escalateSlack?: string;
+  escalateTeams?: string;
+  slackMention?: string;
   thresholds?: string;
   notes?: string;
   consoleUrl?: string;
@@ -36,6 +43,10 @@ export interface TokenOptionValues {
   email?: string[];
   slackChannel?: string;
   teams?: string;
+  escalateEmail?: string[];
+  escalateSlack?: string[];
+  escalateTeams?: string[];
+  slackMentions?: string[];
   thresholds?: number[];
   notes?: string;
   consoleUrl?: string;
@@ -50,6 +61,10 @@ export function addTokenOptions(command: Command): Command {
     .option('--email <addresses>', 'email recipients, comma-separated (instead of the default ones)')
     .option('--slack-channel <channel>', 'Slack channel (instead of the default one)')
     .option('--teams <name>', 'Teams webhook by name, one of TOKENWATCH_TEAMS_WEBHOOKS (instead of the default one)')
+    .option('--escalate-email <addresses>', 'escalation: also email the smallest-threshold and expired alerts to these, comma-separated (instead of TOKENWATCH_ESCALATE_EMAIL)')
+    .option('--escalate-slack <channels>', 'escalation: also post them to these Slack channels or user IDs, comma-separated (instead of TOKENWATCH_ESCALATE_SLACK)')
+    .option('--escalate-teams <names>', 'escalation: also post them to these Teams webhooks, by name, comma-separated (instead of TOKENWATCH_ESCALATE_TEAMS)')
+    .option('--slack-mention <ids>', 'Slack user (U…, W…) or user-group (S…) IDs its Slack messages mention, comma-separated (instead of TOKENWATCH_SLACK_MENTION)')
     .option('--thresholds <days>', 'reminder thresholds in days, e.g. 60,30,7 (instead of the default ones)')
     .option('--notes <text>', 'free-form notes')
     .option('--console-url <url>', "the token's page in the MDM console, https (instead of TOKENWATCH_CONSOLE_URL in its messages)");
@@ -68,6 +83,10 @@ export function parseTokenOptions(raw: RawTokenOptions, teamsWebhooks: readonly 
   if (raw.email !== undefined) values.email = parseEmailList(raw.email, '--email');
   if (raw.slackChannel !== undefined) values.slackChannel = parseSlackChannel(raw.slackChannel, '--slack-channel');
   if (raw.teams !== undefined) values.teams = checkTeamsWebhook(parseTeamsWebhookName(raw.teams, '--teams'), teamsWebhooks, '--teams');
+  if (raw.escalateEmail !== undefined) values.escalateEmail = parseEmailList(raw.escalateEmail, '--escalate-email');
+  if (raw.escalateSlack !== undefined) values.escalateSlack = parseSlackChannelList(raw.escalateSlack, '--escalate-slack');
+  if (raw.escalateTeams !== undefined) values.escalateTeams = parseTeamsWebhookList(raw.escalateTeams, '--escalate-teams', teamsWebhooks);
+  if (raw.slackMention !== undefined) values.slackMentions = parseSlackMentions(raw.slackMention, '--slack-mention');
   if (raw.thresholds !== undefined) values.thresholds = parseThresholds(raw.thresholds, '--thresholds');
   if (raw.notes !== undefined) values.notes = raw.notes;
   if (raw.consoleUrl !== undefined) values.consoleUrl = parseConsoleUrl(raw.consoleUrl, '--console-url');

@@ -34,6 +34,12 @@ export interface Config {
   readonly teamsWebhooks: readonly TeamsWebhook[];
   /** The webhook name reminders go to: TOKENWATCH_TEAMS_DEFAULT, or the only webhook; null when none. */
   readonly teamsDefault: string | null;
+  /** Default escalation contacts (a token's own replace them per channel); empty for none. Teams: webhook names. */
+  readonly escalateEmail: readonly string[];
+  readonly escalateSlack: readonly string[];
+  readonly escalateTeams: readonly string[];
+  /** Slack user and user-group ids every token's Slack messages mention unless it names its own; empty for none. */
+  readonly slackMentions: readonly string[];
   /** The MDM console's address, offered as a button in reminders; null when not set. */
   readonly consoleUrl: string | null;
   /** The monitor the daemon pings around each scan (Healthchecks.io or Uptime Kuma); null when not set. Secret. */

@@ -19,6 +19,9 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
 }
 
+/** Settings that are lists: empty, not null, when unset. */
+const LIST_SETTINGS: ReadonlySet<keyof Config> = new Set<keyof Config>(['mailTo', 'teamsWebhooks', 'escalateEmail', 'escalateSlack', 'escalateTeams', 'slackMentions']);
+
 /**
  * Loads and validates the configuration. Throws one InputError whose message has one line per problem,
  * each naming the setting and what was expected.
@@ -49,7 +52,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         raw = (setting.secretFile === undefined ? null : readSecretFile(env, setting.secretFile)) ?? setting.fallback(env);
         where = setting.env;
       }
-      result[setting.key] = raw === null ? (setting.key === 'mailTo' || setting.key === 'teamsWebhooks' ? [] : null) : setting.parse(raw, where);
+      result[setting.key] = raw === null ? (LIST_SETTINGS.has(setting.key) ? [] : null) : setting.parse(raw, where);
     } catch (error) {
       problems.push((error as Error).message);
     }
@@ -75,6 +78,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       problems.push(`TOKENWATCH_TEAMS_DEFAULT: ${quoted(name)} is not a webhook of TOKENWATCH_TEAMS_WEBHOOKS (expected one of: ${teams.map((w) => w.name).join(', ') || 'none set'})`);
     }
   } else if (teams.length === 1) result['teamsDefault'] = teams[0]?.name ?? null;
+  for (const name of (result['escalateTeams'] ?? []) as readonly string[]) {
+    if (teams.length > 0 && !teams.some((webhook) => webhook.name === name)) {
+      problems.push(`TOKENWATCH_ESCALATE_TEAMS: ${quoted(name)} is not a webhook of TOKENWATCH_TEAMS_WEBHOOKS (expected one of: ${teams.map((w) => w.name).join(', ')})`);
+    }
+  }
   if (result['appleCheck'] === true && result['tokenDir'] === null) {
     problems.push('TOKENWATCH_APPLE_CHECK: on, but no token folder (expected TOKENWATCH_TOKEN_DIR: Apple is asked about the tokens in it)');
   }

@@ -5,7 +5,15 @@ import { validateDetailed } from 'node-cron';
 import { InputError, quoted } from '../errors';
 import { isValidZone } from '../domain/dates';
 import { parseBypass, parseDailyHours, parseWeekdays } from '../domain/send-window';
-import { parseEmailList, parseMdm, parseSlackChannel, parseThresholds } from '../domain/token-fields';
+import {
+  parseEmailList,
+  parseMdm,
+  parseSlackChannel,
+  parseSlackChannelList,
+  parseSlackMentions,
+  parseTeamsWebhookList,
+  parseThresholds,
+} from '../domain/token-fields';
 import { parseHeartbeatKind, parseHeartbeatUrl } from '../domain/heartbeat';
 import { parsePasswordHash } from './password-hash-format';
 import type { Config, LogLevel } from './config';
@@ -94,6 +102,11 @@ export const SETTINGS: readonly Setting<keyof Config>[] = [
     parse: parseTeamsWebhooks,
   },
   { key: 'teamsDefault', env: 'TOKENWATCH_TEAMS_DEFAULT', file: 'teamsDefault', fallback: () => null, parse: teamsWebhookName },
+  { key: 'escalateEmail', env: 'TOKENWATCH_ESCALATE_EMAIL', file: 'escalateEmail', fallback: () => null, parse: (v, w) => parseEmailList(v, w) },
+  { key: 'escalateSlack', env: 'TOKENWATCH_ESCALATE_SLACK', file: 'escalateSlack', fallback: () => null, parse: (v, w) => parseSlackChannelList(v, w) },
+  // The names are checked against TOKENWATCH_TEAMS_WEBHOOKS in load.ts, once both are read.
+  { key: 'escalateTeams', env: 'TOKENWATCH_ESCALATE_TEAMS', file: 'escalateTeams', fallback: () => null, parse: (v, w) => parseTeamsWebhookList(v, w, []) },
+  { key: 'slackMentions', env: 'TOKENWATCH_SLACK_MENTION', file: 'slackMention', fallback: () => null, parse: (v, w) => parseSlackMentions(v, w) },
   { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: pageUrl },
   { key: 'heartbeatUrl', env: 'TOKENWATCH_HEARTBEAT_URL', secretFile: 'TOKENWATCH_HEARTBEAT_URL_FILE', fallback: () => null, parse: parseHeartbeatUrl },
   { key: 'heartbeatKind', env: 'TOKENWATCH_HEARTBEAT_KIND', file: 'heartbeatKind', fallback: () => null, parse: parseHeartbeatKind },

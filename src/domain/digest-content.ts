@@ -7,7 +7,7 @@ import { kindWords } from './kind-words';
 import { cutEscaped, escapeSlack, plural } from './message/escape';
 import { buttonsHtml, headlineHtml, htmlDocument, itemHtml, stepsHtml } from './message/html';
 import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
-import { SLACK_BLOCKS_MAX, SLACK_TEXT_MAX, header, linkButtons, section, signature } from './message/slack';
+import { SLACK_BLOCKS_MAX, SLACK_TEXT_MAX, header, linkButtons, section, signature, slackMentions } from './message/slack';
 import { SIGNATURE, linksText, stepBodyText, textDocument, wrap, type Step } from './message/text';
 import { paragraphsOf } from './message/rich-text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_ORDER, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
@@ -90,7 +90,9 @@ export function digestMessage(
   const subject = `[tokenwatch] ${plural(rows.length, 'token')} to renew: ${summary}`;
   const steps = stepGroups(rows, templates);
   const headline = `${plural(rows.length, 'token')} need${rows.length === 1 ? 's' : ''} renewal: ${summary}.`;
-  const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows), part };
+  // Everyone any of its tokens mentions, once each.
+  const mentions = slackMentions(reminders.flatMap((reminder) => reminder.mentions ?? []));
+  const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows), part, slackMentions: mentions };
   return lazyMessage(subject, { text: () => renderText(digest), html: () => renderHtml(digest), slack: () => renderSlack(digest), teams: () => renderTeams(digest) });
 }
 
@@ -113,6 +115,8 @@ interface Digest {
   readonly steps: readonly StepGroup[];
   readonly links: readonly Link[];
   readonly part: DigestPart;
+  /** Slack mentions of every token's owners; '' for none. */
+  readonly slackMentions: string;
 }
 
 function rowOf(reminder: Reminder, now: DateTime, links: MessageLinks): Row {
@@ -310,6 +314,7 @@ function renderSlack(digest: Digest): SlackPayload {
   const partNote = part.count > 1 ? ` (message ${part.index} of ${part.count})` : '';
   const title = `${plural(rows.length, 'token')} to renew${partNote}`;
   const head: SlackBlock[] = [header(title), section(`*${escapeSlack(digest.summary)}*`)];
+  if (digest.slackMentions !== '') head.push(section(digest.slackMentions));
   const buttons = linkButtons(digest.links);
   const tail: SlackBlock[] = [
     ...(buttons === null ? [] : [buttons]),
@@ -325,7 +330,7 @@ function renderSlack(digest: Digest): SlackPayload {
     sections = [...shown, { text: `…and ${plural(rows.length - listed, 'more token')} (listed in the email digest).`, count: 0 }];
   }
   return {
-    text: cutEscaped(`${title}: ${digest.summary}`, SLACK_TEXT_MAX, escapeSlack),
+    text: `${digest.slackMentions === '' ? '' : `${digest.slackMentions} `}${cutEscaped(`${title}: ${digest.summary}`, SLACK_TEXT_MAX - digest.slackMentions.length - 1, escapeSlack)}`,
     blocks: [...head, ...sections.map((packed) => section(packed.text)), ...tail],
   };
 }

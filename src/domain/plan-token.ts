@@ -7,7 +7,7 @@ import { daysLeft } from './dates';
 import { whatIsDue, type DuePolicy } from './due-reminders';
 import type { Reminder } from './reminder';
 import { reminderSubject } from './reminder-content';
-import { routesFor, type Route, type RoutingDefaults } from './routing';
+import { alertRoutes, type Route, type RoutingDefaults } from './routing';
 import { firstAttemptAt, type SendWindowPolicy } from './send-window';
 import type { Token } from './token';
 import { isMuted } from './token-state';
@@ -99,19 +99,28 @@ function currentAfterPreview(
 }
 
 function queued(token: Token, alert: Alert, now: DateTime, settings: PlanSettings): QueuedReminder {
-  const reminder = reminderFacts(token, alert, now, settings.policy.zone);
-  const smallestThreshold = Math.min(...(token.thresholds ?? settings.policy.thresholds));
+  const mentions = token.slackMentions ?? settings.routing.slackMentions ?? [];
+  const reminder = reminderFacts(token, alert, now, settings.policy.zone, mentions);
+  const smallestThreshold = smallestThresholdOf(token, settings.policy.thresholds);
   return {
     alert,
     reminder,
     subject: reminderSubject(reminder),
-    routes: routesFor(token, settings.routing, settings.enabled),
+    routes: alertRoutes(token, alert, smallestThreshold, settings.routing, settings.enabled),
     notBefore: firstAttemptAt(settings.sendWindow, alert, smallestThreshold, now, settings.policy.zone),
   };
 }
 
-/** The facts a reminder's messages are rendered from (stored with it in the outbox). */
-export function reminderFacts(token: Token, alert: Alert, now: DateTime, zone: string): Reminder {
+/** The token's smallest threshold in days: its own thresholds', or the default ones'. */
+export function smallestThresholdOf(token: Pick<Token, 'thresholds'>, defaults: readonly number[]): number {
+  return Math.min(...(token.thresholds ?? defaults));
+}
+
+/**
+ * The facts a reminder's messages are rendered from (stored with it in the outbox). `mentions`: the Slack users and
+ * user groups its Slack message pings.
+ */
+export function reminderFacts(token: Token, alert: Alert, now: DateTime, zone: string, mentions: readonly string[] = []): Reminder {
   return {
     kind: reminderKind(alert),
     threshold: alert.kind === 'threshold' ? alert.days : null,
@@ -128,6 +137,7 @@ export function reminderFacts(token: Token, alert: Alert, now: DateTime, zone: s
     },
     daysLeft: daysLeft(token.expiresAt, now, zone),
     zone,
+    ...(mentions.length === 0 ? {} : { mentions }),
   };
 }
 

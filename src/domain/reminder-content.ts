@@ -6,7 +6,7 @@ import { kindWords, type KindWords } from './kind-words';
 import { cut, cutEscaped, escapeSlack, plural } from './message/escape';
 import { buttonsHtml, factsHtml, headlineHtml, htmlDocument, noticeHtml, paragraphHtml, stepsHtml, type Band } from './message/html';
 import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
-import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, linkButtons, mrkdwn, section, signature, stepSections } from './message/slack';
+import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, linkButtons, mrkdwn, section, signature, slackMentions, stepSections } from './message/slack';
 import { SIGNATURE as SIGNATURE_TEXT, factText, linksText, textDocument, textSteps, wrap, type Step } from './message/text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder, ReminderToken } from './reminder';
@@ -65,6 +65,8 @@ interface Content {
   readonly action: string | null;
   readonly links: readonly Link[];
   readonly steps: readonly Step[];
+  /** Slack mentions (`<@U…> <!subteam^S…>`) that ping the token's owners; '' for none (and for a renewal). */
+  readonly slackMentions: string;
 }
 
 /**
@@ -126,7 +128,7 @@ function contentOf(reminder: Reminder, templates: StepLibrary, words: KindWords,
     },
   ];
   if (reminder.kind === 'renewed') {
-    return { subject, headline, notice: null, band: { state: 'ok', text: 'Renewed' }, urgency: null, facts, action: null, links: [], steps: [] };
+    return { subject, headline, notice: null, band: { state: 'ok', text: 'Renewed' }, urgency: null, facts, action: null, links: [], steps: [], slackMentions: '' };
   }
   const values = stepValues(token, zone);
   const quotedName = values.tokenNameQuoted;
@@ -151,6 +153,7 @@ function contentOf(reminder: Reminder, templates: StepLibrary, words: KindWords,
     action: actionLine(urgency, words),
     links: [...words.portals.map((portal) => ({ label: `Open ${portal.label}`, url: portal.url })), ...consoleLink],
     steps: tokenSteps(templates, token, values),
+    slackMentions: slackMentions(reminder.mentions),
   };
 }
 
@@ -202,6 +205,8 @@ function renderHtml(content: Content): string {
 function renderSlack(content: Content): SlackPayload {
   // The header is the headline itself: the product's name is already the sender's.
   const blocks: SlackBlock[] = [header(content.headline)];
+  // The mentions in a section of their own right under the header, and first in the notification text.
+  if (content.slackMentions !== '') blocks.push(section(content.slackMentions));
   if (content.notice !== null) blocks.push(section(`:test_tube: *${escapeSlack(content.notice)}*`));
   if (content.urgency !== null && content.action !== null) {
     blocks.push(section(`${URGENCY_EMOJI[content.urgency]} *${cutEscaped(content.action, SLACK_TEXT_MAX - 40, escapeSlack)}*`));
@@ -215,7 +220,8 @@ function renderSlack(content: Content): SlackPayload {
   const fallback = [content.notice, content.headline, key.map((fact) => `${fact.label}: ${fact.value}`).join(' | '), content.action]
     .filter((line): line is string => line !== null)
     .join('\n');
-  return { text: cutEscaped(fallback, SLACK_FALLBACK_MAX, escapeSlack), blocks: blocks.slice(0, SLACK_BLOCKS_MAX) };
+  const mentions = content.slackMentions === '' ? '' : `${content.slackMentions} `;
+  return { text: mentions + cutEscaped(fallback, SLACK_FALLBACK_MAX - mentions.length, escapeSlack), blocks: blocks.slice(0, SLACK_BLOCKS_MAX) };
 }
 
 // ---- Teams ------------------------------------------------------------------------------------------------------

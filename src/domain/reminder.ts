@@ -34,6 +34,8 @@ export interface Reminder {
   readonly daysLeft: number;
   /** IANA zone the dates are shown in. */
   readonly zone: string;
+  /** Slack user (U…, W…) and user-group (S…) ids its Slack message mentions; absent for none. */
+  readonly mentions?: readonly string[];
 }
 
 /** A reminder rendered in every format: what outbox rows queued before messages were rendered when sent hold. */

@@ -14,6 +14,9 @@ import {
   parseMdm,
   parseOrgGroup,
   parseSlackChannel,
+  parseSlackChannelList,
+  parseSlackMentions,
+  parseTeamsWebhookList,
   parseTeamsWebhookName,
   parseThresholds,
   parseTokenName,
@@ -36,6 +39,10 @@ export const CSV_COLUMNS = [
   'topic',
   'console_url',
   'teams',
+  'escalate_email',
+  'escalate_slack',
+  'escalate_teams',
+  'slack_mention',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
@@ -55,6 +62,10 @@ export const CSV_COLUMN_HELP: Readonly<Record<Column, string>> = {
   topic: 'APNs only: the push topic, com.apple.mgmt.… (a renewal with another topic is refused)',
   console_url: "the token's page in the MDM console, https (instead of TOKENWATCH_CONSOLE_URL in its messages)",
   teams: 'Teams webhook by name, one of TOKENWATCH_TEAMS_WEBHOOKS (instead of the default one)',
+  escalate_email: 'escalation email addresses, comma-separated in quotes (instead of TOKENWATCH_ESCALATE_EMAIL)',
+  escalate_slack: 'escalation Slack channels or user IDs, comma-separated in quotes (instead of TOKENWATCH_ESCALATE_SLACK)',
+  escalate_teams: 'escalation Teams webhook names, comma-separated in quotes (instead of TOKENWATCH_ESCALATE_TEAMS)',
+  slack_mention: 'Slack user (U…, W…) or user-group (S…) IDs to mention, comma-separated in quotes (instead of TOKENWATCH_SLACK_MENTION)',
 };
 
 export const MAX_CSV_ROWS = 1_000_000;
@@ -190,6 +201,10 @@ export function parseTokenCsv(
       email: optional('email', parseEmailList),
       slackChannel: optional('slack_channel', parseSlackChannel),
       teams: optional('teams', (value, what) => checkTeamsWebhook(parseTeamsWebhookName(value, what), teamsWebhooks, what)),
+      escalateEmail: optional('escalate_email', parseEmailList),
+      escalateSlack: optional('escalate_slack', parseSlackChannelList),
+      escalateTeams: optional('escalate_teams', (value, what) => parseTeamsWebhookList(value, what, teamsWebhooks)),
+      slackMentions: optional('slack_mention', parseSlackMentions),
       thresholds: optional('thresholds', parseThresholds),
       notes: cell('notes'),
       fingerprint: null,

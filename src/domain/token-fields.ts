@@ -134,6 +134,42 @@ export function checkTeamsWebhook(name: string, configured: readonly string[], w
   return name;
 }
 
+/** Comma-separated items, trimmed, empty ones dropped; at least one, at most `max`, duplicates dropped. */
+function listOf<T extends string>(value: string, what: string, label: string, max: number, parse: (item: string) => T): T[] {
+  const items = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  if (items.length === 0) throw new InputError(`${what}: nothing in ${quoted(value)} (expected ${label}, comma-separated)`);
+  if (items.length > max) throw new InputError(`${what}: ${items.length} entries (expected at most ${max})`);
+  return [...new Set(items.map(parse))];
+}
+
+/** Comma-separated Slack channels or user ids (`#mdm-oncall,U0123ABCD`): escalation contacts on Slack. */
+export function parseSlackChannelList(value: string, what: string): string[] {
+  return listOf(value, what, 'Slack channels (#name) or IDs (C…, U…)', 20, (item) => parseSlackChannel(item, what));
+}
+
+/** Comma-separated Teams webhook names, each one of `configured` when any is (see checkTeamsWebhook). */
+export function parseTeamsWebhookList(value: string, what: string, configured: readonly string[]): string[] {
+  return listOf(value, what, 'Teams webhook names', 20, (item) => checkTeamsWebhook(parseTeamsWebhookName(item, what), configured, what));
+}
+
+/**
+ * A Slack user id (U… or W… for Enterprise Grid) or user-group id (S…), as Slack shows them under "Copy member ID" or
+ * in the user group's URL: upper-case letters and digits. A name such as @alice cannot be mentioned by an app: Slack
+ * only pings `<@U…>` and `<!subteam^S…>` (https://docs.slack.dev/messaging/formatting-message-text/, "Mentioning
+ * users" and "Mentioning groups").
+ */
+const SLACK_MENTION = /^[UWS][A-Z0-9]{6,20}$/;
+
+/** Comma-separated Slack user and user-group ids to mention, e.g. `U0123ABCD,S0456EFGH`. */
+export function parseSlackMentions(value: string, what: string): string[] {
+  return listOf(value, what, 'Slack user or user-group IDs', 20, (item) => {
+    if (!SLACK_MENTION.test(item)) {
+      throw new InputError(`${what}: ${quoted(item)} is not a Slack user or user-group ID (expected U… or W… for a person, S… for a user group, e.g. U0123ABCD)`);
+    }
+    return item;
+  });
+}
+
 /** Comma-separated whole days between 1 and 3650, e.g. `60,30,7`; returned unique, largest first. */
 export function parseThresholds(value: string, what: string): number[] {
   const parts = value.split(',').map((part) => part.trim());

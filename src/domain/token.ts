@@ -28,6 +28,13 @@ export interface Token {
   readonly slackChannel: string | null;
   /** The Teams webhook, by name (never its URL), overriding TOKENWATCH_TEAMS_DEFAULT. */
   readonly teams: string | null;
+  /** Escalation contacts overriding the default ones (TOKENWATCH_ESCALATE_*), per channel: see domain/escalation.ts. */
+  readonly escalateEmail: readonly string[] | null;
+  readonly escalateSlack: readonly string[] | null;
+  /** Teams webhook names. */
+  readonly escalateTeams: readonly string[] | null;
+  /** Slack user (U…, W…) and user-group (S…) ids its Slack messages mention, overriding TOKENWATCH_SLACK_MENTION. */
+  readonly slackMentions: readonly string[] | null;
   /** Thresholds in days overriding the default ones. */
   readonly thresholds: readonly number[] | null;
   readonly notes: string | null;
@@ -59,6 +66,10 @@ export interface TokenInput {
   email: string[] | null;
   slackChannel: string | null;
   teams: string | null;
+  escalateEmail: string[] | null;
+  escalateSlack: string[] | null;
+  escalateTeams: string[] | null;
+  slackMentions: string[] | null;
   thresholds: number[] | null;
   notes: string | null;
   fingerprint: string | null;

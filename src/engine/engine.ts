@@ -2,7 +2,9 @@
 // `retry` of deliveries that failed for good. Control goes one way: engine -> domain (plan) -> store -> channels.
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
-import { routesFor } from '../domain/routing';
+import { parseAlertKey } from '../domain/alert';
+import { smallestThresholdOf } from '../domain/plan-token';
+import { alertRoutes, routesFor } from '../domain/routing';
 import type { Logger } from '../log';
 import type { Lease } from '../store/lease';
 import { deliverDue, type DeliveryReport } from './deliver';
@@ -77,7 +79,11 @@ function retry(deps: EngineDeps, tokenName: string | undefined): RetryReport {
       outbox.cancelFailed(entry.id, 'the token was removed or renewed since; nothing to send');
       continue;
     }
-    const routes = routesFor(token, settings.routing, settings.enabled);
+    const alert = parseAlertKey(entry.alert);
+    const routes =
+      alert === null
+        ? routesFor(token, settings.routing, settings.enabled)
+        : alertRoutes(token, alert, smallestThresholdOf(token, settings.policy.thresholds), settings.routing, settings.enabled);
     if (routes.length === 0) stillUnrouted += 1;
     else queued += outbox.reroute(entry, routes, now);
   }

@@ -222,4 +222,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN teams TEXT;
     `,
   },
+  {
+    version: 11,
+    description: "each token's escalation contacts and Slack mentions",
+    sql: `
+      -- Who also receives the token's smallest-threshold reminder and every expired alert, per channel (JSON arrays:
+      -- email addresses, Slack channels or user ids, Teams webhook NAMES); null takes the defaults (TOKENWATCH_ESCALATE_*).
+      ALTER TABLE tokens ADD COLUMN escalate_email TEXT;
+      ALTER TABLE tokens ADD COLUMN escalate_slack TEXT;
+      ALTER TABLE tokens ADD COLUMN escalate_teams TEXT;
+      -- Slack user (U…, W…) and user-group (S…) ids its Slack messages mention (JSON array); null takes the default.
+      ALTER TABLE tokens ADD COLUMN slack_mentions TEXT;
+    `,
+  },
 ];

@@ -24,6 +24,10 @@ interface TokenRow {
   email: string | null;
   slack_channel: string | null;
   teams: string | null;
+  escalate_email: string | null;
+  escalate_slack: string | null;
+  escalate_teams: string | null;
+  slack_mentions: string | null;
   thresholds: string | null;
   notes: string | null;
   fingerprint: string | null;
@@ -44,6 +48,10 @@ export interface TokenEdit {
   email?: string[] | null;
   slackChannel?: string | null;
   teams?: string | null;
+  escalateEmail?: string[] | null;
+  escalateSlack?: string[] | null;
+  escalateTeams?: string[] | null;
+  slackMentions?: string[] | null;
   thresholds?: number[] | null;
   notes?: string | null;
   mdm?: MdmName;
@@ -74,6 +82,15 @@ export const DUE_CANDIDATES_SQL = `
   ORDER BY expires_at`;
 
 
+/** A list column (JSON array of strings), null for none. */
+function list(json: string | null): string[] | null {
+  return json === null ? null : (JSON.parse(json) as string[]);
+}
+
+function listJson(values: readonly string[] | null): string | null {
+  return values === null ? null : JSON.stringify(values);
+}
+
 function toToken(row: TokenRow): Token {
   return {
     id: row.id,
@@ -88,6 +105,10 @@ function toToken(row: TokenRow): Token {
     email: row.email === null ? null : (JSON.parse(row.email) as string[]),
     slackChannel: row.slack_channel,
     teams: row.teams,
+    escalateEmail: list(row.escalate_email),
+    escalateSlack: list(row.escalate_slack),
+    escalateTeams: list(row.escalate_teams),
+    slackMentions: list(row.slack_mentions),
     thresholds: row.thresholds === null ? null : (JSON.parse(row.thresholds) as number[]),
     notes: row.notes,
     fingerprint: row.fingerprint,
@@ -119,6 +140,10 @@ function snapshot(token: Token): Record<string, unknown> {
     email: token.email,
     slackChannel: token.slackChannel,
     teams: token.teams,
+    escalateEmail: token.escalateEmail,
+    escalateSlack: token.escalateSlack,
+    escalateTeams: token.escalateTeams,
+    slackMentions: token.slackMentions,
     thresholds: token.thresholds,
     notes: token.notes,
     fingerprint: token.fingerprint,
@@ -142,10 +167,11 @@ export class TokenRepository extends Repository {
   addMany(inputs: readonly TokenInput[], at: DateTime, onProgress?: (done: number, total: number) => void): Token[] {
     const insert = this.sql(`
       INSERT INTO tokens (name, kind, org_name, expires_at, added_at, downloaded_at, apple_id, org_group, email,
-                          slack_channel, teams, thresholds, watch_from, notes, fingerprint, mdm, topic, console_url,
-                          created_at, updated_at)
+                          slack_channel, teams, escalate_email, escalate_slack, escalate_teams, slack_mentions,
+                          thresholds, watch_from, notes, fingerprint, mdm, topic, console_url, created_at, updated_at)
       VALUES (@name, @kind, @orgName, @expiresAt, @at, @downloadedAt, @appleId, @orgGroup, @email,
-              @slackChannel, @teams, @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @consoleUrl, @at, @at)`);
+              @slackChannel, @teams, @escalateEmail, @escalateSlack, @escalateTeams, @slackMentions,
+              @thresholds, @watchFrom, @notes, @fingerprint, @mdm, @topic, @consoleUrl, @at, @at)`);
     const atMs = at.toMillis();
     return this.db
       .transaction(() =>
@@ -164,6 +190,10 @@ export class TokenRepository extends Repository {
             email: input.email === null ? null : JSON.stringify(input.email),
             slack_channel: input.slackChannel,
             teams: input.teams,
+            escalate_email: listJson(input.escalateEmail),
+            escalate_slack: listJson(input.escalateSlack),
+            escalate_teams: listJson(input.escalateTeams),
+            slack_mentions: listJson(input.slackMentions),
             thresholds: input.thresholds === null ? null : JSON.stringify(input.thresholds),
             notes: input.notes,
             fingerprint: input.fingerprint,
@@ -185,6 +215,10 @@ export class TokenRepository extends Repository {
             email: row.email,
             slackChannel: row.slack_channel,
             teams: row.teams,
+            escalateEmail: row.escalate_email,
+            escalateSlack: row.escalate_slack,
+            escalateTeams: row.escalate_teams,
+            slackMentions: row.slack_mentions,
             thresholds: row.thresholds,
             watchFrom: watchFrom(expiresAt, input.thresholds),
             notes: row.notes,
@@ -281,6 +315,10 @@ export class TokenRepository extends Repository {
           email: changes.email === undefined ? before.email : changes.email,
           slackChannel: changes.slackChannel === undefined ? before.slackChannel : changes.slackChannel,
           teams: changes.teams === undefined ? before.teams : changes.teams,
+          escalateEmail: changes.escalateEmail === undefined ? before.escalateEmail : changes.escalateEmail,
+          escalateSlack: changes.escalateSlack === undefined ? before.escalateSlack : changes.escalateSlack,
+          escalateTeams: changes.escalateTeams === undefined ? before.escalateTeams : changes.escalateTeams,
+          slackMentions: changes.slackMentions === undefined ? before.slackMentions : changes.slackMentions,
           thresholds: changes.thresholds === undefined ? before.thresholds : changes.thresholds,
           notes: changes.notes === undefined ? before.notes : changes.notes,
           mdm: changes.mdm ?? before.mdm,
@@ -289,12 +327,18 @@ export class TokenRepository extends Repository {
         this
           .sql(
             `UPDATE tokens SET name = @name, kind = @kind, apple_id = @appleId, org_group = @orgGroup, email = @email,
-               slack_channel = @slackChannel, teams = @teams, thresholds = @thresholds, watch_from = @watchFrom, notes = @notes,
+               slack_channel = @slackChannel, teams = @teams, escalate_email = @escalateEmail,
+               escalate_slack = @escalateSlack, escalate_teams = @escalateTeams, slack_mentions = @slackMentions,
+               thresholds = @thresholds, watch_from = @watchFrom, notes = @notes,
                mdm = @mdm, console_url = @consoleUrl, updated_at = @at WHERE id = @id`,
           )
           .run({
             ...after,
             email: after.email === null ? null : JSON.stringify(after.email),
+            escalateEmail: listJson(after.escalateEmail),
+            escalateSlack: listJson(after.escalateSlack),
+            escalateTeams: listJson(after.escalateTeams),
+            slackMentions: listJson(after.slackMentions),
             thresholds: after.thresholds === null ? null : JSON.stringify(after.thresholds),
             watchFrom: watchFrom(before.expiresAt.toMillis(), after.thresholds),
             at: at.toMillis(),

@@ -37,6 +37,10 @@ function token(expires: string, fields: Partial<Token> = {}): Token {
     email: null,
     slackChannel: null,
     teams: null,
+    escalateEmail: null,
+    escalateSlack: null,
+    escalateTeams: null,
+    slackMentions: null,
     thresholds: null,
     notes: null,
     fingerprint: null,
@@ -145,6 +149,37 @@ describe('the plan for a token', () => {
       { channel: 'email', recipient: 'owner@acme.example' },
       { channel: 'slack', recipient: '#acme' },
     ]);
+  });
+
+  it('adds the escalation contacts to the smallest threshold and expired alerts only, each channel and recipient once', () => {
+    const escalating: PlanSettings = {
+      ...settings,
+      routing: { ...settings.routing, escalation: { email: ['boss@example.test', 'ops@example.test'], slack: ['#oncall'], teams: ['oncall'] } },
+    };
+    const routesOn = (own: Token, decided: string[], day: string): string[] =>
+      (planToken(own, new Set(decided), at(day), escalating)?.queue[0]?.routes ?? []).map((route) => `${route.channel} ${route.recipient}`);
+    const usual = ['email admins@example.test', 'email ops@example.test', 'slack #mdm'];
+    const escalated = [...usual, 'email boss@example.test', 'slack #oncall'];
+    expect(routesOn(token('2027-06-30T10:00'), [], '2027-05-01T09:00')).toEqual(usual); // t60
+    expect(routesOn(token('2027-06-30T10:00'), ['t60'], '2027-06-01T09:00')).toEqual(usual); // t30
+    expect(routesOn(token('2027-06-30T10:00'), ['t60', 't30'], '2027-06-25T09:00')).toEqual(escalated); // t7
+    expect(routesOn(token('2027-06-30T10:00'), ['t60', 't30', 't7'], '2027-07-01T09:00')).toEqual(escalated); // expired
+    expect(routesOn(token('2027-06-30T10:00'), ['t60', 't30', 't7', 'expired'], '2027-07-08T09:00')).toEqual(escalated); // expired+7
+    // Its own thresholds: 14 is the smallest; its own email contacts replace the default ones, Slack keeps the default.
+    const own = token('2027-06-30T10:00', { thresholds: [30, 14], escalateEmail: ['owner@acme.example'] });
+    expect(routesOn(own, ['t30'], '2027-06-20T09:00')).toEqual([...usual, 'email owner@acme.example', 'slack #oncall']);
+    // The renewal confirmation does not escalate.
+    const renewed = planToken(token('2027-06-30T10:00', { renewalPending: true }), new Set(['t60', 't30', 't7']), at('2027-06-26T09:00'), escalating);
+    expect(renewed?.queue[0]?.alert).toEqual({ kind: 'renewed' });
+    expect(renewed?.queue[0]?.routes.map((route) => `${route.channel} ${route.recipient}`)).toEqual(usual);
+  });
+
+  it('stores the Slack mentions with the reminder facts: the token\'s own, else the default ones', () => {
+    const mentioning: PlanSettings = { ...settings, routing: { ...settings.routing, slackMentions: ['S0DEFAULT1'] } };
+    expect(planToken(token('2027-06-30T10:00'), new Set(), at('2027-06-25T09:00'), mentioning)?.queue[0]?.reminder.mentions).toEqual(['S0DEFAULT1']);
+    const own = token('2027-06-30T10:00', { slackMentions: ['U0OWNER42'] });
+    expect(planToken(own, new Set(), at('2027-06-25T09:00'), mentioning)?.queue[0]?.reminder.mentions).toEqual(['U0OWNER42']);
+    expect(planToken(token('2027-06-30T10:00'), new Set(), at('2027-06-25T09:00'), settings)?.queue[0]?.reminder).not.toHaveProperty('mentions');
   });
 
   it('has no route when no recipient is configured anywhere, so the store records it as unrouted', () => {

@@ -251,6 +251,19 @@ describe('reminder HTML', () => {
 });
 
 describe('reminder in Slack', () => {
+  it('mentions well-formed Slack user and user-group ids only, in the Slack message alone, and none in a renewal', () => {
+    const mentions = ['U0123ABCD', 'S0456EFGH', 'U0123ABCD', '<!channel>', 'alice', 'C0123ABCD'];
+    const rendered = renderReminder(reminder({ mentions }));
+    expect(rendered.slack.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '<@U0123ABCD> <!subteam^S0456EFGH>', verbatim: true } });
+    expect(rendered.slack.text.startsWith('<@U0123ABCD> <!subteam^S0456EFGH> ')).toBe(true);
+    expect(`${rendered.text}${rendered.html}`).not.toMatch(/U0123ABCD|<!channel>/);
+    expect(JSON.stringify(renderReminder(reminder({ kind: 'renewed', threshold: null, mentions })).slack)).not.toContain('U0123ABCD');
+    const many = Array.from({ length: 200 }, (_, i) => `U${String(i).padStart(8, '0')}`);
+    const line = (renderReminder(reminder({ mentions: many })).slack.blocks[1] as { text: { text: string } }).text.text;
+    expect(line.length).toBeLessThanOrEqual(1000);
+    expect(line.split(' ').every((mention) => /^<@U\d{8}>$/.test(mention))).toBe(true);
+  });
+
   it('has a header, the facts as fields, the urgency and one section per step', () => {
     const { blocks, text } = renderReminder(threshold(30)).slack;
     expect(header(blocks)).toContain('VPP token "Acme Main" expires in 30 days (2027-01-15)');

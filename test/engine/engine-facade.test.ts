@@ -68,4 +68,14 @@ describe('the engine facade', () => {
     expect((await nobody.deliverDue()).sent).toBe(1);
     expect(smtp.messages.map((m) => m.envelopeTo)).toEqual([['owner@acme.example']]);
   });
+
+  it('routes an unrouted 7-day reminder to the escalation contacts too, once the token has them', async () => {
+    const nobody = createEngine({ ...harness.deps, settings: { ...harness.deps.settings, routing: { mailTo: [], slackChannel: null } } });
+    harness.tokens.add(tokenInput('Acme', '2027-06-05T10:00'), harness.clock.now());
+    expect((await nobody.scan()).planned.map((p) => p.alert)).toEqual(['t7']);
+    harness.tokens.edit('Acme', { email: ['owner@acme.example'], escalateEmail: ['boss@acme.example', 'owner@acme.example'] }, harness.clock.now());
+    expect(nobody.retry('Acme')).toEqual({ queued: 2, stillUnrouted: 0 });
+    expect((await nobody.deliverDue()).sent).toBe(2);
+    expect(smtp.messages.map((m) => m.envelopeTo.join()).sort()).toEqual(['boss@acme.example', 'owner@acme.example']);
+  });
 });

@@ -53,6 +53,7 @@ describe('Teams settings', () => {
     [{ TOKENWATCH_TEAMS_WEBHOOKS: `mdm=${MDM},mdm=${OPS}` }, /"mdm" is named twice/],
     [{ TOKENWATCH_TEAMS_WEBHOOKS: `m d=${MDM}` }, /is not a webhook name/],
     [{ TOKENWATCH_TEAMS_WEBHOOKS: `mdm=${MDM}`, TOKENWATCH_TEAMS_DEFAULT: 'ops' }, /TOKENWATCH_TEAMS_DEFAULT: "ops" is not a webhook of TOKENWATCH_TEAMS_WEBHOOKS \(expected one of: mdm\)/],
+    [{ TOKENWATCH_TEAMS_WEBHOOKS: `mdm=${MDM}`, TOKENWATCH_ESCALATE_TEAMS: 'mdm,oncall' }, /TOKENWATCH_ESCALATE_TEAMS: "oncall" is not a webhook of TOKENWATCH_TEAMS_WEBHOOKS \(expected one of: mdm\)/],
   ])('rejects %j with a one-line error that shows no URL', (env, expected) => {
     const message = inputErrorFrom(() => load(env));
     expect(message).toMatch(expected);

@@ -103,6 +103,17 @@ describe('the registry database', () => {
     db.close();
   });
 
+  it('upgrades a database from before escalation contacts: its tokens keep the default contacts and Slack mentions', () => {
+    const file = path.join(dir, 'tokenwatch.db');
+    const added = MIGRATIONS.find((m) => m.sql.includes('ADD COLUMN escalate_email'))?.version ?? 0;
+    const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < added) });
+    before.prepare(`INSERT INTO tokens (name, kind, expires_at, added_at, created_at, updated_at, teams) VALUES ('Acme', 'vpp', 0, 0, 0, 0, 'ops')`).run();
+    before.close();
+    const db = openDatabase(file);
+    expect(new TokenRepository(db).getByName('Acme')).toMatchObject({ teams: 'ops', escalateEmail: null, escalateSlack: null, escalateTeams: null, slackMentions: null });
+    db.close();
+  });
+
   it('answers the outbox queries of scans, the daemon, doctor and retry through indexes, not a scan of the whole outbox', () => {
     const db = openDatabase(path.join(dir, 'tokenwatch.db'));
     const queries = [

@@ -11,7 +11,20 @@ interface EditOptions extends RawTokenOptions {
   clear?: string[];
 }
 
-const CLEARABLE = ['apple-id', 'org-group', 'email', 'slack-channel', 'teams', 'thresholds', 'notes', 'console-url'] as const;
+const CLEARABLE = [
+  'apple-id',
+  'org-group',
+  'email',
+  'slack-channel',
+  'teams',
+  'escalate-email',
+  'escalate-slack',
+  'escalate-teams',
+  'slack-mention',
+  'thresholds',
+  'notes',
+  'console-url',
+] as const;
 
 export function registerEdit(program: Command, ctx: CliContext): void {
   addTokenOptions(
@@ -32,6 +45,10 @@ export function registerEdit(program: Command, ctx: CliContext): void {
     if (fields.email !== undefined) changes.email = fields.email;
     if (fields.slackChannel !== undefined) changes.slackChannel = fields.slackChannel;
     if (fields.teams !== undefined) changes.teams = fields.teams;
+    if (fields.escalateEmail !== undefined) changes.escalateEmail = fields.escalateEmail;
+    if (fields.escalateSlack !== undefined) changes.escalateSlack = fields.escalateSlack;
+    if (fields.escalateTeams !== undefined) changes.escalateTeams = fields.escalateTeams;
+    if (fields.slackMentions !== undefined) changes.slackMentions = fields.slackMentions;
     if (fields.thresholds !== undefined) changes.thresholds = fields.thresholds;
     if (fields.notes !== undefined) changes.notes = fields.notes;
     if (fields.consoleUrl !== undefined) changes.consoleUrl = fields.consoleUrl;
@@ -42,6 +59,10 @@ export function registerEdit(program: Command, ctx: CliContext): void {
         case 'email': changes.email = null; break;
         case 'slack-channel': changes.slackChannel = null; break;
         case 'teams': changes.teams = null; break;
+        case 'escalate-email': changes.escalateEmail = null; break;
+        case 'escalate-slack': changes.escalateSlack = null; break;
+        case 'escalate-teams': changes.escalateTeams = null; break;
+        case 'slack-mention': changes.slackMentions = null; break;
         case 'thresholds': changes.thresholds = null; break;
         case 'notes': changes.notes = null; break;
         case 'console-url': changes.consoleUrl = null; break;

@@ -28,6 +28,30 @@ export function header(text: string): SlackBlock {
   return { type: 'header', text: { type: 'plain_text', text: cutEscaped(text, SLACK_HEADER_MAX, escapeSlack), emoji: true } };
 }
 
+/**
+ * Mentions of Slack users and user groups by id, as Slack asks an app to write them so that they notify:
+ * `<@U0123ABCD>` for a person (U… or W…), `<!subteam^S0123ABCD>` for a user group
+ * (https://docs.slack.dev/messaging/formatting-message-text/, "Mentioning users" and "Mentioning groups"). These
+ * manual parsing strings are honoured in mrkdwn text marked `verbatim` too
+ * (https://docs.slack.dev/reference/block-kit/composition-objects/text-object: verbatim skips only the automatic
+ * parsing). Anything that is not such an id is left out: it could not ping anyone. '' when none is left.
+ */
+export function slackMentions(ids: readonly string[] | undefined): string {
+  const mentions = [...new Set(ids ?? [])].flatMap((id) =>
+    /^[UW][A-Z0-9]{6,20}$/.test(id) ? [`<@${id}>`] : /^S[A-Z0-9]{6,20}$/.test(id) ? [`<!subteam^${id}>`] : [],
+  );
+  // A digest of many tokens can name many people: keep the first that fit, well within a section's text limit.
+  let text = '';
+  for (const mention of mentions) {
+    if (text.length + 1 + mention.length > SLACK_MENTIONS_MAX) break;
+    text = text === '' ? mention : `${text} ${mention}`;
+  }
+  return text;
+}
+
+/** The longest mention line: about 40 people or groups. */
+export const SLACK_MENTIONS_MAX = 1000;
+
 /** The small grey signature line. */
 export function signature(): SlackBlock {
   return { type: 'context', elements: [mrkdwn(SIGNATURE)] };
