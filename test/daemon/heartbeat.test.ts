@@ -1,8 +1,9 @@
 // The heartbeat (TOKENWATCH_HEARTBEAT_URL): the real daemon, on a real SQLite file with an injected clock and the
 // real SMTP server, pings a local server that speaks Healthchecks.io's and Uptime Kuma's ping APIs: start, then
 // success or the failure with its reason; a monitor that is down, refuses or hangs never changes the scan, and its
-// URL never reaches a log line.
+// URL never reaches a log line. The built binary's daemon is wired to it by the environment alone.
 import { once } from 'node:events';
+import path from 'node:path';
 import { Daemon } from '../../src/daemon/daemon';
 import { detectHeartbeatKind, type HeartbeatKind } from '../../src/domain/heartbeat';
 import { createEngine } from '../../src/engine/engine';
@@ -12,6 +13,7 @@ import { Lease } from '../../src/store/lease';
 import { testEmailChannel } from '../support/channels';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startFakeMonitor, type FakeMonitorServer } from '../support/fake-monitor-server';
+import { startTokenwatch } from '../support/process';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
@@ -191,5 +193,42 @@ describe('the heartbeat around the daemon scans', () => {
       expect(running.status().lastScan).toMatchObject({ isOk: true, sent: 1 });
       expect(heartbeatLogs().join('\n')).toMatch(/request failed: fetch failed: ECONNREFUSED/);
     });
+  });
+});
+
+describe('the heartbeat of the tokenwatch daemon process', () => {
+  let dir: string;
+  let monitor: FakeMonitorServer;
+  beforeEach(async () => {
+    dir = makeTempDir();
+    monitor = await startFakeMonitor({ checks: [CHECK], pushTokens: [] });
+  });
+  afterEach(async () => {
+    await monitor.close();
+    removeDir(dir);
+  });
+
+  it('pings TOKENWATCH_HEARTBEAT_URL around its start-up scan, and never prints the URL', async () => {
+    const env = {
+      TOKENWATCH_DB: path.join(dir, 'tokenwatch.db'),
+      TOKENWATCH_TZ: 'Europe/Paris',
+      TOKENWATCH_PREVIEW_DIR: path.join(dir, 'preview'),
+      TOKENWATCH_LOG_LEVEL: 'debug',
+      TOKENWATCH_HEARTBEAT_URL: `${monitor.origin}/ping/${CHECK}`,
+    };
+    const daemon = startTokenwatch(['daemon'], env, dir);
+    try {
+      await daemon.waitFor(/each scan is reported to the Healthchecks\.io check of TOKENWATCH_HEARTBEAT_URL/);
+      await daemon.waitFor(/"event":"heartbeat\.sent","kind":"healthchecks","signal":"success"/);
+      expect(monitor.pings.map((ping) => [ping.signal, ping.message])).toEqual([
+        ['start', 'tokenwatch scan started (startup)'],
+        ['success', 'tokenwatch scan done: 0 queued, 0 sent, 0 to retry, 0 failed'],
+      ]);
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exited).toBe(0);
+      expect(`${daemon.stdout()}${daemon.stderr()}`).not.toContain(CHECK);
+    } finally {
+      daemon.child.kill('SIGKILL');
+    }
   });
 });
