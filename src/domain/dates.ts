@@ -1,5 +1,5 @@
 // Dates as an administrator means them: calendar days in one IANA zone, 12-month expiry, strict parsing. Pure.
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 import { InputError, quoted } from '../errors';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -72,12 +72,64 @@ function normalizeOffset(offset: string): string | null {
   return `${sign}${hours}:${minutes}`;
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Each zone's luxon Zone (IANA, or fixed such as UTC), made once per name. */
+const zones = new Map<string, Zone>();
+/** Each zone's UTC offset per hour of UTC (hours since the epoch), for the hours with no offset change inside. */
+const hourOffsets = new Map<string, Map<number, number>>();
+/** Hours remembered per zone before the memory is cleared: a scan needs a few hundred. */
+const MAX_REMEMBERED_HOURS = 100_000;
+
+function zoneNamed(zone: string): Zone {
+  let found = zones.get(zone);
+  if (found === undefined) {
+    found = DateTime.fromMillis(0, { zone }).zone;
+    zones.set(zone, found);
+  }
+  return found;
+}
+
+/**
+ * The UTC offset of `zone` at instant `ms`, in minutes, as luxon computes it. Asking the platform (Intl) is what made a
+ * scan slow (twice per token: today and the expiry); the answer is the same for a whole hour unless the offset changes
+ * within it, so it is remembered per hour of UTC once the offsets at the hour's first and last millisecond agree
+ * (offsets change at most once within an hour: the tz database has no two changes that close). An hour holding a
+ * change is asked about each time.
+ */
+export function zoneOffsetMinutes(zone: string, ms: number): number {
+  const hour = Math.floor(ms / HOUR_MS);
+  let byHour = hourOffsets.get(zone);
+  const known = byHour?.get(hour);
+  if (known !== undefined) return known;
+  const named = zoneNamed(zone);
+  const first = named.offset(hour * HOUR_MS);
+  const last = named.offset(hour * HOUR_MS + HOUR_MS - 1);
+  if (first !== last || !Number.isFinite(first)) return named.offset(ms);
+  if (byHour === undefined) {
+    byHour = new Map();
+    hourOffsets.set(zone, byHour);
+  }
+  if (byHour.size >= MAX_REMEMBERED_HOURS) byHour.clear();
+  byHour.set(hour, first);
+  return first;
+}
+
+/** The day number (days since 1970-01-01) of the calendar date `instant` falls on in `zone`. */
+function localDayNumber(instant: DateTime, zone: string): number {
+  const ms = instant.toMillis();
+  return Math.floor((ms + zoneOffsetMinutes(zone, ms) * 60_000) / DAY_MS);
+}
+
+/** `instant` in `zone`, for formatting: the same fields as `setZone(zone)` gives, without asking Intl again. */
+function inZone(instant: DateTime, zone: string): DateTime {
+  return instant.setZone(FixedOffsetZone.instance(zoneOffsetMinutes(zone, instant.toMillis())));
+}
+
 /** Calendar days from `from` to `to`, both taken as dates in `zone` (DST-proof: counts dates, not hours). */
 export function calendarDaysBetween(from: DateTime, to: DateTime, zone: string): number {
-  const a = from.setZone(zone);
-  const b = to.setZone(zone);
-  const utcDay = (d: DateTime): number => Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
-  return utcDay(b) - utcDay(a);
+  return localDayNumber(to, zone) - localDayNumber(from, zone);
 }
 
 /** Calendar days left until the expiry date, from today, in `zone`: 0 on the expiry day, negative after it. */
@@ -92,7 +144,7 @@ export function expiryFromDownload(downloadedAt: DateTime, zone: string): DateTi
 
 /** `2027-01-15` in `zone`. */
 export function formatDate(instant: DateTime, zone: string): string {
-  return instant.setZone(zone).toFormat('yyyy-MM-dd');
+  return inZone(instant, zone).toFormat('yyyy-MM-dd');
 }
 
 /** `2027-01-15 09:00 (Europe/Paris)`: compact, for terminal tables and CLI output. */
@@ -106,9 +158,9 @@ export function formatDateTimeCompact(instant: DateTime, zone: string): string {
  * instant (CET in winter, CEST in summer) and the IANA name, so a reader elsewhere knows the reference zone.
  */
 export function formatDateTime(instant: DateTime, zone: string): string {
-  const local = instant.setZone(zone);
+  const local = inZone(instant, zone);
   // en-US: Luxon spells English weekday and month names itself for it (no Intl call); the pattern fixes the order.
-  const abbreviation = zoneAbbreviation(local);
+  const abbreviation = abbreviationAt(zone, local.offset, instant);
   // "UTC (UTC)" would say the same thing twice.
   const name = abbreviation === zone ? '' : ` (${zone})`;
   return `${local.setLocale('en-US').toFormat('cccc d LLLL yyyy, HH:mm')} ${abbreviation}${name}`;
@@ -119,11 +171,16 @@ export function formatDateTime(instant: DateTime, zone: string): string {
  * UTC), else the offset as `GMT+9` / `GMT-3:30`. Never "UTC" unless the offset is zero.
  */
 export function zoneAbbreviation(local: DateTime): string {
+  return abbreviationAt(local.zoneName ?? 'UTC', local.offset, local);
+}
+
+/** zoneAbbreviation of `zone` at `instant`, whose offset there is `offset` minutes. */
+function abbreviationAt(zone: string, offset: number, instant: DateTime): string {
   // The name depends only on the zone and its offset at that instant (CET, CEST): found once per pair.
-  const key = `${local.zoneName ?? 'UTC'} ${local.offset}`;
+  const key = `${zone} ${offset}`;
   let name = abbreviations.get(key);
   if (name === undefined) {
-    name = findZoneAbbreviation(local);
+    name = findZoneAbbreviation(instant.setZone(zone));
     abbreviations.set(key, name);
   }
   return name;
