@@ -9,6 +9,7 @@ import { PermanentDeliveryError, RetryLaterError, coerceError, firstLine, quoted
 import { redact, type Logger } from '../log';
 import type { Message } from '../domain/message/message';
 import type { Channel } from './channel';
+import { createHttpClient, type HttpClient } from '../http-client/request';
 
 export interface SlackChannelOptions {
   /** Bot token (xoxb-…); a secret. */
@@ -68,6 +69,8 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
   const deadlines = new AsyncLocalStorage<number>();
   // Aborted by close(): a quick retry still waiting for Retry-After gives up and leaves the row to the outbox.
   const closing = new AbortController();
+  // node:http rather than the global fetch: fetch kept about 20 MiB more resident in an idle daemon.
+  const http = createHttpClient();
   const client = new WebClient(options.token, {
     slackApiUrl: options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`,
     // The client's default retries for about 30 minutes. Here: a few quick ones for HTTP 5xx and network errors,
@@ -76,7 +79,7 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
     rejectRateLimitedCalls: true,
     // No per-request timeout of the client's own: the fetch function aborts at the message's deadline.
     timeout: 0,
-    fetch: fetchWithReadableErrors(timeoutMs, () => deadlines.getStore()),
+    fetch: fetchWithReadableErrors(http, timeoutMs, () => deadlines.getStore()),
     logger: debugLogger(options.logger, clean),
   });
 
@@ -129,8 +132,9 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
     },
 
     async close(): Promise<void> {
-      // No connection to release (every call is a single HTTP request); stop waiting for quick retries.
+      // Stop waiting for quick retries, and close the idle keep-alive connections.
       closing.abort();
+      http.close();
     },
   };
 }
@@ -169,17 +173,23 @@ interface ErrorLike {
 }
 
 /**
- * The global fetch, aborted at the current call's deadline, with its failures turned into errors that say what
- * happened: "no answer within 300 ms", "fetch failed: ECONNREFUSED" (fetch alone says "fetch failed" and hides the
- * socket error in `cause`).
+ * The client's fetch: a request on `http`, aborted at the current call's deadline, with its failures turned into
+ * errors that say what happened: "no answer within 300 ms", "connect ECONNREFUSED 127.0.0.1:9".
  */
-function fetchWithReadableErrors(timeoutMs: number, deadline: () => number | undefined): FetchFunction {
+function fetchWithReadableErrors(http: HttpClient, timeoutMs: number, deadline: () => number | undefined): FetchFunction {
   return async (url, init) => {
     const end = deadline();
     const remainingMs = end === undefined ? timeoutMs : Math.ceil(end - performance.now());
     if (remainingMs <= 0) throw new Error(`no answer within ${timeoutMs} ms`);
+    const body = init?.body;
+    if (body !== undefined && typeof body !== 'string') throw new Error('Slack: only JSON and form-encoded calls are made (no file uploads)');
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(remainingMs) });
+      return await http.request(url, {
+        signal: AbortSignal.timeout(remainingMs),
+        ...(init?.method === undefined ? {} : { method: init.method }),
+        ...(init?.headers === undefined ? {} : { headers: init.headers }),
+        ...(body === undefined ? {} : { body }),
+      });
     } catch (thrown) {
       const error = (typeof thrown === 'object' && thrown !== null ? thrown : { message: String(thrown) }) as ErrorLike;
       if (error.name === 'TimeoutError' || error.name === 'AbortError') {
