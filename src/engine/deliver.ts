@@ -158,67 +158,101 @@ async function deliverChannel(
   heldBack: Set<string>,
   progress: (() => void) | undefined,
 ): Promise<void> {
-  const { outbox, clock, logger } = options;
+  const { outbox } = options;
   const channel = options.channels.get(name);
-  for (const planned of planUnits(name, entries, options.settings.digestMin)) {
-    if (options.shouldStop?.() === true || budget.isSpent() || report.leaseLost === true) return;
-    const unit = claimUnit(planned, options.claims);
-    if (unit === 'lost') {
-      report.leaseLost = true;
-      return;
-    }
-    if (unit === null) continue;
-    const rows = unit.kind === 'single' ? [unit.entry] : unit.entries;
-    const ids = rows.map((row) => row.id);
-    let fields: Record<string, unknown>;
-    let message: Message;
-    let recipient: string;
-    if (unit.kind === 'single') {
-      const { entry } = unit;
-      fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdDays(parseAlertKey(entry.alert)), channel: entry.channel, recipient: entry.recipient };
-      message = atSendTime(entry, clock.now(), options.settings.templates, options.settings.links);
-      recipient = entry.recipient;
-    } else {
-      const digestId = outbox.startDigest(name, unit.recipient, ids, clock.now());
-      fields = { digest: digestId, reminders: rows.length, part: `${unit.part.index}/${unit.part.count}`, channel: name, recipient: unit.recipient };
-      message = digestMessage(
-        unit.entries.map((entry) => entry.reminder as Reminder),
-        clock.now(),
-        options.settings.templates,
-        unit.part,
-        options.settings.links,
-      );
-      recipient = unit.recipient;
-    }
-    try {
-      if (channel === undefined) throw new Error(`channel "${name}" is not configured`);
-      await channel.send(recipient, message);
-      // The subject as sent, which may differ from the one stored at scan time (days left counted today).
-      outbox.markAllSent(ids, clock.now(), message.subject);
-      report.sent += rows.length;
-      logger.info(unit.kind === 'single' ? 'delivery.sent' : 'digest.sent', fields);
-    } catch (error) {
-      const text = redact(oneLine(error), options.settings.secrets);
-      if (error instanceof PermanentDeliveryError) {
-        outbox.markAllFailed(ids, text, null);
-        report.failed += rows.length;
-        logger.error(unit.kind === 'single' ? 'delivery.failed' : 'digest.failed', { ...fields, error: text, willRetry: false });
-      } else {
-        const attempt = Math.max(...rows.map((row) => row.attempts)) + 1;
-        const retryAt = retryTime(error, attempt, options.settings.retry, clock.now());
-        outbox.markAllFailed(ids, text, retryAt);
-        report.retrying += rows.length;
-        logger.warn(unit.kind === 'single' ? 'delivery.retrying' : 'digest.retrying', { ...fields, error: text, attempt, retryAt: retryAt.toISO() });
-        // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
-        if (error instanceof RetryLaterError) {
-          heldBack.add(name);
-          progress?.();
-          return;
-        }
+  // The outcome of the message just sent (marked sent, or failed), written in the same transaction as the next
+  // message's claim: one commit per message instead of two. A crash before that commit repeats only the message
+  // just accepted, as marking it at once would have after a crash during its send: still at most one per crash.
+  let outcome: (() => void) | null = null;
+  const recordOutcome = (): void => {
+    const record = outcome;
+    outcome = null;
+    record?.();
+  };
+  try {
+    for (const planned of planUnits(name, entries, options.settings.digestMin)) {
+      if (options.shouldStop?.() === true || budget.isSpent() || report.leaseLost === true) return;
+      const unit = outbox.inTransaction(() => {
+        recordOutcome();
+        return claimUnit(planned, options.claims);
+      });
+      if (unit === 'lost') {
+        report.leaseLost = true;
+        return;
+      }
+      if (unit === null) continue;
+      const isHeldBack = await sendUnit(name, unit, channel, options, report, (record) => (outcome = record));
+      progress?.();
+      if (isHeldBack) {
+        heldBack.add(name);
+        return;
       }
     }
-    progress?.();
+  } finally {
+    recordOutcome();
   }
+}
+
+/**
+ * Sends one claimed message and hands `setOutcome` what to record about it (run in the next claim's transaction).
+ * Returns true when the server asked to slow down: the rest of this channel's queue waits for a later pass.
+ */
+async function sendUnit(
+  name: string,
+  unit: Unit,
+  channel: Channel | undefined,
+  options: DeliverOptions,
+  report: DeliveryReport,
+  setOutcome: (record: () => void) => void,
+): Promise<boolean> {
+  const { outbox, clock, logger } = options;
+  const rows = unit.kind === 'single' ? [unit.entry] : unit.entries;
+  const ids = rows.map((row) => row.id);
+  let fields: Record<string, unknown>;
+  let message: Message;
+  let recipient: string;
+  if (unit.kind === 'single') {
+    const { entry } = unit;
+    fields = { token: entry.tokenName, alert: entry.alert, threshold: thresholdDays(parseAlertKey(entry.alert)), channel: entry.channel, recipient: entry.recipient };
+    message = atSendTime(entry, clock.now(), options.settings.templates, options.settings.links);
+    recipient = entry.recipient;
+  } else {
+    const digestId = outbox.startDigest(name, unit.recipient, ids, clock.now());
+    fields = { digest: digestId, reminders: rows.length, part: `${unit.part.index}/${unit.part.count}`, channel: name, recipient: unit.recipient };
+    message = digestMessage(
+      unit.entries.map((entry) => entry.reminder as Reminder),
+      clock.now(),
+      options.settings.templates,
+      unit.part,
+      options.settings.links,
+    );
+    recipient = unit.recipient;
+  }
+  try {
+    if (channel === undefined) throw new Error(`channel "${name}" is not configured`);
+    await channel.send(recipient, message);
+    // The subject as sent, which may differ from the one stored at scan time (days left counted today).
+    const sentAt = clock.now();
+    setOutcome(() => outbox.markAllSent(ids, sentAt, message.subject));
+    report.sent += rows.length;
+    logger.info(unit.kind === 'single' ? 'delivery.sent' : 'digest.sent', fields);
+  } catch (error) {
+    const text = redact(oneLine(error), options.settings.secrets);
+    if (error instanceof PermanentDeliveryError) {
+      setOutcome(() => outbox.markAllFailed(ids, text, null));
+      report.failed += rows.length;
+      logger.error(unit.kind === 'single' ? 'delivery.failed' : 'digest.failed', { ...fields, error: text, willRetry: false });
+    } else {
+      const attempt = Math.max(...rows.map((row) => row.attempts)) + 1;
+      const retryAt = retryTime(error, attempt, options.settings.retry, clock.now());
+      setOutcome(() => outbox.markAllFailed(ids, text, retryAt));
+      report.retrying += rows.length;
+      logger.warn(unit.kind === 'single' ? 'delivery.retrying' : 'digest.retrying', { ...fields, error: text, attempt, retryAt: retryAt.toISO() });
+      // Rate limited: the rest of this channel's queue waits too, instead of hammering the server.
+      if (error instanceof RetryLaterError) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Db } from './database';
 import { DecisionLedger } from './decision-ledger';
 import { DigestLog } from './digest-log';
 import { isDeadLocalHolder, isLiveLocalHolder } from './lease';
-import { instant, Repository } from './repository';
+import { instant, Repository, immediateTransaction } from './repository';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 
@@ -163,7 +163,7 @@ export class Outbox extends Repository {
    * `record` inside it becomes a savepoint, so one failed record is rolled back alone.
    */
   inTransaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return immediateTransaction(this.db, work);
   }
 
   /** Alerts already decided (queued or skipped) for a token's expiry cycle. */
@@ -339,27 +339,25 @@ export class Outbox extends Repository {
     const nowMs = now.toMillis();
     const read = this.sql(`SELECT status, attempts, claimed_by, claimed_until FROM outbox WHERE id = ?`);
     const take = this.sql(`UPDATE outbox SET claimed_by = ?, claim_generation = ?, claimed_until = ? WHERE id = ? AND status = 'pending'`);
-    return this.db
-      .transaction((): ClaimResult => {
-        const lease = this.sql(`SELECT holder, generation, expires_at FROM lease WHERE name = ?`).get(claimant.lease) as
-          | { holder: string; generation: number; expires_at: number }
+    return immediateTransaction(this.db, (): ClaimResult => {
+      const lease = this.sql(`SELECT holder, generation, expires_at FROM lease WHERE name = ?`).get(claimant.lease) as
+        | { holder: string; generation: number; expires_at: number }
+        | undefined;
+      if (lease === undefined || lease.holder !== claimant.holder || lease.generation !== claimant.generation || lease.expires_at <= nowMs) {
+        return { isLeaseHeld: false };
+      }
+      const claimed: number[] = [];
+      for (const request of rows) {
+        const row = read.get(request.id) as
+          | { status: OutboxStatus; attempts: number; claimed_by: string | null; claimed_until: number | null }
           | undefined;
-        if (lease === undefined || lease.holder !== claimant.holder || lease.generation !== claimant.generation || lease.expires_at <= nowMs) {
-          return { isLeaseHeld: false };
-        }
-        const claimed: number[] = [];
-        for (const request of rows) {
-          const row = read.get(request.id) as
-            | { status: OutboxStatus; attempts: number; claimed_by: string | null; claimed_until: number | null }
-            | undefined;
-          if (row === undefined || row.status !== 'pending' || row.attempts !== request.attempts) continue;
-          if (!isClaimFree(row.claimed_by, row.claimed_until, nowMs)) continue;
-          take.run(claimant.holder, claimant.generation, claimant.until.toMillis(), request.id);
-          claimed.push(request.id);
-        }
-        return { isLeaseHeld: true, claimed };
-      })
-      .immediate();
+        if (row === undefined || row.status !== 'pending' || row.attempts !== request.attempts) continue;
+        if (!isClaimFree(row.claimed_by, row.claimed_until, nowMs)) continue;
+        take.run(claimant.holder, claimant.generation, claimant.until.toMillis(), request.id);
+        claimed.push(request.id);
+      }
+      return { isLeaseHeld: true, claimed };
+    });
   }
 
   /**
