@@ -143,6 +143,19 @@ describe('the plan for a token', () => {
     ]);
   });
 
+  it('previews an escalated alert for its escalation contacts too, and an earlier one for the usual recipients only', () => {
+    const preview: PlanSettings = {
+      ...settings,
+      routing: { ...settings.routing, escalation: { email: ['boss@example.test'], slack: [], teams: ['oncall'] } },
+      enabled: { email: false, slack: false, teams: false, preview: true },
+    };
+    const recipients = (decided: string[], day: string): string[] =>
+      (planToken(token('2027-06-30T10:00'), new Set(decided), at(day), preview)?.queue[0]?.routes ?? []).map((route) => route.recipient);
+    const usual = ['email:admins@example.test', 'email:ops@example.test', 'slack:#mdm'];
+    expect(recipients(['t60'], '2027-06-01T09:00')).toEqual(usual); // t30
+    expect(recipients(['t60', 't30'], '2027-06-25T09:00')).toEqual([...usual, 'email:boss@example.test', 'teams:oncall']); // t7
+  });
+
   it('routes to the token\'s own recipients over the defaults', () => {
     const own = token('2027-06-30T10:00', { email: ['owner@acme.example'], slackChannel: '#acme' });
     expect(planToken(own, new Set(), at('2027-06-25T09:00'), settings)?.queue[0]?.routes).toEqual([
