@@ -118,8 +118,8 @@ export class RegistryStats extends Repository {
    */
   soonestTokens(limit: number): TokenSummary[] {
     const columns = 'id, name, kind, expires_at, thresholds, muted_at, muted_until';
-    const global = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NULL ORDER BY expires_at LIMIT ?`).all(limit) as SummaryRow[];
-    const own = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NOT NULL ORDER BY expires_at LIMIT ?`).all(limit) as SummaryRow[];
+    const global = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NULL ORDER BY expires_at, name LIMIT ?`).all(limit) as SummaryRow[];
+    const own = this.sql(`SELECT ${columns} FROM tokens WHERE thresholds IS NOT NULL ORDER BY expires_at, name LIMIT ?`).all(limit) as SummaryRow[];
     const rows = [...global, ...own].sort((a, b) => a.expires_at - b.expires_at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return rows.slice(0, limit).map(toSummary);
   }
