@@ -57,7 +57,7 @@ export function acceptingChannel(name: 'email' | 'slack'): Channel & { readonly 
       accepted += 1;
       return Promise.resolve();
     },
-    verify: () => Promise.resolve(),
+    verify: () => Promise.resolve(''),
     close: () => Promise.resolve(),
     accepted: () => accepted,
   };

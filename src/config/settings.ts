@@ -1,6 +1,7 @@
 // The settings table: one row per setting with its environment variable, its config-file key (none for secrets), its
 // default and its parser. Add a setting as one row here and its field in config.ts; settings that hold lists of
 // objects (the MDM sources) have their own reader (mdm-sources.ts).
+import os from 'node:os';
 import { validateDetailed } from 'node-cron';
 import { InputError, quoted } from '../errors';
 import { isValidZone } from '../domain/dates';
@@ -47,6 +48,13 @@ export interface Setting<K extends keyof Config> {
   readonly parse: (value: string, where: string) => Config[K];
 }
 
+/** `tokenwatch <tokenwatch@HOST>` with this host's name: relays refuse @localhost far more often (doctor warns either way). */
+export function defaultMailFrom(hostname: string = os.hostname()): string {
+  const host = hostname.trim().toLowerCase().replace(/\.$/, '');
+  // A host name that is not a valid domain (empty, odd characters) falls back to localhost; doctor warns about both.
+  return `tokenwatch <tokenwatch@${/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(host) ? host : 'localhost'}>`;
+}
+
 function hostZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
@@ -89,7 +97,7 @@ export const SETTINGS: readonly Setting<keyof Config>[] = [
     parse: parseBypass,
   },
   { key: 'smtpUrl', env: 'TOKENWATCH_SMTP_URL', secretFile: 'TOKENWATCH_SMTP_URL_FILE', fallback: () => null, parse: smtpUrl },
-  { key: 'mailFrom', env: 'TOKENWATCH_MAIL_FROM', file: 'mailFrom', fallback: () => 'tokenwatch <tokenwatch@localhost>', parse: mailFrom },
+  { key: 'mailFrom', env: 'TOKENWATCH_MAIL_FROM', file: 'mailFrom', fallback: () => defaultMailFrom(), parse: mailFrom },
   { key: 'mailTo', env: 'TOKENWATCH_MAIL_TO', file: 'mailTo', fallback: () => null, parse: (v, w) => parseEmailList(v, w) },
   { key: 'slackToken', env: 'SLACK_BOT_TOKEN', secretFile: 'SLACK_BOT_TOKEN_FILE', fallback: () => null, parse: nonEmpty },
   { key: 'slackChannel', env: 'TOKENWATCH_SLACK_CHANNEL', file: 'slackChannel', fallback: () => null, parse: (v, w) => parseSlackChannel(v, w) },

@@ -13,8 +13,11 @@ export interface Channel {
    * any other error when it may.
    */
   send(recipient: string, message: Message): Promise<void>;
-  /** Checks the channel can reach its server (SMTP verify, Slack auth.test). */
-  verify(): Promise<void>;
+  /**
+   * Checks the channel can reach its server (SMTP verify, Slack auth.test), and says for `doctor` what it reached
+   * (e.g. the Slack workspace and bot user); '' when there is nothing more to say.
+   */
+  verify(): Promise<string>;
   /** Releases pooled connections. */
   close(): Promise<void>;
 }

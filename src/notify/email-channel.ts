@@ -64,9 +64,10 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
       options.logger.debug('email.accepted', { recipient, response: typeof info.response === 'string' ? clean(info.response) : null });
     },
 
-    async verify(): Promise<void> {
+    async verify(): Promise<string> {
       try {
         await transporter.verify();
+        return `server ${server}`;
       } catch (error) {
         throw new Error(clean(`cannot use SMTP server ${server}: ${firstLine(fieldsOf(error).message)}`), { cause: error });
       }

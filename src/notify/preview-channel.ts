@@ -90,11 +90,12 @@ export function createPreviewChannel(options: PreviewChannelOptions): Channel {
       }
     },
 
-    async verify(): Promise<void> {
+    async verify(): Promise<string> {
       const probe = path.join(options.dir, `.tokenwatch-write-check-${process.pid}`);
       try {
         await ensureDir();
         await fs.promises.writeFile(probe, '', { mode: 0o600 });
+        return `writing to ${options.dir}`;
       } catch (error) {
         throw new Error(`cannot write to the preview folder ${options.dir}: ${messageOf(error)}`, { cause: error });
       } finally {

@@ -84,12 +84,11 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
   });
 
   /** Runs one API call within the bound, retrying a 429 while Retry-After leaves time for another request. */
-  async function bounded(call: string, request: () => Promise<unknown>): Promise<void> {
+  async function bounded<T>(call: string, request: () => Promise<T>): Promise<T> {
     const deadline = performance.now() + timeoutMs;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await deadlines.run(deadline, request);
-        return;
+        return await deadlines.run(deadline, request);
       } catch (error) {
         const classified = classify(error, call, clean);
         if (!(classified instanceof RetryLaterError)) throw classified;
@@ -123,9 +122,13 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
       );
     },
 
-    async verify(): Promise<void> {
+    async verify(): Promise<string> {
       try {
-        await bounded('auth.test', () => client.auth.test());
+        // auth.test answers which workspace (team, url) and which user (user, user_id) the token belongs to:
+        // https://api.slack.com/methods/auth.test
+        const who = await bounded('auth.test', () => client.auth.test());
+        const workspace = `workspace "${who.team ?? '?'}"${who.url === undefined ? '' : ` (${who.url})`}`;
+        return `${workspace}, bot user @${who.user ?? '?'}${who.user_id === undefined ? '' : ` (${who.user_id})`}`;
       } catch (error) {
         throw new Error(coerceError(error).message, { cause: error });
       }

@@ -51,13 +51,15 @@ export function createTeamsChannel(options: TeamsChannelOptions): Channel {
       await post(recipient, JSON.stringify(payload));
     },
 
-    async verify(): Promise<void> {
+    async verify(): Promise<string> {
       // A Workflows webhook has no read-only call: posting would put a message in the channel. Check what can be
       // checked without one: every webhook is configured with an http(s) URL.
       for (const [name, url] of urls) {
         const protocol = new URL(url).protocol;
         if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`Teams webhook ${quoted(name)}: not an http(s) URL`);
       }
+      const names = [...urls.keys()];
+      return `webhook${names.length === 1 ? '' : 's'} ${names.join(', ')} (URLs checked, not posted to)`;
     },
 
     async close(): Promise<void> {

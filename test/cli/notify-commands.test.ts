@@ -1,6 +1,7 @@
 // The commands that send or check delivery (scan, history, test-notify, doctor), run through the CLI against a real
 // SMTP server and a fake Slack Web API, with the same env variables an administrator sets.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
@@ -318,8 +319,9 @@ describe('notify commands through the CLI', () => {
   });
 
   describe('doctor', () => {
-    it('reports config, database, SMTP, Slack and the outbox ok and exits 0 when all is healthy', async () => {
+    it('reports config, database, SMTP, Slack (naming the workspace and bot user), the sender and the outbox ok and exits 0 when all is healthy', async () => {
       await addAcme();
+      cli.env['TOKENWATCH_MAIL_FROM'] = 'tokenwatch <mdm-alerts@acme.com>';
       const result = await cli.run('doctor');
       expect(result).toMatchObject({ code: 0, stderr: '' });
       const lines = result.stdout.split('\n');
@@ -327,12 +329,39 @@ describe('notify commands through the CLI', () => {
       expect(lines).toContain('secrets   SMTP URL set, Slack token set');
       expect(lines).toContain('sending   digest above 3 per recipient, any time, HTTP on 127.0.0.1:9412');
       expect(result.stdout).toMatch(/^database\s+ok\s+.*tokenwatch\.db \(1 tokens\)$/m);
-      expect(result.stdout).toMatch(/^smtp\s+ok$/m);
-      expect(result.stdout).toMatch(/^slack\s+ok$/m);
+      expect(result.stdout).toMatch(/^smtp\s+ok\s+server smtp:\/\/127\.0\.0\.1:\d+$/m);
+      expect(result.stdout).toMatch(/^slack\s+ok\s+workspace "Example" \(https:\/\/example\.slack\.com\/\), bot user @tokenwatch \(U0001\)$/m);
+      expect(result.stdout).toMatch(/^sender\s+ok\s+tokenwatch <mdm-alerts@acme\.com>$/m);
       expect(result.stdout).toMatch(/^outbox\s+ok\s+0 pending$/m);
       expect(result.stdout).not.toContain(SLACK_TOKEN);
       expect(slack.callsTo('auth.test')).toHaveLength(1);
       expect(smtp.messages).toHaveLength(0);
+    });
+
+    it('names the Teams webhooks it checked when Teams is configured, never their URLs', async () => {
+      const secretUrl = 'https://example.webhook.office.com/workflows/abc?sig=TEAMS-SECRET-SIG';
+      cli.env['TOKENWATCH_TEAMS_WEBHOOKS'] = `mdm=${secretUrl},ops=${secretUrl}2`;
+      const result = await cli.run('doctor');
+      expect(result.stdout).toMatch(/^teams\s+ok\s+webhooks mdm, ops \(URLs checked, not posted to\)$/m);
+      expect(result.stdout).not.toContain('TEAMS-SECRET-SIG');
+    });
+
+    it('warns, without failing, when the sender looks undeliverable, and defaults it to this host\'s name', async () => {
+      for (const [from, problem] of [
+        ['tokenwatch <tokenwatch@localhost>', 'its domain localhost exists only on a local network'],
+        ['tokenwatch@mdm-01', 'its domain mdm-01 is a bare host name, not a mail domain'],
+        ['alerts@192.0.2.10', 'its domain 192.0.2.10 is an IP address'],
+      ] as const) {
+        cli.env['TOKENWATCH_MAIL_FROM'] = from;
+        const result = await cli.run('doctor');
+        expect(result.code).toBe(0);
+        expect(result.stdout.split('\n')).toContain(
+          `sender    warning  ${from}: ${problem}; many mail relays refuse such a sender (set TOKENWATCH_MAIL_FROM to an address of your mail domain)`,
+        );
+      }
+      delete cli.env['TOKENWATCH_MAIL_FROM'];
+      const byDefault = await cli.run('doctor');
+      expect(byDefault.stdout).toMatch(new RegExp(`^sender\\s+\\S+\\s+tokenwatch <tokenwatch@${os.hostname().toLowerCase().replace(/[.]/g, '\\.')}>`, 'm'));
     });
 
     it('shows the send window, what bypasses it and a disabled HTTP server on its sending line', async () => {
@@ -347,7 +376,7 @@ describe('notify commands through the CLI', () => {
       const result = await cli.run('doctor');
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(new RegExp(`^smtp\\s+failed\\s+cannot use SMTP server smtp://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`, 'm'));
-      expect(result.stdout).toMatch(/^slack\s+ok$/m);
+      expect(result.stdout).toMatch(/^slack\s+ok\s+workspace "Example" \(https:\/\/example\.slack\.com\/\), bot user @tokenwatch \(U0001\)$/m);
     });
 
     it('reports slack failed naming invalid_auth when Slack refuses the token, without showing it', async () => {
@@ -355,7 +384,7 @@ describe('notify commands through the CLI', () => {
       const result = await cli.run('doctor');
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^slack\s+failed\s+Slack refused auth\.test: invalid_auth$/m);
-      expect(result.stdout).toMatch(/^smtp\s+ok$/m);
+      expect(result.stdout).toMatch(/^smtp\s+ok\s+server smtp:\/\/127\.0\.0\.1:\d+$/m);
       expect(result.stdout).not.toContain('xoxb-revoked');
     });
 
@@ -365,8 +394,8 @@ describe('notify commands through the CLI', () => {
       expect((await cli.run('scan')).code).toBe(1);
       const result = await cli.run('doctor');
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/^smtp\s+ok$/m);
-      expect(result.stdout).toMatch(/^slack\s+ok$/m);
+      expect(result.stdout).toMatch(/^smtp\s+ok\s+server smtp:\/\/127\.0\.0\.1:\d+$/m);
+      expect(result.stdout).toMatch(/^slack\s+ok\s+workspace "Example" \(https:\/\/example\.slack\.com\/\), bot user @tokenwatch \(U0001\)$/m);
       expect(result.stdout).toMatch(
         /^outbox\s+failed\s+deliveries failed for good; latest: "Acme Main" slack:#mdm: Slack refused chat\.postMessage to "#mdm": channel_not_found \(see "tokenwatch history"; after fixing it, "tokenwatch retry"\)$/m,
       );

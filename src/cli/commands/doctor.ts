@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { channelSettings, configuredChannels, describeConfig, formatAddress, type Config } from '../../config';
 import { describeExposure, httpAccessOf } from '../../http/exposure';
 import { oneLine } from '../../errors';
+import { undeliverableSender } from '../../domain/sender-address';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
 import { Outbox } from '../../store/outbox';
@@ -48,20 +49,27 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
       const enabled = configuredChannels(config);
       const channels = createChannels(channelSettings(config), ctx.logger);
       ctx.onClose(() => closeChannels(channels));
-      for (const [name, label] of [['email', 'smtp'], ['slack', 'slack'], ['preview', 'preview']] as const) {
+      for (const [name, label] of [['email', 'smtp'], ['slack', 'slack'], ['teams', 'teams'], ['preview', 'preview']] as const) {
         const channel = channels.get(name);
         if (channel === undefined) {
-          if (name !== 'preview') ctx.io.out(`${label.padEnd(9)} not configured`);
+          // Teams is optional and newer: said only when configured, so that the usual report stays as it was.
+          if (name !== 'preview' && name !== 'teams') ctx.io.out(`${label.padEnd(9)} not configured`);
           continue;
         }
         try {
-          await channel.verify();
-          report(label, null, name === 'preview' ? `writing to ${config.previewDir}` : '');
+          const reached = await channel.verify();
+          report(label, null, redact(reached, config.secrets));
         } catch (error) {
           report(label, redact(oneLine(error), config.secrets));
         }
       }
       if (enabled.preview) ctx.io.out('          (no SMTP or Slack configured: reminders are written as files, not sent)');
+      if (enabled.email || enabled.preview) {
+        // A warning, not a failure: some relays accept any sender, and only the administrator knows theirs.
+        const problem = undeliverableSender(config.mailFrom);
+        if (problem === null) ctx.io.out(`${'sender'.padEnd(9)} ok  ${config.mailFrom}`);
+        else ctx.io.out(`${'sender'.padEnd(9)} warning  ${config.mailFrom}: ${problem}; many mail relays refuse such a sender (set TOKENWATCH_MAIL_FROM to an address of your mail domain)`);
+      }
       if (outbox !== null) {
         const failed = outbox.permanentFailures(1)[0];
         const pending = outbox.countPending();
