@@ -126,8 +126,11 @@ describe('secrets', () => {
     const scan = await run(['scan', '--at', '2027-01-20T09:00'], secretEnv);
     expect(scan.code).toBe(1); // both servers are unreachable: queued for retry
     await run(['history', '--json'], secretEnv);
-    const doctor = await run(['doctor'], secretEnv);
+    const heartbeatCheck = randomBytes(16).toString('hex');
+    const doctor = await run(['doctor'], { ...secretEnv, TOKENWATCH_HEARTBEAT_URL: `https://hc-ping.com/${heartbeatCheck}` });
     expect(doctor.stdout).toContain('secrets   SMTP URL set, Slack token set');
+    expect(doctor.stdout).toContain('heartbeat set: a Healthchecks.io check, pinged around each daemon scan (not by doctor)');
+    expectNowhere(heartbeatCheck);
     expect(doctor.code).toBe(1);
     await run(['test-notify'], secretEnv);
     expectNowhere(password);

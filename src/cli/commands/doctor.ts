@@ -4,6 +4,7 @@ import { channelSettings, configuredChannels, describeConfig, formatAddress, typ
 import { describeExposure, httpAccessOf } from '../../http/exposure';
 import { oneLine } from '../../errors';
 import { undeliverableSender } from '../../domain/sender-address';
+import { detectHeartbeatKind } from '../../domain/heartbeat';
 import { redact } from '../../log';
 import { closeChannels, createChannels } from '../../notify/channels';
 import { Outbox } from '../../store/outbox';
@@ -34,6 +35,7 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
       report('config', null, `zone ${config.zone}, schedule "${config.schedule}", thresholds ${config.thresholds.join(',')}`);
       ctx.io.out(`secrets   SMTP URL ${shown['smtpUrl'] === 'not set' ? 'not set' : 'set'}, Slack token ${String(shown['slackToken'])}`);
       ctx.io.out(`sending   ${describeSending(config, shown)}`);
+      ctx.io.out(`heartbeat ${describeHeartbeat(config)}`);
       const exposure = describeExposure(config.httpAddress, httpAccessOf(config));
       report('http', exposure.isRefused ? exposure.text : null, exposure.text);
       let outbox: Outbox | null = null;
@@ -102,4 +104,11 @@ function describeSending(config: Config, shown: Record<string, unknown>): string
       : `window ${String(shown['sendWindow'])} ${String(shown['sendDays'])} (at once: ${String(shown['sendWindowBypass'])})`;
   const http = config.httpAddress === null ? 'HTTP off' : `HTTP on ${formatAddress(config.httpAddress)}`;
   return `${digests}, ${window}, ${http}`;
+}
+
+/** Whether the daemon reports its scans to a monitor; never the URL (a secret), and no ping: it would count as a scan. */
+function describeHeartbeat(config: Config): string {
+  if (config.heartbeatUrl === null) return 'not set (TOKENWATCH_HEARTBEAT_URL: a monitor the daemon pings around each scan)';
+  const kind = config.heartbeatKind ?? detectHeartbeatKind(config.heartbeatUrl);
+  return `set: ${kind === 'uptime-kuma' ? 'an Uptime Kuma push monitor' : 'a Healthchecks.io check'}, pinged around each daemon scan (not by doctor)`;
 }
