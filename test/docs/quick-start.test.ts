@@ -70,6 +70,9 @@ describe('the quick start (docs/quick-start.md)', () => {
       if (args[0] === 'scan') afterScans.push({ previews: previews(), received: smtp.messages.length });
     }
     expect(Date.now() - started).toBeLessThan(120_000);
+    // The samples cover every credential kind.
+    const listed = JSON.parse((await runTokenwatch(['list', '--json'], env, dir)).stdout) as { name: string; kind: string }[];
+    expect([...new Set(listed.map((token) => token.kind))].sort()).toEqual(['ade', 'apns', 'vpp']);
 
     // First scan: two realistic reminders in the preview folder, addressed to each token's own recipients; nothing sent.
     expect(afterScans.map((scan) => [scan.previews.length, scan.received])).toEqual([
