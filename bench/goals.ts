@@ -1,26 +1,6 @@
 // The bench's table as rows: each figure with a stable key (so that two runs can be compared), its unit, and, for the
 // goals of issue 18 and the earlier ones, the goal and whether this run meets it.
-import type { BenchResults } from './report';
-
-export type Unit = 'ms' | 'MiB' | 'x' | 'msg/s' | 'req/s';
-
-export interface Goal {
-  /** The figure must be at most this (times, memory, ratios)… */
-  readonly max?: number;
-  /** …or at least this (throughputs). */
-  readonly min?: number;
-}
-
-export interface BenchRow {
-  /** Stable across runs: what --compare matches on. */
-  readonly key: string;
-  readonly what: string;
-  readonly value: number;
-  readonly unit: Unit;
-  /** Extra words after the figure (the two times of a paired ratio, a percentile…). */
-  readonly detail?: string;
-  readonly goal?: Goal;
-}
+import type { BenchResults, BenchRow, Unit } from './results';
 
 export function isMet(row: BenchRow): boolean | null {
   if (row.goal === undefined) return null;

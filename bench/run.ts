@@ -26,7 +26,8 @@ import { benchRows } from './goals';
 import { measureHttpLoad } from './http-load';
 import { timeHttp } from './http-timing';
 import { buildRegistry, timeImport, ZONE } from './registry';
-import { machine, printComparison, printTable, readResults, writeJson, type BenchResults, type SizeResult } from './report';
+import { machine, printComparison, printTable, readResults, writeJson } from './report';
+import type { BenchResults, SizeResult } from './results';
 import { timeScans } from './scan-timing';
 import { measureSourceSync } from './source-sync';
 
