@@ -1,6 +1,6 @@
-// docs/quick-start.md works as written: its commands, run in order on the samples in examples/ against the built
-// binary (and the local SMTP server of test/support in place of the SMTP URL it names), show the reminders in the
-// preview folder first, then deliver the same reminders by email, once.
+// docs/quick-start.md and the README's quick start work as written: their commands, run in order on the samples in
+// examples/ against the built binary (and the local SMTP server of test/support in place of the SMTP URL they name),
+// show the reminders in the preview folder first, then deliver the same reminders by email, once.
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -10,6 +10,7 @@ import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const root = path.resolve(__dirname, '../..');
 const DOC = path.join(root, 'docs/quick-start.md');
+const README = path.join(root, 'README.md');
 const DOC_SMTP_URL = 'smtp://127.0.0.1:1025';
 
 /** The lines of the doc's ```sh blocks, continuation lines joined and trailing comments removed. */
@@ -21,6 +22,14 @@ function shellLines(markdown: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
+/** The README's "## Quick start" section, up to the next heading of its level. */
+function readmeQuickStart(): string {
+  const readme = fs.readFileSync(README, 'utf8');
+  const section = /^## Quick start\n([\s\S]*?)^## /m.exec(readme)?.[1];
+  if (section === undefined) throw new Error('README.md has no "## Quick start" section');
+  return section;
+}
+
 /** Splits a command line into words as a POSIX shell would for these simple lines (quotes, no expansions). */
 function words(line: string): string[] {
   const result: string[] = [];
@@ -28,7 +37,7 @@ function words(line: string): string[] {
   return result;
 }
 
-describe('the quick start (docs/quick-start.md)', () => {
+describe('the quick starts (docs/quick-start.md and the README)', () => {
   let dir: string;
   let smtp: SmtpReceiver;
   beforeEach(async () => {
@@ -42,16 +51,12 @@ describe('the quick start (docs/quick-start.md)', () => {
     removeDir(dir);
   });
 
-  it('shows the reminders as previews, then delivers the same reminders by email once SMTP is set, within two minutes', async () => {
-    const lines = shellLines(fs.readFileSync(DOC, 'utf8'));
-    expect(lines.filter((line) => line.startsWith('tokenwatch ')).length).toBeGreaterThanOrEqual(8);
-    const env: Record<string, string> = {};
-    const previewDir = path.join(dir, 'data', 'outbox-preview');
-    const previews = (): string[] => (fs.existsSync(previewDir) ? fs.readdirSync(previewDir).filter((file) => file.endsWith('.eml')).sort() : []);
-    /** After each scan: the preview emails and the emails received so far. */
-    const afterScans: { previews: string[]; received: number }[] = [];
-    const started = Date.now();
+  const previewDir = (): string => path.join(dir, 'data', 'outbox-preview');
+  const previews = (): string[] => (fs.existsSync(previewDir()) ? fs.readdirSync(previewDir()).filter((file) => file.endsWith('.eml')).sort() : []);
 
+  /** Runs a document's shell lines in order; after each scan, the preview emails and the emails received so far. */
+  async function runAsWritten(lines: readonly string[], env: Record<string, string>): Promise<{ previews: string[]; received: number }[]> {
+    const afterScans: { previews: string[]; received: number }[] = [];
     for (const line of lines) {
       const [command, ...args] = words(line);
       if (command === 'npm') continue; // install and link: the tests run on the built tree
@@ -69,6 +74,15 @@ describe('the quick start (docs/quick-start.md)', () => {
       expect({ line, code: run.code, stderr: run.stderr.split('\n').filter((l) => !l.startsWith('{')).join('\n') }).toEqual({ line, code: 0, stderr: '' });
       if (args[0] === 'scan') afterScans.push({ previews: previews(), received: smtp.messages.length });
     }
+    return afterScans;
+  }
+
+  it('shows the reminders as previews, then delivers the same reminders by email once SMTP is set, within two minutes', async () => {
+    const lines = shellLines(fs.readFileSync(DOC, 'utf8'));
+    expect(lines.filter((line) => line.startsWith('tokenwatch ')).length).toBeGreaterThanOrEqual(8);
+    const env: Record<string, string> = {};
+    const started = Date.now();
+    const afterScans = await runAsWritten(lines, env);
     expect(Date.now() - started).toBeLessThan(120_000);
     // The samples cover every credential kind.
     const listed = JSON.parse((await runTokenwatch(['list', '--json'], env, dir)).stdout) as { name: string; kind: string }[];
@@ -81,7 +95,7 @@ describe('the quick start (docs/quick-start.md)', () => {
       [2, 2],
     ]);
     const previewed = await Promise.all(
-      (afterScans[0]?.previews ?? []).map(async (file) => simpleParser(fs.readFileSync(path.join(previewDir, file)))),
+      (afterScans[0]?.previews ?? []).map(async (file) => simpleParser(fs.readFileSync(path.join(previewDir(), file)))),
     );
     const asSent = (to: string, subject: string | undefined): string => `${to}: ${subject ?? ''}`;
     const previewedMail = previewed.map((mail) => asSent(mail.to && !Array.isArray(mail.to) ? mail.to.text : '', mail.subject)).sort();
@@ -94,5 +108,19 @@ describe('the quick start (docs/quick-start.md)', () => {
     const district = smtp.messages.find((mail) => mail.subject.includes('"Example School District"'));
     expect(district?.text).toContain('"vpp-admin@example.com"');
     expect(district?.text).toContain('"Global / Example / District"');
+  }, 150_000);
+
+  it("runs the README's quick start as written: a preview first, then the same reminders by email, once", async () => {
+    const lines = shellLines(readmeQuickStart());
+    expect(lines.filter((line) => line.startsWith('tokenwatch scan')).length).toBe(2);
+    const afterScans = await runAsWritten(lines, {});
+    const [preview, delivered] = afterScans;
+    expect(preview?.previews.length).toBeGreaterThan(0);
+    expect(preview?.received).toBe(0);
+    // The second scan sends exactly what the first one previewed: same recipients and subjects, each once.
+    const previewed = await Promise.all((preview?.previews ?? []).map(async (file) => simpleParser(fs.readFileSync(path.join(previewDir(), file)))));
+    const subjects = previewed.map((mail) => `${mail.to && !Array.isArray(mail.to) ? mail.to.text : ''}: ${mail.subject ?? ''}`).sort();
+    expect(delivered?.received).toBe(previewed.length);
+    expect(smtp.messages.map((mail) => `${mail.envelopeTo.join()}: ${mail.subject}`).sort()).toEqual(subjects);
   }, 150_000);
 });
