@@ -1,11 +1,11 @@
 // Wires the engine from the CLI context: registry, outbox, channels, templates and the one settings object.
 import type { Clock } from '../clock';
-import { channelSettings, configuredChannels, loadStepLibrary, sendWindowPolicy, type Config } from '../config';
+import { channelSettings, loadStepLibrary, sendWindowPolicy, type Config } from '../config';
 import { createEngine, type Engine } from '../engine/engine';
 import type { EngineSettings } from '../engine/engine-settings';
 import { NO_CLAIMS, leaseClaims } from '../engine/send-claims';
 import type { Channel } from '../notify/channel';
-import { closeChannels, createChannels } from '../notify/channels';
+import { closeChannels, configuredChannelSpecs, configuredChannels, createChannels, everyReminderRoutes } from '../notify/channels';
 import type { Lease } from '../store/lease';
 import { Outbox } from '../store/outbox';
 import type { CliContext } from './context';
@@ -19,8 +19,9 @@ export function routingSettings(config: Config): Pick<EngineSettings, 'routing' 
       teamsWebhook: config.teamsDefault,
       escalation: { email: config.escalateEmail, slack: config.escalateSlack, teams: config.escalateTeams },
       slackMentions: config.slackMentions,
+      everyReminder: everyReminderRoutes(channelSettings(config)),
     },
-    enabled: configuredChannels(config),
+    enabled: configuredChannels(channelSettings(config)),
   };
 }
 
@@ -66,13 +67,7 @@ export function buildEngine(ctx: CliContext, setup: EngineSetup): Engine {
 
 /** One line telling the administrator where reminders go. */
 export function describeDelivery(config: Config): string {
-  const enabled = configuredChannels(config);
-  if (enabled.preview) {
-    return `no SMTP or Slack configured: reminders are written to ${config.previewDir} instead (set TOKENWATCH_SMTP_URL or SLACK_BOT_TOKEN to send them)`;
-  }
-  const parts: string[] = [];
-  if (enabled.email) parts.push(`email to ${config.mailTo.length > 0 ? config.mailTo.join(', ') : '(each token\'s --email only)'}`);
-  if (enabled.slack) parts.push(`Slack ${config.slackChannel ?? '(each token\'s --slack-channel only)'}`);
-  if (enabled.teams) parts.push(`Teams webhook ${config.teamsDefault ?? '(none chosen: set TOKENWATCH_TEAMS_DEFAULT)'}`);
-  return `reminders go by ${parts.join(' and ')}`;
+  const configured = configuredChannelSpecs(channelSettings(config));
+  if (configured.some(({ spec }) => spec.isFallback === true)) return configured.map((channel) => channel.configured.describe).join('; ');
+  return `reminders go by ${configured.map((channel) => channel.configured.describe).join(' and ')}`;
 }

@@ -14,7 +14,6 @@ export { parseListenAddress } from './parsers';
 export { loadStepLibrary } from './step-templates';
 export {
   channelSettings,
-  configuredChannels,
   describeConfig,
   knownEnvironmentVariables,
   sendWindowPolicy,

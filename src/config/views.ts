@@ -1,15 +1,17 @@
-// The views of the configuration that other folders need: which channels are on and the channels' own slice, the
+// The views of the configuration that other folders need: the channels' own slice, the
 // send window, the configuration as shown to an administrator, and the environment variables it reads.
-import type { EnabledChannels } from '../domain/channel-name';
 import { ALL_WEEKDAYS, formatBypass, formatDailyHours, formatWeekdays, type SendWindowPolicy } from '../domain/send-window';
 import type { Config } from './config';
 import { MDM_SOURCE_ENVIRONMENT } from './mdm-sources';
 import { SETTINGS } from './settings';
 
-/** What the delivery channels need of the configuration, and nothing else. */
+/**
+ * What the delivery channels need of the configuration, and nothing else: each channel's spec (src/notify/channels.ts)
+ * reads its own fields, and says from them whether it is configured and where its reminders go.
+ */
 export type ChannelSettings = Pick<
   Config,
-  'smtpUrl' | 'mailFrom' | 'mailTo' | 'slackToken' | 'slackApiUrl' | 'teamsWebhooks' | 'previewDir' | 'sendTimeoutSeconds'
+  'smtpUrl' | 'mailFrom' | 'mailTo' | 'slackToken' | 'slackChannel' | 'slackApiUrl' | 'teamsWebhooks' | 'teamsDefault' | 'previewDir' | 'sendTimeoutSeconds'
 >;
 
 /** The channels' slice of the configuration: createChannels receives this, not the whole Config. */
@@ -19,19 +21,13 @@ export function channelSettings(config: Config): ChannelSettings {
     mailFrom: config.mailFrom,
     mailTo: config.mailTo,
     slackToken: config.slackToken,
+    slackChannel: config.slackChannel,
     slackApiUrl: config.slackApiUrl,
     teamsWebhooks: config.teamsWebhooks,
+    teamsDefault: config.teamsDefault,
     previewDir: config.previewDir,
     sendTimeoutSeconds: config.sendTimeoutSeconds,
   };
-}
-
-/** Which delivery channels are configured: preview stands in when neither SMTP, Slack nor Teams is set. */
-export function configuredChannels(config: Pick<Config, 'smtpUrl' | 'slackToken' | 'teamsWebhooks'>): EnabledChannels {
-  const email = config.smtpUrl !== null;
-  const slack = config.slackToken !== null;
-  const teams = config.teamsWebhooks.length > 0;
-  return { email, slack, teams, preview: !email && !slack && !teams };
 }
 
 /** The send window, or null when reminders may go out at any time (no hours set and every day allowed). */

@@ -18,6 +18,8 @@ export interface RoutingDefaults {
   readonly escalation?: EscalationContacts;
   /** Slack users (U…, W…) and user groups (S…) a token's Slack messages mention when it names none itself. */
   readonly slackMentions?: readonly string[];
+  /** Routes every reminder takes whatever its token says (each signed webhook), on channels that are configured. */
+  readonly everyReminder?: readonly Route[];
 }
 
 /** What routing needs of a token. */
@@ -64,6 +66,7 @@ export function routesFor(token: RoutedToken, defaults: RoutingDefaults, enabled
   // The recipient is the webhook's name, never its URL (a secret): the Teams channel looks the URL up when sending.
   const teamsWebhook = token.teams ?? defaults.teamsWebhook ?? null;
   if (enabled.teams && teamsWebhook !== null) routes.push({ channel: 'teams', recipient: teamsWebhook });
+  for (const route of defaults.everyReminder ?? []) if (enabled[route.channel] === true) routes.push(route);
   return routes;
 }
 

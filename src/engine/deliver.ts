@@ -7,8 +7,7 @@
 import type { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
-import { TEAMS_DIGEST_MAX_TOKENS } from '../domain/message/teams';
-import { SLACK_DIGEST_MAX_TOKENS, digestMessage, type DigestPart } from '../domain/digest-content';
+import { digestMessage, type DigestPart } from '../domain/digest-content';
 import { daysLeft } from '../domain/dates';
 import { parseAlertKey, thresholdDays } from '../domain/alert';
 import { renderedMessage, type Message } from '../domain/message/message';
@@ -68,9 +67,6 @@ export interface DeliverOptions {
  */
 const DEFAULT_BATCH_SIZE = 1000;
 
-/** Most reminders in one digest message per channel (Slack's Block Kit limits). */
-const DIGEST_MAX_TOKENS: Readonly<Record<string, number>> = { slack: SLACK_DIGEST_MAX_TOKENS, teams: TEAMS_DIGEST_MAX_TOKENS };
-
 /** One message to send: a reminder on its own, or a digest of several for the same recipient. */
 type Unit =
   | { readonly kind: 'single'; readonly entry: OutboxEntry }
@@ -125,7 +121,7 @@ function digestible(entry: OutboxEntry): entry is OutboxEntry & { reminder: Remi
 }
 
 /** Splits a channel's due rows into messages: per recipient, a digest when more than `digestMin` are digestible. */
-function planUnits(channel: string, entries: readonly OutboxEntry[], digestMin: number): Unit[] {
+function planUnits(channel: Channel | undefined, entries: readonly OutboxEntry[], digestMin: number): Unit[] {
   const byRecipient = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
     const list = byRecipient.get(entry.recipient) ?? [];
@@ -139,7 +135,7 @@ function planUnits(channel: string, entries: readonly OutboxEntry[], digestMin: 
       for (const entry of list) units.push({ kind: 'single', entry });
       continue;
     }
-    const max = DIGEST_MAX_TOKENS[channel] ?? grouped.length;
+    const max = channel?.digestMaxTokens ?? grouped.length;
     const count = Math.ceil(grouped.length / max);
     for (let index = 0; index < count; index += 1) {
       units.push({ kind: 'digest', recipient, entries: grouped.slice(index * max, (index + 1) * max), part: { index: index + 1, count } });
@@ -170,7 +166,7 @@ async function deliverChannel(
     record?.();
   };
   try {
-    for (const planned of planUnits(name, entries, options.settings.digestMin)) {
+    for (const planned of planUnits(channel, entries, options.settings.digestMin)) {
       if (options.shouldStop?.() === true || budget.isSpent() || report.leaseLost === true) return;
       const unit = outbox.inTransaction(() => {
         recordOutcome();

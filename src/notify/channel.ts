@@ -6,6 +6,8 @@ export type { ChannelName };
 
 export interface Channel {
   readonly name: ChannelName;
+  /** Most reminders one digest message may carry (a bigger digest goes as several parts); unbounded when absent. */
+  readonly digestMaxTokens?: number;
   /**
    * Delivers one message to one recipient (an address, a Slack channel, or for preview a label), rendering only
    * the formats this channel sends.

@@ -1,42 +1,53 @@
-// Builds the configured delivery channels: email, Slack and/or Teams, or the preview folder when none is set.
-// Adding a channel: its name in src/domain/channel-name.ts, its route in src/domain/routing.ts, its settings in
-// src/config/ (a row in settings.ts, its field in config.ts and ChannelSettings, configuredChannels in views.ts), its format in the message kit, and one line here.
-import { configuredChannels, type ChannelSettings } from '../config';
+// The channel registry: every delivery channel tokenwatch knows, one line each, and what is built from it (which are
+// configured, the channels themselves, the routes every reminder takes). Each channel declares itself in its own file
+// (a ChannelSpec: name, settings slice, factory, doctor detail); doctor, test-notify, the engine and the contract
+// suite (test/notify/channel-contract.test.ts) go through this list. ARCHITECTURE.md, "How to add a channel".
+import type { ChannelSettings } from '../config';
+import type { EnabledChannels } from '../domain/channel-name';
+import type { Route } from '../domain/routing';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
+import type { ChannelSpec, ConfiguredChannel } from './channel-spec';
+import { EMAIL_CHANNEL } from './email-channel';
+import { PREVIEW_CHANNEL } from './preview-channel';
+import { SLACK_CHANNEL } from './slack-channel';
+import { TEAMS_CHANNEL } from './teams-channel';
 
-// Each channel module is loaded when its channel is created, not when the CLI starts: nodemailer and @slack/web-api
-// take a few hundred milliseconds to load, which commands such as `list` never need.
-/* eslint-disable @typescript-eslint/no-require-imports */
-const emailChannels = (): typeof import('./email-channel') => require('./email-channel') as typeof import('./email-channel');
-const slackChannels = (): typeof import('./slack-channel') => require('./slack-channel') as typeof import('./slack-channel');
-const teamsChannels = (): typeof import('./teams-channel') => require('./teams-channel') as typeof import('./teams-channel');
-const previewChannels = (): typeof import('./preview-channel') => require('./preview-channel') as typeof import('./preview-channel');
-/* eslint-enable @typescript-eslint/no-require-imports */
+/** Every channel, in the order doctor and test-notify show them; the fallback (preview) last. */
+export const CHANNELS: readonly ChannelSpec[] = [EMAIL_CHANNEL, SLACK_CHANNEL, TEAMS_CHANNEL, PREVIEW_CHANNEL];
 
-/** The channels `config` (the channels' slice of the configuration, see channelSettings) turns on. */
+/** The channels configured, each with its settings read; the fallback only when no other is. */
+export function configuredChannelSpecs(config: ChannelSettings): { readonly spec: ChannelSpec; readonly configured: ConfiguredChannel }[] {
+  const configured = CHANNELS.filter((spec) => spec.isFallback !== true).flatMap((spec) => {
+    const channel = spec.configure(config);
+    return channel === null ? [] : [{ spec, configured: channel }];
+  });
+  if (configured.length > 0) return configured;
+  return CHANNELS.filter((spec) => spec.isFallback === true).flatMap((spec) => {
+    const channel = spec.configure(config);
+    return channel === null ? [] : [{ spec, configured: channel }];
+  });
+}
+
+/** Which channels are configured: the fallback (preview) stands in when no other is. */
+export function configuredChannels(config: ChannelSettings): EnabledChannels {
+  const names = new Set(configuredChannelSpecs(config).map(({ spec }) => spec.name));
+  return Object.fromEntries(CHANNELS.map((spec) => [spec.name, names.has(spec.name)])) as Record<keyof EnabledChannels, boolean>;
+}
+
+/** The routes every reminder takes whatever its token says (each signed webhook, for instance). */
+export function everyReminderRoutes(config: ChannelSettings): Route[] {
+  return configuredChannelSpecs(config).flatMap(({ spec, configured }) =>
+    (configured.everyReminder ?? []).map((recipient) => ({ channel: spec.name, recipient })),
+  );
+}
+
+/** Builds every configured channel from the channels' slice of the configuration (channelSettings). */
 export function createChannels(config: ChannelSettings, logger: Logger): Map<string, Channel> {
-  const enabled = configuredChannels(config);
-  const channels = new Map<string, Channel>();
   // One message may take at most this long (Slack: quick retries included; SMTP: each connection, greeting and
   // socket wait); longer waits are left to the outbox's backoff.
-  const timeoutMs = config.sendTimeoutSeconds * 1000;
-  if (config.smtpUrl !== null) {
-    channels.set('email', emailChannels().createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom, pool: true, logger, timeoutMs }));
-  }
-  if (config.slackToken !== null) {
-    channels.set('slack', slackChannels().createSlackChannel({ token: config.slackToken, apiUrl: config.slackApiUrl, logger, timeoutMs }));
-  }
-  if (enabled.teams) {
-    channels.set('teams', teamsChannels().createTeamsChannel({ webhooks: config.teamsWebhooks, logger, timeoutMs }));
-  }
-  if (enabled.preview) {
-    channels.set(
-      'preview',
-      previewChannels().createPreviewChannel({ dir: config.previewDir, from: config.mailFrom, emailTo: config.mailTo, logger }),
-    );
-  }
-  return channels;
+  const context = { logger, timeoutMs: config.sendTimeoutSeconds * 1000 };
+  return new Map(configuredChannelSpecs(config).map(({ spec, configured }) => [spec.name, configured.create(context)]));
 }
 
 export async function closeChannels(channels: ReadonlyMap<string, Channel>): Promise<void> {

@@ -1,10 +1,30 @@
 // The email channel: one SMTP transport (pooled in the daemon) that sends each rendered reminder as text + HTML.
 // Decides which SMTP failures are permanent (the server refused the recipient) and keeps the password out of errors.
-import nodemailer from 'nodemailer';
 import { PermanentDeliveryError, firstLine, quoted } from '../errors';
 import { redact, type Logger } from '../log';
 import type { Message } from '../domain/message/message';
 import type { Channel } from './channel';
+import type { ChannelSpec } from './channel-spec';
+
+// nodemailer is loaded when a channel is created, not when the CLI starts: it takes a few hundred milliseconds to
+// load, which commands such as `list` never need.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadNodemailer = (): typeof import('nodemailer') => require('nodemailer') as typeof import('nodemailer');
+
+/** The email channel's registration: configured by TOKENWATCH_SMTP_URL, sending to TOKENWATCH_MAIL_TO or each token's --email. */
+export const EMAIL_CHANNEL: ChannelSpec = {
+  name: 'email',
+  doctorLabel: 'smtp',
+  noRecipientHint: 'no recipient (use --email or TOKENWATCH_MAIL_TO)',
+  configure: (config) => {
+    const smtpUrl = config.smtpUrl;
+    if (smtpUrl === null) return null;
+    return {
+      create: ({ logger, timeoutMs }) => createEmailChannel({ smtpUrl, from: config.mailFrom, pool: true, logger, timeoutMs }),
+      describe: `email to ${config.mailTo.length > 0 ? config.mailTo.join(', ') : "(each token's --email only)"}`,
+    };
+  },
+};
 
 export interface EmailChannelOptions {
   /** smtp://user:pass@host:port or smtps://…; the password is a secret. */
@@ -42,6 +62,7 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
     socketTimeout: timeoutMs,
     logger: false,
   };
+  const nodemailer = loadNodemailer();
   const transporter = options.pool
     ? nodemailer.createTransport({ ...transportOptions, pool: true as const })
     : nodemailer.createTransport(transportOptions);

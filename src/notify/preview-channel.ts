@@ -5,12 +5,28 @@
 // as an email and a Slack post, addressed to the configured recipients or a placeholder.
 import fs from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { errorCode } from '../errors';
 import type { Message } from '../domain/message/message';
 import { previewedRoute } from '../domain/routing';
 import type { Logger } from '../log';
 import type { Channel } from './channel';
+import type { ChannelSpec } from './channel-spec';
+
+// nodemailer (which writes the .eml) is loaded when the channel is created, not when the CLI starts.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadNodemailer = (): typeof import('nodemailer') => require('nodemailer') as typeof import('nodemailer');
+
+/** The preview channel's registration: it stands in when no other channel is configured. */
+export const PREVIEW_CHANNEL: ChannelSpec = {
+  name: 'preview',
+  doctorLabel: 'preview',
+  isFallback: true,
+  noRecipientHint: 'no folder (set TOKENWATCH_PREVIEW_DIR)',
+  configure: (config) => ({
+    create: ({ logger }) => createPreviewChannel({ dir: config.previewDir, from: config.mailFrom, emailTo: config.mailTo, logger }),
+    describe: `no SMTP or Slack configured: reminders are written to ${config.previewDir} instead (set TOKENWATCH_SMTP_URL or SLACK_BOT_TOKEN to send them)`,
+  }),
+};
 
 export interface PreviewChannelOptions {
   dir: string;
@@ -27,7 +43,7 @@ const MAX_SLUG_LENGTH = 60;
 
 export function createPreviewChannel(options: PreviewChannelOptions): Channel {
   const now = options.now ?? ((): Date => new Date());
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const transporter = loadNodemailer().createTransport({ streamTransport: true, buffer: true });
   let counter = 0;
 
   const ensureDir = async (): Promise<void> => {

@@ -4,12 +4,34 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, LogLevel, WebClient, type ChatPostMessageArguments, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
+import type { ChatPostMessageArguments, FetchFunction, Logger as SlackLogger } from '@slack/web-api';
 import { PermanentDeliveryError, RetryLaterError, coerceError, firstLine, quoted } from '../errors';
 import { redact, type Logger } from '../log';
 import type { Message } from '../domain/message/message';
+import { SLACK_DIGEST_MAX_TOKENS } from '../domain/digest-content';
 import type { Channel } from './channel';
 import { createHttpClient, type HttpClient } from '../http-client/request';
+import type { ChannelSpec } from './channel-spec';
+
+// @slack/web-api is loaded when a channel is created, not when the CLI starts: it takes a few hundred milliseconds
+// to load, which commands such as `list` never need.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadSlackApi = (): typeof import('@slack/web-api') => require('@slack/web-api') as typeof import('@slack/web-api');
+
+/** The Slack channel's registration: configured by SLACK_BOT_TOKEN, posting to TOKENWATCH_SLACK_CHANNEL or each token's --slack-channel. */
+export const SLACK_CHANNEL: ChannelSpec = {
+  name: 'slack',
+  doctorLabel: 'slack',
+  noRecipientHint: 'no channel (use --slack-channel or TOKENWATCH_SLACK_CHANNEL)',
+  configure: (config) => {
+    const token = config.slackToken;
+    if (token === null) return null;
+    return {
+      create: ({ logger, timeoutMs }) => createSlackChannel({ token, apiUrl: config.slackApiUrl, logger, timeoutMs }),
+      describe: `Slack ${config.slackChannel ?? "(each token's --slack-channel only)"}`,
+    };
+  },
+};
 
 export interface SlackChannelOptions {
   /** Bot token (xoxb-…); a secret. */
@@ -71,7 +93,7 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
   const closing = new AbortController();
   // node:http rather than the global fetch: fetch kept about 20 MiB more resident in an idle daemon.
   const http = createHttpClient();
-  const client = new WebClient(options.token, {
+  const client = new (loadSlackApi().WebClient)(options.token, {
     slackApiUrl: options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`,
     // The client's default retries for about 30 minutes. Here: a few quick ones for HTTP 5xx and network errors,
     // never past the bound; 429 is rejected at once and decided below, honouring its Retry-After.
@@ -107,6 +129,7 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
 
   return {
     name: 'slack',
+    digestMaxTokens: SLACK_DIGEST_MAX_TOKENS,
 
     async send(recipient: string, message: Message): Promise<void> {
       const payload = message.slack();
@@ -145,6 +168,7 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
 /** Maps a @slack/web-api error to RetryLaterError, PermanentDeliveryError or a plain (retryable) Error. */
 function classify(thrown: unknown, call: string, clean: (text: string) => string): Error {
   const error = coerceError(thrown) as Error & SlackErrorFields;
+  const { ErrorCode } = loadSlackApi();
   switch (error.code) {
     case ErrorCode.RateLimitedError: {
       const seconds = typeof error.retryAfter === 'number' && error.retryAfter >= 0 ? error.retryAfter : 60;
@@ -218,7 +242,7 @@ function debugLogger(logger: Logger, clean: (text: string) => string): SlackLogg
     warn: forward,
     error: forward,
     setLevel: () => {},
-    getLevel: () => LogLevel.DEBUG,
+    getLevel: () => loadSlackApi().LogLevel.DEBUG,
     setName: () => {},
   };
 }

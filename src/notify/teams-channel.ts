@@ -6,9 +6,25 @@
 import { PermanentDeliveryError, quoted } from '../errors';
 import type { Logger } from '../log';
 import type { Message } from '../domain/message/message';
-import { TEAMS_PAYLOAD_MAX, payloadBytes } from '../domain/message/teams';
+import { TEAMS_DIGEST_MAX_TOKENS, TEAMS_PAYLOAD_MAX, payloadBytes } from '../domain/message/teams';
 import type { Channel } from './channel';
+import type { ChannelSpec } from './channel-spec';
 import { postJson } from './http-post';
+
+/** The Teams channel's registration: configured by TOKENWATCH_TEAMS_WEBHOOKS, posting to TOKENWATCH_TEAMS_DEFAULT. */
+export const TEAMS_CHANNEL: ChannelSpec = {
+  name: 'teams',
+  doctorLabel: 'teams',
+  isOptional: true,
+  noRecipientHint: 'no default webhook (set TOKENWATCH_TEAMS_DEFAULT)',
+  configure: (config) => {
+    if (config.teamsWebhooks.length === 0) return null;
+    return {
+      create: ({ logger, timeoutMs }) => createTeamsChannel({ webhooks: config.teamsWebhooks, logger, timeoutMs }),
+      describe: `Teams webhook ${config.teamsDefault ?? '(none chosen: set TOKENWATCH_TEAMS_DEFAULT)'}`,
+    };
+  },
+};
 
 export interface TeamsChannelOptions {
   /** Named webhooks; each URL is a secret. */
@@ -40,6 +56,7 @@ export function createTeamsChannel(options: TeamsChannelOptions): Channel {
 
   return {
     name: 'teams',
+    digestMaxTokens: TEAMS_DIGEST_MAX_TOKENS,
 
     async send(recipient: string, message: Message): Promise<void> {
       const payload = message.teams();

@@ -1,7 +1,8 @@
 // Configuration: defaults, the file and environment layers, secret files, one-line errors per bad value, and the views built from it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { configuredChannels, describeConfig, loadConfig, sendWindowPolicy } from '../../src/config';
+import { describeConfig, loadConfig, sendWindowPolicy } from '../../src/config';
+import { configuredChannels } from '../../src/notify/channels';
 import { InputError } from '../../src/errors';
 import { inputErrorFrom } from '../support/input-error';
 import { makeTempDir, removeDir } from '../support/temp-dir';

@@ -2,7 +2,8 @@
 // never show a webhook URL, and the URLs kept out of every view of the configuration.
 import fs from 'node:fs';
 import path from 'node:path';
-import { configuredChannels, describeConfig, loadConfig } from '../../src/config';
+import { describeConfig, loadConfig } from '../../src/config';
+import { configuredChannels } from '../../src/notify/channels';
 import { routesFor } from '../../src/domain/routing';
 import { inputErrorFrom } from '../support/input-error';
 import { makeTempDir, removeDir } from '../support/temp-dir';

@@ -1,12 +1,12 @@
-// `tokenwatch doctor`: one line per check (config, database, SMTP, Slack, outbox) with ok/failed and why.
+// `tokenwatch doctor`: one line per check (config, database, each registered channel, outbox, sources) with ok/failed and why.
 import type { Command } from 'commander';
-import { channelSettings, configuredChannels, describeConfig, formatAddress, type Config } from '../../config';
+import { channelSettings, describeConfig, formatAddress, type Config } from '../../config';
 import { describeExposure, httpAccessOf } from '../../http/exposure';
 import { oneLine } from '../../errors';
 import { undeliverableSender } from '../../domain/sender-address';
 import { detectHeartbeatKind } from '../../domain/heartbeat';
 import { redact } from '../../log';
-import { closeChannels, createChannels } from '../../notify/channels';
+import { CHANNELS, closeChannels, configuredChannels, createChannels } from '../../notify/channels';
 import { Outbox } from '../../store/outbox';
 import { SourceStatusStore } from '../../store/source-status';
 import { configuredSources } from '../sources-setup';
@@ -48,21 +48,22 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
       } catch (error) {
         report('database', redact(oneLine(error), config.secrets));
       }
-      const enabled = configuredChannels(config);
+      const enabled = configuredChannels(channelSettings(config));
       const channels = createChannels(channelSettings(config), ctx.logger);
       ctx.onClose(() => closeChannels(channels));
-      for (const [name, label] of [['email', 'smtp'], ['slack', 'slack'], ['teams', 'teams'], ['preview', 'preview']] as const) {
-        const channel = channels.get(name);
+      // Each registered channel: its verify() (which never sends a message) and what it reached; "not configured"
+      // only for the usual ones (email, Slack), so that the report stays as it was for those who use neither.
+      for (const spec of CHANNELS) {
+        const channel = channels.get(spec.name);
         if (channel === undefined) {
-          // Teams is optional and newer: said only when configured, so that the usual report stays as it was.
-          if (name !== 'preview' && name !== 'teams') ctx.io.out(`${label.padEnd(9)} not configured`);
+          if (spec.isFallback !== true && spec.isOptional !== true) ctx.io.out(`${spec.doctorLabel.padEnd(9)} not configured`);
           continue;
         }
         try {
           const reached = await channel.verify();
-          report(label, null, redact(reached, config.secrets));
+          report(spec.doctorLabel, null, redact(reached, config.secrets));
         } catch (error) {
-          report(label, redact(oneLine(error), config.secrets));
+          report(spec.doctorLabel, redact(oneLine(error), config.secrets));
         }
       }
       if (enabled.preview) ctx.io.out('          (no SMTP or Slack configured: reminders are written as files, not sent)');

@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { oneLine } from '../../errors';
 import { reminderMessage } from '../../domain/reminder-content';
 import { parseEmailList, parseSlackChannel } from '../../domain/token-fields';
-import { PREVIEW_RECIPIENT } from '../../domain/routing';
+import { routesFor } from '../../domain/routing';
 import { redact } from '../../log';
-import { closeChannels, createChannels } from '../../notify/channels';
+import { CHANNELS, closeChannels, createChannels } from '../../notify/channels';
 import { channelSettings, loadStepLibrary } from '../../config';
+import { routingSettings } from '../engine-setup';
 import type { CliContext } from '../context';
 import type { CommandResult } from '../command-result';
 
@@ -42,25 +43,15 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
       );
       const channels = createChannels(channelSettings(config), ctx.logger);
       ctx.onClose(() => closeChannels(channels));
+      // Where a token with these recipients would be reminded, on each configured channel; a configured channel
+      // without any recipient is reported as failed with what to set.
+      const { routing, enabled } = routingSettings(config);
+      const routes = routesFor({ email: emails, slackChannel }, routing, enabled);
       const targets: { channel: string; recipient: string | null; why?: string }[] = [];
-      if (channels.has('preview')) targets.push({ channel: 'preview', recipient: PREVIEW_RECIPIENT });
-      if (channels.has('email')) {
-        if (emails.length === 0) targets.push({ channel: 'email', recipient: null, why: 'no recipient (use --email or TOKENWATCH_MAIL_TO)' });
-        for (const address of emails) targets.push({ channel: 'email', recipient: address });
-      }
-      if (channels.has('slack')) {
-        targets.push(
-          slackChannel === null
-            ? { channel: 'slack', recipient: null, why: 'no channel (use --slack-channel or TOKENWATCH_SLACK_CHANNEL)' }
-            : { channel: 'slack', recipient: slackChannel },
-        );
-      }
-      if (channels.has('teams')) {
-        targets.push(
-          config.teamsDefault === null
-            ? { channel: 'teams', recipient: null, why: 'no default webhook (set TOKENWATCH_TEAMS_DEFAULT)' }
-            : { channel: 'teams', recipient: config.teamsDefault },
-        );
+      for (const spec of CHANNELS.filter((candidate) => channels.has(candidate.name))) {
+        const own = routes.filter((route) => route.channel === spec.name);
+        if (own.length === 0) targets.push({ channel: spec.name, recipient: null, why: spec.noRecipientHint });
+        for (const route of own) targets.push({ channel: route.channel, recipient: route.recipient });
       }
       let failures = 0;
       for (const target of targets) {
