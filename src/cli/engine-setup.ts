@@ -58,7 +58,7 @@ export interface EngineSetup {
 export function buildEngine(ctx: CliContext, setup: EngineSetup): Engine {
   const config = ctx.config;
   const settings = engineSettings(config, { templates: setup.templates ?? true });
-  const channels = setup.sends ? createChannels(channelSettings(config), ctx.logger) : new Map<string, Channel>();
+  const channels = setup.sends ? createChannels(channelSettings(config), ctx.logger, ctx.clock) : new Map<string, Channel>();
   if (setup.sends) ctx.onClose(() => closeChannels(channels));
   const outbox = new Outbox(ctx.database);
   const claims = setup.lease === undefined ? NO_CLAIMS : leaseClaims(setup.lease, outbox, ctx.clock);

@@ -40,6 +40,12 @@ export interface Config {
   readonly escalateTeams: readonly string[];
   /** Slack user and user-group ids every token's Slack messages mention unless it names its own; empty for none. */
   readonly slackMentions: readonly string[];
+  /** TOKENWATCH_WEBHOOK_URL as given (a secret); also the first of `webhooks`, named "default". */
+  readonly webhookUrl: string | null;
+  /** Every signed-webhook receiver (TOKENWATCH_WEBHOOK_URL, then TOKENWATCH_WEBHOOKS); empty when none. URLs are secrets. */
+  readonly webhooks: readonly NamedWebhook[];
+  /** The webhooks' HMAC signing key (TOKENWATCH_WEBHOOK_SECRET); set whenever a webhook is. Secret. */
+  readonly webhookSecret: string | null;
   /** The MDM console's address, offered as a button in reminders; null when not set. */
   readonly consoleUrl: string | null;
   /** The monitor the daemon pings around each scan (Healthchecks.io or Uptime Kuma); null when not set. Secret. */
@@ -108,6 +114,12 @@ export function formatAddress(address: ListenAddress): string {
 
 /** One named Teams Workflows webhook; its URL carries a signature and is a secret. */
 export interface TeamsWebhook {
+  readonly name: string;
+  readonly url: string;
+}
+
+/** One signed-webhook receiver; its URL is a secret (it may carry a token), the name is what the outbox stores. */
+export interface NamedWebhook {
   readonly name: string;
   readonly url: string;
 }

@@ -7,6 +7,7 @@ export {
   type ListenAddress,
   type LogLevel,
   type MdmSourceSettings,
+  type NamedWebhook,
   type TeamsWebhook,
 } from './config';
 export { DEFAULT_CONFIG_FILE, loadConfig, type LoadConfigOptions } from './load';

@@ -3,11 +3,12 @@
 // receives the frozen result and never reads process.env.
 import path from 'node:path';
 import { InputError, quoted } from '../errors';
-import type { Config, MdmSourceSettings, TeamsWebhook } from './config';
+import type { Config, MdmSourceSettings, NamedWebhook, TeamsWebhook } from './config';
 import { readConfigFile } from './config-file';
 import { mdmSourceSecrets, readMdmSourceSettings } from './mdm-sources';
 import { readSecretFile, type Env } from './secret-file';
 import { SETTINGS } from './settings';
+import { webhooksOf } from './webhooks';
 
 export const DEFAULT_CONFIG_FILE = 'config/tokenwatch.json';
 
@@ -20,7 +21,7 @@ export interface LoadConfigOptions {
 }
 
 /** Settings that are lists: empty, not null, when unset. */
-const LIST_SETTINGS: ReadonlySet<keyof Config> = new Set<keyof Config>(['mailTo', 'teamsWebhooks', 'escalateEmail', 'escalateSlack', 'escalateTeams', 'slackMentions']);
+const LIST_SETTINGS: ReadonlySet<keyof Config> = new Set<keyof Config>(['mailTo', 'teamsWebhooks', 'escalateEmail', 'escalateSlack', 'escalateTeams', 'slackMentions', 'webhooks']);
 
 /**
  * Loads and validates the configuration. Throws one InputError whose message has one line per problem,
@@ -83,6 +84,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       problems.push(`TOKENWATCH_ESCALATE_TEAMS: ${quoted(name)} is not a webhook of TOKENWATCH_TEAMS_WEBHOOKS (expected one of: ${teams.map((w) => w.name).join(', ')})`);
     }
   }
+  const webhooks = webhooksOf(
+    (result['webhookUrl'] ?? null) as string | null,
+    (result['webhooks'] ?? []) as readonly NamedWebhook[],
+    (result['webhookSecret'] ?? null) as string | null,
+  );
+  result['webhooks'] = webhooks.webhooks;
+  if (!problems.some((p) => p.startsWith('TOKENWATCH_WEBHOOK'))) problems.push(...webhooks.problems);
   if (result['appleCheck'] === true && result['tokenDir'] === null) {
     problems.push('TOKENWATCH_APPLE_CHECK: on, but no token folder (expected TOKENWATCH_TOKEN_DIR: Apple is asked about the tokens in it)');
   }
@@ -104,6 +112,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ...(typeof result['heartbeatUrl'] === 'string' ? [result['heartbeatUrl']] : []),
     ...((result['teamsWebhooks'] ?? []) as readonly TeamsWebhook[]).map((webhook) => webhook.url),
     ...mdmSourceSecrets(result as unknown as MdmSourceSettings),
+    ...webhooks.webhooks.map((webhook) => webhook.url),
+    ...(typeof result['webhookSecret'] === 'string' ? [result['webhookSecret']] : []),
   ];
   if (typeof result['tokenDir'] === 'string') result['tokenDir'] = path.resolve(cwd, result['tokenDir']);
   return Object.freeze(result as unknown as Config);

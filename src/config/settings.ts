@@ -35,6 +35,7 @@ import {
   yesNo,
 } from './parsers';
 import type { Env } from './secret-file';
+import { parseNamedWebhooks, parseWebhookSecret, parseWebhookUrl } from './webhooks';
 
 export interface Setting<K extends keyof Config> {
   readonly key: K;
@@ -115,6 +116,9 @@ export const SETTINGS: readonly Setting<keyof Config>[] = [
   // The names are checked against TOKENWATCH_TEAMS_WEBHOOKS in load.ts, once both are read.
   { key: 'escalateTeams', env: 'TOKENWATCH_ESCALATE_TEAMS', file: 'escalateTeams', fallback: () => null, parse: (v, w) => parseTeamsWebhookList(v, w, []) },
   { key: 'slackMentions', env: 'TOKENWATCH_SLACK_MENTION', file: 'slackMention', fallback: () => null, parse: (v, w) => parseSlackMentions(v, w) },
+  { key: 'webhookUrl', env: 'TOKENWATCH_WEBHOOK_URL', secretFile: 'TOKENWATCH_WEBHOOK_URL_FILE', fallback: () => null, parse: parseWebhookUrl },
+  { key: 'webhooks', env: 'TOKENWATCH_WEBHOOKS', secretFile: 'TOKENWATCH_WEBHOOKS_FILE', fallback: () => null, parse: parseNamedWebhooks },
+  { key: 'webhookSecret', env: 'TOKENWATCH_WEBHOOK_SECRET', secretFile: 'TOKENWATCH_WEBHOOK_SECRET_FILE', fallback: () => null, parse: parseWebhookSecret },
   { key: 'consoleUrl', env: 'TOKENWATCH_CONSOLE_URL', file: 'consoleUrl', fallback: () => null, parse: pageUrl },
   { key: 'heartbeatUrl', env: 'TOKENWATCH_HEARTBEAT_URL', secretFile: 'TOKENWATCH_HEARTBEAT_URL_FILE', fallback: () => null, parse: parseHeartbeatUrl },
   { key: 'heartbeatKind', env: 'TOKENWATCH_HEARTBEAT_KIND', file: 'heartbeatKind', fallback: () => null, parse: parseHeartbeatKind },

@@ -11,7 +11,7 @@ import { SETTINGS } from './settings';
  */
 export type ChannelSettings = Pick<
   Config,
-  'smtpUrl' | 'mailFrom' | 'mailTo' | 'slackToken' | 'slackChannel' | 'slackApiUrl' | 'teamsWebhooks' | 'teamsDefault' | 'previewDir' | 'sendTimeoutSeconds'
+  'smtpUrl' | 'mailFrom' | 'mailTo' | 'slackToken' | 'slackChannel' | 'slackApiUrl' | 'teamsWebhooks' | 'teamsDefault' | 'webhooks' | 'webhookSecret' | 'previewDir' | 'sendTimeoutSeconds'
 >;
 
 /** The channels' slice of the configuration: createChannels receives this, not the whole Config. */
@@ -25,6 +25,8 @@ export function channelSettings(config: Config): ChannelSettings {
     slackApiUrl: config.slackApiUrl,
     teamsWebhooks: config.teamsWebhooks,
     teamsDefault: config.teamsDefault,
+    webhooks: config.webhooks,
+    webhookSecret: config.webhookSecret,
     previewDir: config.previewDir,
     sendTimeoutSeconds: config.sendTimeoutSeconds,
   };
@@ -41,7 +43,7 @@ export function sendWindowPolicy(config: Pick<Config, 'sendWindow' | 'sendDays' 
 
 /** The configuration as shown to an administrator: secrets only as set / not set. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { smtpUrl, slackToken, secrets: _secrets, httpToken, httpPasswordHash, teamsWebhooks: _teams, heartbeatUrl, ...rest } = config;
+  const { smtpUrl, slackToken, secrets: _secrets, httpToken, httpPasswordHash, teamsWebhooks: _teams, heartbeatUrl, webhookUrl, webhooks: _webhooks, webhookSecret, ...rest } = config;
   return {
     ...rest,
     sendWindow: config.sendWindow === null ? 'any time' : formatDailyHours(config.sendWindow),
@@ -54,6 +56,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     heartbeatUrl: heartbeatUrl === null ? 'not set' : 'set',
     intuneTenants: config.intuneTenants.map(({ clientSecret: _secret, ...tenant }) => ({ ...tenant, clientSecret: 'set' })),
     teamsWebhooks: config.teamsWebhooks.map((webhook) => ({ name: webhook.name, url: 'set' })),
+    webhookUrl: webhookUrl === null ? 'not set' : 'set',
+    webhooks: config.webhooks.map((webhook) => ({ name: webhook.name, url: 'set' })),
+    webhookSecret: webhookSecret === null ? 'not set' : 'set',
     jamfServers: config.jamfServers.map(({ clientSecret: _secret, ...server }) => ({ ...server, clientSecret: 'set' })),
   };
 }

@@ -1,13 +1,13 @@
 // The delivery channels tokenwatch knows, by name, and which of them are configured. Pure: the channels themselves
-// (SMTP, Slack, Teams, the preview folder) live in notify/, which takes these names from here.
+// (SMTP, Slack, Teams, signed webhooks, the preview folder) live in notify/, which takes these names from here.
 
 /** Every channel name, in the order they are described. The store binds this list instead of spelling it in SQL. */
-export const CHANNEL_NAMES = ['email', 'slack', 'teams', 'preview'] as const;
+export const CHANNEL_NAMES = ['email', 'slack', 'teams', 'webhook', 'preview'] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-/** Which channels are configured: preview stands in when none of email, Slack and Teams is. */
-export type EnabledChannels = Readonly<Record<ChannelName, boolean>>;
+/** Which channels are configured (one left out is not): preview stands in when no other is. */
+export type EnabledChannels = Readonly<Partial<Record<ChannelName, boolean>>>;
 
 /** Whether a channel that reaches people (not the preview folder) is configured. */
 export function hasRealChannel(enabled: EnabledChannels): boolean {

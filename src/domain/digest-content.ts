@@ -12,7 +12,7 @@ import { SIGNATURE, linksText, stepBodyText, textDocument, wrap, type Step } fro
 import { paragraphsOf } from './message/rich-text';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_ORDER, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder } from './reminder';
-import { consoleUrlOf, type MessageLinks } from './reminder-content';
+import { consoleUrlOf, reminderEventFacts, reminderSubject, type MessageLinks } from './reminder-content';
 import { MDM_LABELS, kindSpec, type MdmName, type TokenKind } from './kinds';
 import { DEFAULT_STEP_LIBRARY, renewalSteps, singleLine, stepTitles, type StepLibrary, type StepValues } from './renewal-steps';
 import { slackDate } from './slack-date';
@@ -93,7 +93,22 @@ export function digestMessage(
   // Everyone any of its tokens mentions, once each.
   const mentions = slackMentions(reminders.flatMap((reminder) => reminder.mentions ?? []));
   const digest: Digest = { subject, headline, summary, rows, steps, links: linksOf(rows), part, slackMentions: mentions };
-  return lazyMessage(subject, { text: () => renderText(digest), html: () => renderHtml(digest), slack: () => renderSlack(digest), teams: () => renderTeams(digest) });
+  return lazyMessage(subject, {
+    text: () => renderText(digest),
+    html: () => renderHtml(digest),
+    slack: () => renderSlack(digest),
+    teams: () => renderTeams(digest),
+    // Each reminder in the order given (its outbox row's), with its own facts and steps, days counted at `now`.
+    event: (text) => ({
+      subject,
+      text,
+      part,
+      reminders: reminders.map((reminder) => {
+        const atNow = { ...reminder, daysLeft: daysLeftAt(reminder.token.expiresAt, now, reminder.zone) };
+        return { subject: reminderSubject(atNow), text: '', reminder: reminderEventFacts(atNow, templates, links) };
+      }),
+    }),
+  });
 }
 
 /** The digest rendered in every format at once (tests, previews). */

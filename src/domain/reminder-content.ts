@@ -7,7 +7,8 @@ import { cut, cutEscaped, escapeSlack, plural } from './message/escape';
 import { buttonsHtml, factsHtml, headlineHtml, htmlDocument, noticeHtml, paragraphHtml, stepsHtml, type Band } from './message/html';
 import { lazyMessage, renderAll, type Link, type Message, type RenderedMessage, type SlackBlock, type SlackPayload } from './message/message';
 import { SLACK_BLOCKS_MAX, SLACK_FALLBACK_MAX, SLACK_FIELD_MAX, SLACK_TEXT_MAX, header, labelled, linkButtons, mrkdwn, section, signature, slackMentions, stepSections } from './message/slack';
-import { SIGNATURE as SIGNATURE_TEXT, factText, linksText, textDocument, textSteps, wrap, type Step } from './message/text';
+import { SIGNATURE as SIGNATURE_TEXT, factText, linksText, stepBodyText, textDocument, textSteps, wrap, type Step } from './message/text';
+import type { ReminderEventFacts } from './message/event';
 import { URGENCY_EMOJI, URGENCY_LABELS, URGENCY_STATES, daysPhrase, urgencyOf, type Urgency } from './message/urgency';
 import type { Reminder, ReminderToken } from './reminder';
 import { MDM_LABELS } from './kinds';
@@ -80,7 +81,40 @@ export function reminderSubject(reminder: Reminder): string {
 /** The message for `reminder`; each format is rendered only when a channel asks for it. Never throws for any string values. */
 export function reminderMessage(reminder: Reminder, templates: StepLibrary = DEFAULT_STEP_LIBRARY, links: MessageLinks = {}): Message {
   const content = contentOf(reminder, templates, kindWords(reminder.token.kind), links);
-  return lazyMessage(content.subject, { text: () => renderText(content), html: () => renderHtml(content), slack: () => renderSlack(content), teams: () => renderTeams(content) });
+  return lazyMessage(content.subject, {
+    text: () => renderText(content),
+    html: () => renderHtml(content),
+    slack: () => renderSlack(content),
+    teams: () => renderTeams(content),
+    event: (text) => ({ subject: content.subject, text, reminder: eventFacts(reminder, content) }),
+  });
+}
+
+/** What a reminder says as data, for a signed webhook's event: the token, its expiry, the steps as plain text. */
+export function eventFacts(reminder: Reminder, content: Pick<Content, 'urgency' | 'steps' | 'links'>): ReminderEventFacts {
+  const { token } = reminder;
+  return {
+    kind: reminder.kind,
+    token: {
+      name: token.name,
+      kind: token.kind,
+      organization: token.orgName,
+      appleId: token.appleId,
+      orgGroup: token.orgGroup,
+      mdm: token.mdm ?? 'workspace-one',
+      topic: token.topic ?? null,
+    },
+    expiresAt: token.expiresAt.toUTC().toISO() ?? '',
+    daysLeft: reminder.daysLeft,
+    urgency: content.urgency,
+    steps: content.steps.map((step) => [step.title, ...stepBodyText(step.body, '')].join('\n')),
+    links: content.links,
+  };
+}
+
+/** The reminder's event facts without rendering anything else (a digest's reminders). */
+export function reminderEventFacts(reminder: Reminder, templates: StepLibrary = DEFAULT_STEP_LIBRARY, links: MessageLinks = {}): ReminderEventFacts {
+  return eventFacts(reminder, contentOf(reminder, templates, kindWords(reminder.token.kind), links));
 }
 
 /** `reminder` rendered in every format at once (tests, previews, the public API). */

@@ -10,6 +10,7 @@ import { PermanentDeliveryError, RetryLaterError, oneLine } from '../errors';
 import { digestMessage, type DigestPart } from '../domain/digest-content';
 import { daysLeft } from '../domain/dates';
 import { parseAlertKey, thresholdDays } from '../domain/alert';
+import { deliveryId, deliveryOf, type Delivery } from '../domain/message/event';
 import { renderedMessage, type Message } from '../domain/message/message';
 import type { Reminder } from '../domain/reminder';
 import { reminderMessage, type MessageLinks } from '../domain/reminder-content';
@@ -189,6 +190,11 @@ async function deliverChannel(
   }
 }
 
+/** The rows a message carries, with their delivery ids (a hash of each row's key: the same on every retry). */
+function deliveryOfRows(rows: readonly OutboxEntry[]): Delivery {
+  return deliveryOf(rows.map((row) => ({ id: deliveryId(row), alert: row.alert, tokenName: row.tokenName, expiresAt: row.expiresAt })));
+}
+
 /**
  * Sends one claimed message and hands `setOutcome` what to record about it (run in the next claim's transaction).
  * Returns true when the server asked to slow down: the rest of this channel's queue waits for a later pass.
@@ -226,7 +232,7 @@ async function sendUnit(
   }
   try {
     if (channel === undefined) throw new Error(`channel "${name}" is not configured`);
-    await channel.send(recipient, message);
+    await channel.send(recipient, message, deliveryOfRows(rows));
     // The subject as sent, which may differ from the one stored at scan time (days left counted today).
     const sentAt = clock.now();
     setOutcome(() => outbox.markAllSent(ids, sentAt, message.subject));

@@ -1,5 +1,6 @@
 // What a delivery channel declares to be registered (src/notify/channels.ts): its name, its slice of the
 // configuration, how it is built, how doctor checks it and where its reminders go. One spec per channel file.
+import type { Clock } from '../clock';
 import type { ChannelSettings } from '../config';
 import type { ChannelName } from '../domain/channel-name';
 import type { Logger } from '../log';
@@ -13,6 +14,8 @@ export interface ChannelContext {
    * to the outbox's backoff.
    */
   readonly timeoutMs: number;
+  /** The real clock (signature timestamps); never the planning clock of `scan --at`. */
+  readonly clock: Clock;
 }
 
 /** A channel that is configured: its settings are read, it can be built. */

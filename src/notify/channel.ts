@@ -1,8 +1,9 @@
 // The one interface every delivery channel implements; a shared contract test runs against each.
 import type { ChannelName } from '../domain/channel-name';
+import type { Delivery } from '../domain/message/event';
 import type { Message } from '../domain/message/message';
 
-export type { ChannelName };
+export type { ChannelName, Delivery };
 
 export interface Channel {
   readonly name: ChannelName;
@@ -12,9 +13,10 @@ export interface Channel {
    * Delivers one message to one recipient (an address, a Slack channel, or for preview a label), rendering only
    * the formats this channel sends.
    * Resolves only once the server accepted it. Throws PermanentDeliveryError when retrying cannot help,
-   * any other error when it may.
+   * any other error when it may. `delivery` names the outbox rows it carries (their stable ids, for receivers that
+   * dedupe: signed webhooks); the delivery pass always gives it, other callers may leave it out.
    */
-  send(recipient: string, message: Message): Promise<void>;
+  send(recipient: string, message: Message, delivery?: Delivery): Promise<void>;
   /**
    * Checks the channel can reach its server (SMTP verify, Slack auth.test), and says for `doctor` what it reached
    * (e.g. the Slack workspace and bot user); '' when there is nothing more to say.

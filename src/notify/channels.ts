@@ -2,6 +2,7 @@
 // configured, the channels themselves, the routes every reminder takes). Each channel declares itself in its own file
 // (a ChannelSpec: name, settings slice, factory, doctor detail); doctor, test-notify, the engine and the contract
 // suite (test/notify/channel-contract.test.ts) go through this list. ARCHITECTURE.md, "How to add a channel".
+import { systemClock, type Clock } from '../clock';
 import type { ChannelSettings } from '../config';
 import type { EnabledChannels } from '../domain/channel-name';
 import type { Route } from '../domain/routing';
@@ -12,9 +13,10 @@ import { EMAIL_CHANNEL } from './email-channel';
 import { PREVIEW_CHANNEL } from './preview-channel';
 import { SLACK_CHANNEL } from './slack-channel';
 import { TEAMS_CHANNEL } from './teams-channel';
+import { WEBHOOK_CHANNEL } from './webhook-channel';
 
 /** Every channel, in the order doctor and test-notify show them; the fallback (preview) last. */
-export const CHANNELS: readonly ChannelSpec[] = [EMAIL_CHANNEL, SLACK_CHANNEL, TEAMS_CHANNEL, PREVIEW_CHANNEL];
+export const CHANNELS: readonly ChannelSpec[] = [EMAIL_CHANNEL, SLACK_CHANNEL, TEAMS_CHANNEL, WEBHOOK_CHANNEL, PREVIEW_CHANNEL];
 
 /** The channels configured, each with its settings read; the fallback only when no other is. */
 export function configuredChannelSpecs(config: ChannelSettings): { readonly spec: ChannelSpec; readonly configured: ConfiguredChannel }[] {
@@ -32,7 +34,7 @@ export function configuredChannelSpecs(config: ChannelSettings): { readonly spec
 /** Which channels are configured: the fallback (preview) stands in when no other is. */
 export function configuredChannels(config: ChannelSettings): EnabledChannels {
   const names = new Set(configuredChannelSpecs(config).map(({ spec }) => spec.name));
-  return Object.fromEntries(CHANNELS.map((spec) => [spec.name, names.has(spec.name)])) as Record<keyof EnabledChannels, boolean>;
+  return Object.fromEntries(CHANNELS.map((spec) => [spec.name, names.has(spec.name)]));
 }
 
 /** The routes every reminder takes whatever its token says (each signed webhook, for instance). */
@@ -43,10 +45,10 @@ export function everyReminderRoutes(config: ChannelSettings): Route[] {
 }
 
 /** Builds every configured channel from the channels' slice of the configuration (channelSettings). */
-export function createChannels(config: ChannelSettings, logger: Logger): Map<string, Channel> {
+export function createChannels(config: ChannelSettings, logger: Logger, clock: Clock = systemClock): Map<string, Channel> {
   // One message may take at most this long (Slack: quick retries included; SMTP: each connection, greeting and
   // socket wait); longer waits are left to the outbox's backoff.
-  const context = { logger, timeoutMs: config.sendTimeoutSeconds * 1000 };
+  const context = { logger, timeoutMs: config.sendTimeoutSeconds * 1000, clock };
   return new Map(configuredChannelSpecs(config).map(({ spec, configured }) => [spec.name, configured.create(context)]));
 }
 

@@ -29,7 +29,7 @@ describe('configuration', () => {
       mailTo: [],
       slackApiUrl: 'https://slack.com/api/',
     });
-    expect(configuredChannels(config)).toEqual({ email: false, slack: false, teams: false, preview: true });
+    expect(configuredChannels(config)).toEqual({ email: false, slack: false, teams: false, webhook: false, preview: true });
     expect(Object.isFrozen(config)).toBe(true);
   });
 

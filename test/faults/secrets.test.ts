@@ -1,9 +1,10 @@
 // Nothing that could renew or steal a token leaves tokenwatch: the sToken's secret, the SMTP password and the Slack
-// token appear in no output, log line, database page, message or preview file.
+// token, the webhook URLs and signing secret appear in no output, log line, database page, message or preview file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startFakeAppleServer } from '../support/fake-apple-vpp-server';
+import { startFakeWebhookReceiver } from '../support/fake-webhook-receiver';
 import { runTokenwatch } from '../support/process';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 import { makeTokenFile } from '../support/token-files';
@@ -149,5 +150,29 @@ describe('secrets', () => {
     const doctor = await run(['doctor'], { SLACK_BOT_TOKEN_FILE: tokenFile, TOKENWATCH_SLACK_API_URL: 'http://127.0.0.1:1/api/' });
     expect(doctor.stdout).toContain('Slack token set');
     expectNowhere('xoxb-from-secret-file');
+  });
+
+  it('never stores, prints or logs a webhook URL or the signing secret, while the events reach the receiver', async () => {
+    const signingSecret = `whsec-${randomBytes(16).toString('hex')}`;
+    const urlToken = `hooktoken${randomBytes(8).toString('hex')}`;
+    const receiver = await startFakeWebhookReceiver({ secret: signingSecret });
+    try {
+      const hook = { TOKENWATCH_WEBHOOK_URL: `${receiver.url}?key=${urlToken}`, TOKENWATCH_WEBHOOK_SECRET: signingSecret };
+      expect((await run(['add', '--name', 'Acme', '--expires', '2027-03-01'], hook)).code).toBe(0);
+      expect((await run(['scan', '--at', '2027-02-20'], hook)).code).toBe(0);
+      expect((await run(['test-notify'], hook)).code).toBe(0);
+      await run(['doctor'], hook);
+      await run(['history', '--json'], hook);
+      // A receiver that refuses (another secret) leaves an error in the outbox and fails the scan: still no secret.
+      const refused = { ...hook, TOKENWATCH_WEBHOOK_SECRET: `other-${signingSecret}` };
+      expect((await run(['scan', '--at', '2027-02-27'], refused)).code).toBe(1);
+      await run(['history', '--json'], refused);
+      expect(receiver.events().map((event) => event.body['type'])).toEqual(['token.reminder', 'test']);
+      expect(receiver.rejections()).toEqual(['signature mismatch']);
+    } finally {
+      await receiver.close();
+    }
+    expectNowhere(urlToken);
+    expectNowhere(signingSecret);
   });
 });

@@ -1,5 +1,6 @@
 // One contract every registered delivery channel meets (src/notify/channels.ts): email (real SMTP server), Slack
-// (fake Web API), Teams (a local Workflows webhook) and preview (a folder). A channel registered without a harness
+// (fake Web API), Teams (a local Workflows webhook), signed webhooks (a local receiver that verifies the signature)
+// and preview (a folder). A channel registered without a harness
 // here fails to compile (the harnesses are keyed by every channel name) and the registry test below.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import { createEmailChannel } from '../../src/notify/email-channel';
 import { createPreviewChannel } from '../../src/notify/preview-channel';
 import { createSlackChannel } from '../../src/notify/slack-channel';
 import { createTeamsChannel } from '../../src/notify/teams-channel';
+import { createWebhookChannel } from '../../src/notify/webhook-channel';
 import { startFakeTeams } from '../support/fake-teams-server';
+import { RECEIVER_SECRET, startFakeWebhookReceiver } from '../support/fake-webhook-receiver';
 import { simpleParser } from 'mailparser';
 import { startFakeSlack } from '../support/fake-slack-server';
 import { renderedMessage } from '../../src/domain/message/message';
@@ -89,6 +92,25 @@ const harnesses: Readonly<Record<ChannelName, () => Promise<Harness>>> = {
       stop: async () => {
         await channel.close();
         await teams.close();
+      },
+    };
+  },
+  webhook: async () => {
+    const receiver = await startFakeWebhookReceiver();
+    const channel = createWebhookChannel({ webhooks: [{ name: 'ops', url: receiver.url }], secret: RECEIVER_SECRET, logger: silentLogger });
+    return {
+      channel,
+      recipient: 'ops',
+      delivered: async () => {
+        const [event] = receiver.events();
+        const { subject, text } = (event?.body ?? {}) as { subject?: string; text?: string };
+        return { subject: subject ?? '', text: text ?? '' };
+      },
+      unreachable: async () =>
+        createWebhookChannel({ webhooks: [{ name: 'ops', url: `http://127.0.0.1:${await unusedPort()}/hooks` }], secret: RECEIVER_SECRET, logger: silentLogger, timeoutMs: 2000 }),
+      stop: async () => {
+        await channel.close();
+        await receiver.close();
       },
     };
   },

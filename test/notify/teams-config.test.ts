@@ -23,7 +23,7 @@ describe('Teams settings', () => {
     const config = load({ TOKENWATCH_TEAMS_WEBHOOKS: `mdm=${MDM}` });
     expect(config.teamsWebhooks).toEqual([{ name: 'mdm', url: MDM }]);
     expect(config.teamsDefault).toBe('mdm');
-    expect(configuredChannels(config)).toEqual({ email: false, slack: false, teams: true, preview: false });
+    expect(configuredChannels(config)).toEqual({ email: false, slack: false, teams: true, webhook: false, preview: false });
   });
 
   it('reads webhooks from a secret file and needs TOKENWATCH_TEAMS_DEFAULT to choose among several', () => {

@@ -49,7 +49,7 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
         report('database', redact(oneLine(error), config.secrets));
       }
       const enabled = configuredChannels(channelSettings(config));
-      const channels = createChannels(channelSettings(config), ctx.logger);
+      const channels = createChannels(channelSettings(config), ctx.logger, ctx.clock);
       ctx.onClose(() => closeChannels(channels));
       // Each registered channel: its verify() (which never sends a message) and what it reached; "not configured"
       // only for the usual ones (email, Slack), so that the report stays as it was for those who use neither.

@@ -1,5 +1,7 @@
 // `tokenwatch test-notify [--email ADDR] [--slack-channel C]`: a clearly marked test through each channel.
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { singleDelivery } from '../../domain/message/event';
 import { oneLine } from '../../errors';
 import { reminderMessage } from '../../domain/reminder-content';
 import { parseEmailList, parseSlackChannel } from '../../domain/token-fields';
@@ -41,7 +43,7 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
         loadStepLibrary(config.stepsDir, config.secrets),
         { consoleUrl: config.consoleUrl },
       );
-      const channels = createChannels(channelSettings(config), ctx.logger);
+      const channels = createChannels(channelSettings(config), ctx.logger, ctx.clock);
       ctx.onClose(() => closeChannels(channels));
       // Where a token with these recipients would be reminded, on each configured channel; a configured channel
       // without any recipient is reported as failed with what to set.
@@ -53,6 +55,8 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
         if (own.length === 0) targets.push({ channel: spec.name, recipient: null, why: spec.noRecipientHint });
         for (const route of own) targets.push({ channel: route.channel, recipient: route.recipient });
       }
+      // A test is an event of its own: a new delivery id each run, so that a receiver that dedupes still shows it.
+      const delivery = singleDelivery(`test_${randomUUID().replace(/-/g, '')}`, 'test', 'Example VPP token', now.plus({ days: 30 }));
       let failures = 0;
       for (const target of targets) {
         const channel = channels.get(target.channel);
@@ -62,7 +66,7 @@ export function registerTestNotify(program: Command, ctx: CliContext, result: Co
           continue;
         }
         try {
-          await channel.send(target.recipient, message);
+          await channel.send(target.recipient, message, delivery);
           ctx.io.out(`${target.channel} ${target.recipient}: ok${target.channel === 'preview' ? ` (written to ${config.previewDir})` : ''}`);
         } catch (error) {
           failures += 1;

@@ -1,6 +1,7 @@
 // A message ready to go out: its subject, and one renderer per format. A channel calls only the renderer of the
-// format it sends (email: text and HTML; Slack: blocks; Teams: an Adaptive Card), so no send renders a format nobody
-// reads. Pure types.
+// format it sends (email: text and HTML; Slack: blocks; Teams: an Adaptive Card; signed webhooks: the event's data),
+// so no send renders a format nobody reads. Pure types.
+import type { EventContent } from './event';
 import { textCard, type TeamsPayload } from './teams';
 
 export { safeUrl, type Link } from './link';
@@ -25,6 +26,8 @@ export interface Message {
   slack(): SlackPayload;
   /** The Teams message: an Adaptive Card for a Workflows webhook. */
   teams(): TeamsPayload;
+  /** What the message says as data, for a signed webhook's JSON event (src/domain/message/event.ts). */
+  event(): EventContent;
 }
 
 /** Every format of a message, rendered (a preview file, or a reminder queued before messages were rendered when sent). */
@@ -38,17 +41,23 @@ export interface RenderedMessage {
 }
 
 /** A message from the given renderers; each runs at most once, when its format is first asked for. */
-export function lazyMessage(subject: string, render: { text(): string; html(): string; slack(): SlackPayload; teams?(): TeamsPayload }): Message {
+export function lazyMessage(
+  subject: string,
+  render: { text(): string; html(): string; slack(): SlackPayload; teams?(): TeamsPayload; event?(text: string): EventContent },
+): Message {
   let text: string | undefined;
   let html: string | undefined;
   let slack: SlackPayload | undefined;
   let teams: TeamsPayload | undefined;
+  let event: EventContent | undefined;
+  const textOnce = (): string => (text ??= render.text());
   return {
     subject,
-    text: () => (text ??= render.text()),
+    text: textOnce,
     html: () => (html ??= render.html()),
     slack: () => (slack ??= render.slack()),
-    teams: () => (teams ??= render.teams === undefined ? textCard(subject, text ?? (text = render.text())) : render.teams()),
+    teams: () => (teams ??= render.teams === undefined ? textCard(subject, textOnce()) : render.teams()),
+    event: () => (event ??= render.event === undefined ? { subject, text: textOnce() } : render.event(textOnce())),
   };
 }
 
@@ -61,6 +70,7 @@ export function renderedMessage(rendered: RenderedMessage): Message {
     html: () => rendered.html,
     slack: () => rendered.slack,
     teams: teams === undefined ? () => textCard(rendered.subject, rendered.text) : () => teams,
+    event: () => ({ subject: rendered.subject, text: rendered.text }),
   };
 }
 
