@@ -9,9 +9,9 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 /** Which channels are configured (one left out is not): preview stands in when no other is. */
 export type EnabledChannels = Readonly<Partial<Record<ChannelName, boolean>>>;
 
-/** Whether a channel that reaches people (not the preview folder) is configured. */
+/** Whether a channel that delivers (any but the preview folder) is configured. */
 export function hasRealChannel(enabled: EnabledChannels): boolean {
-  return enabled.email || enabled.slack || enabled.teams;
+  return CHANNEL_NAMES.some((name) => name !== 'preview' && enabled[name] === true);
 }
 
 export function isChannelName(name: string): name is ChannelName {
