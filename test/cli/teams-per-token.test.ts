@@ -40,6 +40,20 @@ describe('a Teams webhook per token', () => {
     expect(mdm.posts().map((post) => post.visibleText)).toEqual([expect.stringContaining('Plain token')]);
   });
 
+  it("delivers the renewal confirmation to the token's own webhook at once, as a card Teams renders", async () => {
+    expect((await cli.run('add', '--name', 'Ops token', '--expires', '2027-01-20', '--teams', 'ops')).code).toBe(0);
+    expect((await cli.run('scan')).code).toBe(0);
+    const renewed = await cli.run('renew', 'Ops token', '--expires', '2028-01-20');
+    expect(renewed.code).toBe(0);
+    // The fake webhook accepts only what Teams would (Adaptive Card shape, version, size): both arrived.
+    const posts = ops.posts();
+    expect(posts).toHaveLength(2);
+    expect(posts[1]?.title).toMatch(/renewed/i);
+    expect(posts[1]?.visibleText).toContain('Ops token');
+    expect(posts[1]?.visibleText).toMatch(/2028/);
+    expect(mdm.posts()).toEqual([]);
+  });
+
   it('stores the name, never the URL, and shows it', async () => {
     await cli.run('add', '--name', 'Ops token', '--expires', '2027-06-01', '--teams', 'ops');
     expect(JSON.parse((await cli.run('show', 'Ops token', '--json')).stdout)).toMatchObject({ teams: 'ops' });
