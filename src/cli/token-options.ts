@@ -16,7 +16,7 @@ import {
   parseThresholds,
 } from '../domain/token-fields';
 import type { MdmName } from '../domain/kinds';
-import type { TokenKind } from '../domain/token';
+import type { TokenInput, TokenKind } from '../domain/token';
 
 export interface RawTokenOptions {
   kind?: string;
@@ -74,6 +74,31 @@ export function addTokenOptions(command: Command): Command {
  * Validates the given options; absent ones stay absent. `teamsWebhooks`: the configured webhook names, which `--teams`
  * must be one of when any is configured.
  */
+/** What the options describe of a new token (null where not given; `defaultMdm` when --mdm is not), for add and import. */
+export type DescribedFields = Pick<
+  TokenInput,
+  | 'appleId' | 'orgGroup' | 'email' | 'slackChannel' | 'teams' | 'escalateEmail' | 'escalateSlack' | 'escalateTeams'
+  | 'slackMentions' | 'thresholds' | 'notes' | 'mdm' | 'consoleUrl'
+>;
+
+export function describedFields(fields: TokenOptionValues, defaultMdm: MdmName): DescribedFields {
+  return {
+    appleId: fields.appleId ?? null,
+    orgGroup: fields.orgGroup ?? null,
+    email: fields.email ?? null,
+    slackChannel: fields.slackChannel ?? null,
+    teams: fields.teams ?? null,
+    escalateEmail: fields.escalateEmail ?? null,
+    escalateSlack: fields.escalateSlack ?? null,
+    escalateTeams: fields.escalateTeams ?? null,
+    slackMentions: fields.slackMentions ?? null,
+    thresholds: fields.thresholds ?? null,
+    notes: fields.notes ?? null,
+    mdm: fields.mdm ?? defaultMdm,
+    consoleUrl: fields.consoleUrl ?? null,
+  };
+}
+
 export function parseTokenOptions(raw: RawTokenOptions, teamsWebhooks: readonly string[]): TokenOptionValues {
   const values: TokenOptionValues = {};
   if (raw.kind !== undefined) values.kind = parseKind(raw.kind, '--kind');

@@ -4,7 +4,7 @@ import { InputError } from '../../errors';
 import { expiryFromDownload, parseDateInput } from '../../domain/dates';
 import { parseTokenName, parseTopic } from '../../domain/token-fields';
 import type { CliContext } from '../context';
-import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../token-options';
+import { addTokenOptions, describedFields, parseTokenOptions, type RawTokenOptions } from '../token-options';
 
 interface AddOptions extends RawTokenOptions {
   name: string;
@@ -43,21 +43,9 @@ export function registerAdd(program: Command, ctx: CliContext): void {
         orgName: null,
         expiresAt,
         downloadedAt: downloaded,
-        appleId: fields.appleId ?? null,
-        orgGroup: fields.orgGroup ?? null,
-        email: fields.email ?? null,
-        slackChannel: fields.slackChannel ?? null,
-        teams: fields.teams ?? null,
-        escalateEmail: fields.escalateEmail ?? null,
-        escalateSlack: fields.escalateSlack ?? null,
-        escalateTeams: fields.escalateTeams ?? null,
-        slackMentions: fields.slackMentions ?? null,
-        thresholds: fields.thresholds ?? null,
-        notes: fields.notes ?? null,
+        ...describedFields(fields, ctx.config.mdm),
         fingerprint: null,
-        mdm: fields.mdm ?? ctx.config.mdm,
         topic,
-        consoleUrl: fields.consoleUrl ?? null,
       },
       now,
     );

@@ -13,7 +13,7 @@ import type { Token, TokenInput } from '../../domain/token';
 import { readCredentialFile } from '../../files/token-file-reader';
 import type { CliContext } from '../context';
 import { viewToken } from '../format';
-import { addTokenOptions, parseTokenOptions, type RawTokenOptions } from '../token-options';
+import { addTokenOptions, describedFields, parseTokenOptions, type RawTokenOptions } from '../token-options';
 
 interface ImportOptions extends RawTokenOptions {
   name?: string;
@@ -135,21 +135,9 @@ function fromFiles(ctx: CliContext, files: readonly string[], options: ImportOpt
         orgName,
         expiresAt,
         downloadedAt,
-        appleId: fields.appleId ?? null,
-        orgGroup: fields.orgGroup ?? null,
-        email: fields.email ?? null,
-        slackChannel: fields.slackChannel ?? null,
-        teams: fields.teams ?? null,
-        escalateEmail: fields.escalateEmail ?? null,
-        escalateSlack: fields.escalateSlack ?? null,
-        escalateTeams: fields.escalateTeams ?? null,
-        slackMentions: fields.slackMentions ?? null,
-        thresholds: fields.thresholds ?? null,
-        notes: fields.notes ?? null,
+        ...describedFields(fields, ctx.config.mdm),
         fingerprint: parsed.fingerprint,
-        mdm: fields.mdm ?? ctx.config.mdm,
         topic,
-        consoleUrl: fields.consoleUrl ?? null,
       },
     };
   });
