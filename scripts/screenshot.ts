@@ -9,7 +9,7 @@ import type { DaemonStatus } from '../src/daemon/daemon';
 import { parseAlertKey } from '../src/domain/alert';
 import { daysLeft } from '../src/domain/dates';
 import type { Reminder } from '../src/domain/reminder';
-import type { Token, TokenInput } from '../src/domain/token';
+import { NO_OWN_CHOICES, type Token, type TokenInput } from '../src/domain/token';
 import { startStatusServer } from '../src/http/server';
 import { silentLogger } from '../src/log';
 import { openDatabase } from '../src/store/database';
@@ -31,16 +31,7 @@ function token(name: string, expires: string, fields: Partial<TokenInput> = {}):
     expiresAt: at(expires),
     downloadedAt: at(expires).minus({ months: 12 }),
     appleId: null,
-    orgGroup: null,
-    email: null,
-    slackChannel: null,
-    teams: null,
-    escalateEmail: null,
-    escalateSlack: null,
-    escalateTeams: null,
-    slackMentions: null,
-    thresholds: null,
-    notes: null,
+    ...NO_OWN_CHOICES,
     fingerprint: null,
     mdm: 'workspace-one',
     topic: null,

@@ -78,3 +78,21 @@ export interface TokenInput {
   /** The token's own console page; absent or null: TOKENWATCH_CONSOLE_URL. */
   consoleUrl?: string | null;
 }
+
+/**
+ * What a token has when nobody chose anything for it: no Organization Group, recipients, webhook, escalation contacts,
+ * mentions, thresholds or notes of its own, so every setting's default applies. For tokens registered by a program
+ * (a source's sync, fixtures), so that a new per-token field is added here once.
+ */
+export const NO_OWN_CHOICES = {
+  orgGroup: null,
+  email: null,
+  slackChannel: null,
+  teams: null,
+  escalateEmail: null,
+  escalateSlack: null,
+  escalateTeams: null,
+  slackMentions: null,
+  thresholds: null,
+  notes: null,
+} as const satisfies Partial<TokenInput>;

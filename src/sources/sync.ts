@@ -9,7 +9,7 @@ import { formatDate } from '../domain/dates';
 import { alertKey, type Alert } from '../domain/alert';
 import type { EnabledChannels } from '../domain/channel-name';
 import { routesFor, type RoutingDefaults } from '../domain/routing';
-import type { Token } from '../domain/token';
+import { NO_OWN_CHOICES, type Token } from '../domain/token';
 import { redact, type Logger } from '../log';
 import type { Outbox, QueuedMessage } from '../store/outbox';
 import type { SourceLinks } from '../store/source-links';
@@ -218,16 +218,7 @@ function applyCredential(deps: SyncDeps, source: string, step: CredentialPlan, n
           expiresAt: credential.expiresAt,
           downloadedAt: null,
           appleId: credential.appleId,
-          orgGroup: null,
-          email: null,
-          slackChannel: null,
-          teams: null,
-          escalateEmail: null,
-          escalateSlack: null,
-          escalateTeams: null,
-          slackMentions: null,
-          thresholds: null,
-          notes: null,
+          ...NO_OWN_CHOICES,
           fingerprint: credential.facts.fingerprint ?? null,
           // The MDM that reported it; a folder or Apple does not say (Workspace ONE UEM steps, as before kinds).
           mdm: credential.mdm ?? deps.settings.defaultMdm,

@@ -12,7 +12,7 @@ import { openDatabase, type Db } from '../../src/store/database';
 import { Lease, newHolderId } from '../../src/store/lease';
 import { Outbox } from '../../src/store/outbox';
 import { TokenRepository } from '../../src/store/token-repository';
-import type { TokenInput } from '../../src/domain/token';
+import { NO_OWN_CHOICES, type TokenInput } from '../../src/domain/token';
 import type { SendWindowPolicy } from '../../src/domain/send-window';
 import { testChannels } from './channels';
 import { startFakeSlack, type FakeSlackServer } from './fake-slack-server';
@@ -101,16 +101,7 @@ export function tokenInput(name: string, expires: string, fields: Partial<TokenI
     expiresAt: DateTime.fromISO(expires, { zone }).toUTC(),
     downloadedAt: null,
     appleId: null,
-    orgGroup: null,
-    email: null,
-    slackChannel: null,
-    teams: null,
-    escalateEmail: null,
-    escalateSlack: null,
-    escalateTeams: null,
-    slackMentions: null,
-    thresholds: null,
-    notes: null,
+    ...NO_OWN_CHOICES,
     fingerprint: null,
     mdm: 'workspace-one',
     topic: null,
