@@ -47,6 +47,24 @@ export function printTable(results: BenchResults, out: (line: string) => void): 
   const rows = results.rows ?? benchRows(results);
   const cells = rows.map((row) => [row.what, formatValue(row.value, row.unit) + (row.detail === undefined ? '' : ` (${row.detail})`), formatGoal(row), mark(row)]);
   printAligned([['what', 'now', 'goal', '✔/✘'], ...cells], out);
+  printInTheWay(rows, out);
+}
+
+/** Under the table, for every goal this run does not meet: what stands in the way (measured) and what was tried. */
+export function printInTheWay(rows: readonly BenchRow[], out: (line: string) => void): void {
+  const unmet = rows.filter((row) => isMet(row) === false);
+  if (unmet.length === 0) return;
+  out('');
+  out('what stands in the way of each unmet goal (measured in this run), and what was tried:');
+  for (const row of unmet) {
+    out(`✘ ${row.what.trim()}: ${formatValue(row.value, row.unit)}, goal ${formatGoal(row)}`);
+    if (row.inTheWay === undefined) {
+      out('    in the way: not measured by this run');
+      continue;
+    }
+    out(`    in the way: ${row.inTheWay.measured}`);
+    out(`    tried: ${row.inTheWay.tried}`);
+  }
 }
 
 /** The change of every figure against an earlier run's JSON; "worse" when it moved the wrong way by more than 10%. */

@@ -26,6 +26,18 @@ export interface BenchRow {
   /** Extra words after the figure (the two times of a paired ratio, a percentile…). */
   readonly detail?: string;
   readonly goal?: Goal;
+  /**
+   * For a goal row: what stands in the way when this run does not meet it, from figures measured in the same run
+   * (a floor such as the cost of the parts alone), then what was tried. Printed under the table only when unmet.
+   */
+  readonly inTheWay?: InTheWay;
+}
+
+export interface InTheWay {
+  /** Measured in this run, e.g. "opening SQLite alone is 1.48x node -e 0". */
+  readonly measured: string;
+  /** What was tried and what it gave, from earlier work (docs/performance.md has the details). */
+  readonly tried: string;
 }
 
 export interface SizeResult {
