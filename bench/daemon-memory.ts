@@ -46,6 +46,8 @@ export async function measureDaemon(file: string, tokens: number, nodeFlags: rea
     TOKENWATCH_SMTP_URL: smtp.url,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     TOKENWATCH_SLACK_API_URL: slack.url,
+    // The daemon serves HTTP as `npm start` does, on a free port: another daemon on 9412 must not fail the run.
+    TOKENWATCH_HTTP: '127.0.0.1:0',
   });
   const child = spawn(process.execPath, [...nodeFlags, CLI, 'daemon'], { env, cwd: path.dirname(file), stdio: ['ignore', 'ignore', 'pipe'] });
   try {
@@ -59,7 +61,11 @@ export async function measureDaemon(file: string, tokens: number, nodeFlags: rea
           resolve();
         }
       });
-      child.once('exit', (code) => reject(new Error(`daemon exited ${String(code)} before its first scan`)));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        const lastLine = buffer.trim().split('\n').at(-1) ?? '';
+        reject(new Error(`daemon exited ${String(code)} before its first scan: ${lastLine}`));
+      });
     });
     await scanned;
     // Idle: no scan until the schedule (09:00), nothing pending; give timers and the GC a moment.
