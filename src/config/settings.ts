@@ -2,7 +2,6 @@
 // default and its parser. Add a setting as one row here and its field in config.ts; settings that hold lists of
 // objects (the MDM sources) have their own reader (mdm-sources.ts).
 import os from 'node:os';
-import { validateDetailed } from 'node-cron';
 import { InputError, quoted } from '../errors';
 import { isValidZone } from '../domain/dates';
 import { parseBypass, parseDailyHours, parseWeekdays } from '../domain/send-window';
@@ -16,6 +15,7 @@ import {
   parseThresholds,
 } from '../domain/token-fields';
 import { parseHeartbeatKind, parseHeartbeatUrl } from '../domain/heartbeat';
+import { isValidCronExpression } from './cron-expression';
 import { parsePasswordHash } from './password-hash-format';
 import type { Config, LogLevel } from './config';
 import {
@@ -78,8 +78,7 @@ export const SETTINGS: readonly Setting<keyof Config>[] = [
     file: 'schedule',
     fallback: () => '0 9 * * *',
     parse: (value, where) => {
-      const result = validateDetailed(value.trim());
-      if (!result.valid) {
+      if (!isValidCronExpression(value.trim())) {
         throw new InputError(`${where}: ${quoted(value)} is not a cron expression (expected e.g. "0 9 * * *": minute hour day month weekday)`);
       }
       return value.trim();
