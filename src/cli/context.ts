@@ -1,8 +1,8 @@
 // What every command shares: the validated config, the registry, the clock and the logger, opened on demand.
-import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type { Clock } from '../clock';
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config/config';
+import { loadConfig } from '../config/load';
 import { createLogger, type Logger } from '../log';
 import { openDatabase, type Db } from '../store/database';
 import { TokenRepository } from '../store/token-repository';
@@ -18,7 +18,10 @@ export interface CliDeps {
   readonly logDestination?: Writable;
   /** Whether stderr is a terminal: log lines are then readable lines instead of JSON. False when absent. */
   readonly isStderrTty?: boolean;
-  /** Milliseconds on a monotonic clock, for progress bars; performance.now() by default. */
+  /**
+   * Milliseconds on a monotonic clock, for progress bars; performance.now() by default (the global, which Node loads
+   * on first use: importing node:perf_hooks would load it for every command, drawing a bar or not).
+   */
   readonly monotonicMs?: () => number;
 }
 

@@ -5,7 +5,7 @@ import { InputError, quoted } from '../errors';
 import type { MdmName } from '../domain/kinds';
 import type { Token, TokenInput, TokenKind } from '../domain/token';
 import type { Db } from './database';
-import { Outbox } from './outbox';
+import type { Outbox } from './outbox';
 import { instant, Repository } from './repository';
 import { TokenHistory, type HistoryAction, type HistoryEntry } from './token-history';
 
@@ -155,12 +155,22 @@ function snapshot(token: Token): Record<string, unknown> {
 
 export class TokenRepository extends Repository {
   private readonly changes: TokenHistory;
-  private readonly outbox: Outbox;
+  private outboxOwner: Outbox | null = null;
 
   constructor(db: Db) {
     super(db);
     this.changes = new TokenHistory(db);
-    this.outbox = new Outbox(db);
+  }
+
+  /**
+   * The outbox's owner, made (and its module loaded) when a renewal or removal first cancels deliveries: `list` and
+   * `show` never need it, and its module brings the decision ledger, the digest log and the lease (node:crypto),
+   * several milliseconds of every `tokenwatch list`.
+   */
+  private get outbox(): Outbox {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.outboxOwner ??= new (require('./outbox') as typeof import('./outbox')).Outbox(this.db);
+    return this.outboxOwner;
   }
 
   /** Adds tokens in one transaction: all or none. `onProgress` hears how many rows are in so far (a progress bar). */
