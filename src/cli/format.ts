@@ -124,7 +124,25 @@ export function historyLine(action: string, details: Readonly<Record<string, unk
   }
 }
 
-export function tokenDetails(view: TokenView): string {
+/** What a token without its own recipients, contacts or thresholds gets: the configured defaults `show` names. */
+export interface ShownDefaults {
+  readonly mailTo: readonly string[];
+  readonly slackChannel: string | null;
+  readonly teamsDefault: string | null;
+  readonly slackMentions: readonly string[];
+  readonly escalateEmail: readonly string[];
+  readonly escalateSlack: readonly string[];
+  readonly escalateTeams: readonly string[];
+  readonly thresholds: readonly number[];
+}
+
+/** `(default: a, b)`, or `(default: none)` when the configuration names nobody. */
+function byDefault(values: readonly (string | number)[] | string | null): string {
+  const list = values === null ? [] : typeof values === 'string' ? [values] : values;
+  return `(default: ${list.length === 0 ? 'none' : list.join(', ')})`;
+}
+
+export function tokenDetails(view: TokenView, defaults: ShownDefaults): string {
   const lines: [string, string][] = [
     ['Name', view.name],
     ['Kind', `${kindSpec(view.kind).label} ${kindSpec(view.kind).noun} (${view.kind})`],
@@ -135,14 +153,14 @@ export function tokenDetails(view: TokenView): string {
     ['State', view.muted ? `${view.state}, muted${view.mutedUntil === null ? '' : ` until ${view.mutedUntil}`}` : view.state],
     ['Apple account', view.appleId ?? '-'],
     ['Organization Group', view.orgGroup ?? '-'],
-    ['Email', view.email === null ? '(default recipients)' : view.email.join(', ')],
-    ['Slack channel', view.slackChannel ?? '(default channel)'],
-    ['Teams webhook', view.teams ?? '(default webhook)'],
-    ['Slack mentions', view.slackMentions === null ? '(default)' : view.slackMentions.join(', ')],
-    ['Escalate email', view.escalateEmail === null ? '(default)' : view.escalateEmail.join(', ')],
-    ['Escalate Slack', view.escalateSlack === null ? '(default)' : view.escalateSlack.join(', ')],
-    ['Escalate Teams', view.escalateTeams === null ? '(default)' : view.escalateTeams.join(', ')],
-    ['Thresholds', view.thresholds === null ? '(default)' : view.thresholds.join(', ')],
+    ['Email', view.email === null ? byDefault(defaults.mailTo) : view.email.join(', ')],
+    ['Slack channel', view.slackChannel ?? byDefault(defaults.slackChannel)],
+    ['Teams webhook', view.teams ?? byDefault(defaults.teamsDefault)],
+    ['Slack mentions', view.slackMentions === null ? byDefault(defaults.slackMentions) : view.slackMentions.join(', ')],
+    ['Escalate email', view.escalateEmail === null ? byDefault(defaults.escalateEmail) : view.escalateEmail.join(', ')],
+    ['Escalate Slack', view.escalateSlack === null ? byDefault(defaults.escalateSlack) : view.escalateSlack.join(', ')],
+    ['Escalate Teams', view.escalateTeams === null ? byDefault(defaults.escalateTeams) : view.escalateTeams.join(', ')],
+    ['Thresholds', view.thresholds === null ? byDefault(defaults.thresholds) : view.thresholds.join(', ')],
     ['Console page', view.consoleUrl ?? '(default: TOKENWATCH_CONSOLE_URL)'],
     ['Notes', view.notes ?? '-'],
     ['Fingerprint', view.fingerprint === null ? '-' : `sha256:${view.fingerprint}`],

@@ -265,9 +265,10 @@ describe('escalation contacts and Slack mentions', () => {
     expect((await cli.run('edit', 'Acme', '--escalate-email', 'c@example.test', '--clear', 'escalate-slack', 'escalate-teams', 'slack-mention')).code).toBe(0);
     const shown = await cli.run('show', 'Acme');
     expect(shown.stdout).toMatch(/^Escalate email: +c@example\.test$/m);
-    expect(shown.stdout).toMatch(/^Escalate Slack: +\(default\)$/m);
-    expect(shown.stdout).toMatch(/^Escalate Teams: +\(default\)$/m);
-    expect(shown.stdout).toMatch(/^Slack mentions: +\(default\)$/m);
+    // Cleared: the token takes the configured defaults, which show names.
+    expect(shown.stdout).toMatch(/^Escalate Slack: +\(default: #mdm-oncall\)$/m);
+    expect(shown.stdout).toMatch(/^Escalate Teams: +\(default: oncall\)$/m);
+    expect(shown.stdout).toMatch(/^Slack mentions: +\(default: none\)$/m);
 
     fs.writeFileSync(csv, 'name,expires,slack_mention\nBeta,2027-06-01,U0123ABCD\nGamma,2027-06-01,bob\n');
     const refused = await cli.run('import', '--csv', csv);

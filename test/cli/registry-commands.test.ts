@@ -225,6 +225,20 @@ describe('registry commands', () => {
       expect(stdout).toMatch(/added[\s\S]*edited/);
     });
 
+    it('names the configured defaults a token without its own recipients and thresholds takes, or none', async () => {
+      cli.env['TOKENWATCH_MAIL_TO'] = 'mdm@acme.test,it@acme.test';
+      cli.env['TOKENWATCH_THRESHOLDS'] = '45,10';
+      const shown = (await cli.run('show', 'Acme')).stdout;
+      expect(shown).toMatch(/^Email: +\(default: mdm@acme\.test, it@acme\.test\)$/m);
+      expect(shown).toMatch(/^Thresholds: +\(default: 45, 10\)$/m);
+      expect(shown).toMatch(/^Slack channel: +\(default: none\)$/m);
+      expect(shown).toMatch(/^Escalate email: +\(default: none\)$/m);
+      await cli.run('edit', 'Acme', '--email', 'owner@acme.test', '--thresholds', '20');
+      const own = (await cli.run('show', 'Acme')).stdout;
+      expect(own).toMatch(/^Email: +owner@acme\.test$/m);
+      expect(own).toMatch(/^Thresholds: +20$/m);
+    });
+
     it('removes a token', async () => {
       expect((await cli.run('remove', 'Acme')).code).toBe(0);
       expect(JSON.parse((await cli.run('list', '--json')).stdout)).toEqual([]);

@@ -43,7 +43,7 @@ export function registerList(program: Command, ctx: CliContext): void {
         ctx.io.out(JSON.stringify({ ...view, sources, history }, null, 2));
         return;
       }
-      ctx.io.out(tokenDetails(view));
+      ctx.io.out(tokenDetails(view, ctx.config));
       if (sources.length > 0) {
         ctx.io.out(`Sources: ${sources.map((s) => `${s.source} (${s.id}${s.gone ? ', gone' : ''})`).join(', ')}`);
       }
