@@ -300,6 +300,16 @@ export class TokenRepository extends Repository {
     return (this.sql('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
   }
 
+  /** Every Teams webhook name a token routes to (its own webhook or an escalation contact), with the token's name. */
+  teamsWebhookUses(): { readonly webhook: string; readonly token: string }[] {
+    return this.sql(
+      `SELECT teams AS webhook, name AS token FROM tokens WHERE teams IS NOT NULL
+       UNION
+       SELECT contact.value, tokens.name FROM tokens, json_each(tokens.escalate_teams) AS contact WHERE tokens.escalate_teams IS NOT NULL
+       ORDER BY webhook, token`,
+    ).all() as { webhook: string; token: string }[];
+  }
+
   /**
    * Tokens that can be due at `now`: those on the global thresholds expiring before `globalHorizon`, those with
    * their own thresholds whose watch window has begun, and those waiting for a renewal confirmation.

@@ -90,6 +90,25 @@ describe('a Teams webhook per token', () => {
     ]);
   });
 
+  it('has doctor fail ahead of delivery, naming the tokens whose webhook is no longer configured', async () => {
+    const bare = cliHarness(dir);
+    await bare.run('add', '--name', 'Early', '--expires', '2027-06-20', '--teams', 'sales');
+    await bare.run('add', '--name', 'Escalating', '--expires', '2027-06-20', '--escalate-teams', 'sales,oncall');
+    await bare.run('add', '--name', 'Fine', '--expires', '2027-06-20', '--teams', 'ops');
+    // Before Teams is configured: a note, not a failure (those reminders go to the other channels).
+    const before = await bare.run('doctor');
+    expect(before.stdout).toMatch(/^routing +note +tokens name Teams webhooks, but Teams is not configured: "oncall" \("Escalating"\), "ops" \("Fine"\), "sales" \("Early", "Escalating"\)/m);
+
+    const doctor = await cli.run('doctor');
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/^routing +failed +tokens name Teams webhooks that are not configured: "oncall" \("Escalating"\), "sales" \("Early", "Escalating"\) \(expected one of TOKENWATCH_TEAMS_WEBHOOKS: mdm, ops;/m);
+    expect(doctor.stdout).not.toContain('MDMSIG');
+
+    await cli.run('edit', 'Early', '--teams', 'ops');
+    await cli.run('edit', 'Escalating', '--clear', 'escalate-teams');
+    expect((await cli.run('doctor')).stdout).toMatch(/^routing +ok +every Teams webhook tokens name is configured \(1\)$/m);
+  });
+
   it('edits and clears the webhook: a cleared token goes back to the default', async () => {
     await cli.run('add', '--name', 'Moving', '--expires', '2027-01-20', '--teams', 'ops');
     expect((await cli.run('edit', 'Moving', '--clear', 'teams')).code).toBe(0);

@@ -67,6 +67,7 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
         }
       }
       if (enabled.preview) ctx.io.out('          (no SMTP or Slack configured: reminders are written as files, not sent)');
+      if (outbox !== null) reportTeamsRouting(config, ctx.tokens.teamsWebhookUses(), report, (line) => ctx.io.out(line));
       if (enabled.email || enabled.preview) {
         // A warning, not a failure: some relays accept any sender, and only the administrator knows theirs.
         const problem = undeliverableSender(config.mailFrom);
@@ -94,6 +95,40 @@ export function registerDoctor(program: Command, ctx: CliContext, result: Comman
       }
       if (failures > 0) result.exitCode = 1;
     });
+}
+
+/**
+ * Tokens naming a Teams webhook (their own or an escalation contact) that TOKENWATCH_TEAMS_WEBHOOKS does not
+ * configure: a failure while Teams is configured (each such reminder would fail for good), a note while it is not
+ * (those tokens' reminders go to the other channels until it is).
+ */
+function reportTeamsRouting(
+  config: Config,
+  uses: readonly { readonly webhook: string; readonly token: string }[],
+  report: (check: string, error: string | null, detail?: string) => void,
+  out: (line: string) => void,
+): void {
+  if (uses.length === 0) return;
+  const configured = config.teamsWebhooks.map((webhook) => webhook.name);
+  const unknown = uses.filter((use) => !configured.includes(use.webhook));
+  const described = (list: typeof uses): string => {
+    const byWebhook = new Map<string, string[]>();
+    for (const use of list) byWebhook.set(use.webhook, [...(byWebhook.get(use.webhook) ?? []), use.token]);
+    const parts = [...byWebhook].map(([webhook, tokens]) => `"${webhook}" (${tokens.slice(0, 3).map((token) => `"${token}"`).join(', ')}${tokens.length > 3 ? ` and ${tokens.length - 3} more` : ''})`);
+    return parts.join(', ');
+  };
+  if (configured.length === 0) {
+    out(`${'routing'.padEnd(9)} note  tokens name Teams webhooks, but Teams is not configured: ${described(uses)}; their reminders go to the other channels until TOKENWATCH_TEAMS_WEBHOOKS is set`);
+    return;
+  }
+  if (unknown.length === 0) {
+    report('routing', null, `every Teams webhook tokens name is configured (${new Set(uses.map((use) => use.webhook)).size})`);
+    return;
+  }
+  report(
+    'routing',
+    `tokens name Teams webhooks that are not configured: ${described(unknown)} (expected one of TOKENWATCH_TEAMS_WEBHOOKS: ${configured.join(', ')}; "tokenwatch edit NAME --teams WEBHOOK" or "--clear teams" / "--clear escalate-teams")`,
+  );
 }
 
 /** Digests, the send window and the HTTP address, as one line. */
