@@ -54,6 +54,22 @@ describe('signed webhooks through the CLI', () => {
     expect(added).toMatchObject({ code: 0, stderr: '' });
   }
 
+  /** The example event of `type` in docs/channels.md (its ```json blocks), so that the documentation follows the code. */
+  function documentedEvent(type: string): unknown {
+    const docs = fs.readFileSync(path.join(__dirname, '../../docs/channels.md'), 'utf8');
+    const examples = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1] ?? '') as Record<string, unknown>);
+    const example = examples.find((candidate) => candidate['type'] === type);
+    if (example === undefined) throw new Error(`docs/channels.md has no example of a ${type} event`);
+    return example;
+  }
+
+  /** The field names of a JSON value, nested (an array by its first element), its values left out. */
+  function fieldsOf(value: unknown): unknown {
+    if (Array.isArray(value)) return value.length === 0 ? [] : [fieldsOf(value[0])];
+    if (value === null || typeof value !== 'object') return typeof value === 'string' || value === null ? 'string-or-null' : typeof value;
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, inner]) => [key, fieldsOf(inner)]));
+  }
+
   const only = (): ReceivedEvent => {
     expect(receiver.events()).toHaveLength(1);
     return receiver.events()[0] as ReceivedEvent;
@@ -90,6 +106,8 @@ describe('signed webhooks through the CLI', () => {
     expect(steps.join('\n')).not.toMatch(/<[a-z]|\*\*/);
     expect(event.body['text']).toContain('Acme Main');
     expect((await history()).map((row) => [row.channel, row.recipient, row.status])).toEqual([['webhook', 'default', 'sent']]);
+    // The example in docs/channels.md has exactly the fields of the real event.
+    expect(fieldsOf(documentedEvent('token.reminder'))).toEqual(fieldsOf(event.body));
   });
 
   it('keeps the delivery id of a reminder across its retries, so that the receiver can drop the copies', async () => {
@@ -193,6 +211,7 @@ describe('signed webhooks through the CLI', () => {
     const [stale, recovered] = receiver.events();
     expect(stale?.body).toMatchObject({ type: 'source.stale', alert: { key: 'source-stale:folder', kind: 'source-stale', source: 'folder' }, source: 'folder', since: start0.toUTC().toISO() });
     expect(String(stale?.body['text'])).toContain('cannot read folder');
+    expect(fieldsOf(documentedEvent('source.stale'))).toEqual(fieldsOf(stale?.body));
     expect(recovered?.body).toMatchObject({ type: 'source.recovered', source: 'folder', since: start0.toUTC().toISO() });
     expect(stale?.deliveryId).not.toBe(recovered?.deliveryId);
   });
