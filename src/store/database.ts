@@ -41,6 +41,22 @@ export function describeOpenFailure(file: string, error: unknown): string {
   return `database ${file}: ${message.split('\n')[0]}`;
 }
 
+/**
+ * better-sqlite3's compiled addon where installing puts it (build/Release, compiled or downloaded), named directly.
+ * Without it better-sqlite3 asks the `bindings` package, which reads a stack trace to find the package and tries paths
+ * by `require` until one loads (two failures first for an installed package): about a millisecond of every command.
+ * Null when the addon is not there (a debug build): bindings' own search then, as before.
+ */
+let sqliteAddon: string | null | undefined;
+
+function nativeBinding(): { nativeBinding?: string } {
+  if (sqliteAddon === undefined) {
+    const candidate = path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    sqliteAddon = fs.existsSync(candidate) ? candidate : null;
+  }
+  return sqliteAddon === null ? {} : { nativeBinding: sqliteAddon };
+}
+
 /** PRAGMA application_id of a tokenwatch registry ("TKWT"): marks the file as ours (https://www.sqlite.org/fileformat.html#application_id). */
 export const APPLICATION_ID = 0x544b5754;
 
@@ -54,7 +70,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       // Create the file owner-only before SQLite does; its -wal and -shm files take the same mode.
       fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_RDWR, 0o600));
     }
-    db = new Database(file, { readonly: options.isReadOnly ?? false, fileMustExist: options.isReadOnly ?? false });
+    db = new Database(file, { readonly: options.isReadOnly ?? false, fileMustExist: options.isReadOnly ?? false, ...nativeBinding() });
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   } catch (error) {
     throw new DatabaseError(describeOpenFailure(file, error), { cause: error });
@@ -149,7 +165,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
 export function registryProblem(file: string, migrations: readonly Migration[] = MIGRATIONS): string | null {
   let db: Db | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { readonly: true, fileMustExist: true, ...nativeBinding() });
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version !== latest(migrations)) return `database ${file}: schema version ${version} (expected ${latest(migrations)})`;
     const result = (db.pragma('quick_check(1)') as { quick_check: string }[])[0]?.quick_check ?? 'no answer';

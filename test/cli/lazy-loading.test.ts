@@ -9,7 +9,7 @@ import { assertBuilt } from '../support/process';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const DIST = path.resolve(__dirname, '../../dist/src');
-const WATCHED = ['nodemailer', '@slack/web-api', 'pino', 'node-forge', 'prom-client', 'csv-parse', 'node-cron'];
+const WATCHED = ['nodemailer', '@slack/web-api', 'pino', 'node-forge', 'prom-client', 'csv-parse', 'node-cron', 'bindings'];
 /** Modules of dist/src that `list` has no use for: the daemon, its HTTP server, the sources, the engine, the channels, the outbox. */
 const UNUSED_BY_LIST = ['daemon/', 'http/server', 'http/metrics', 'sources/', 'engine/', 'notify/', 'store/outbox', 'store/lease'];
 
@@ -51,7 +51,7 @@ describe('loading the mail and Slack clients on demand', () => {
   });
   afterEach(() => removeDir(dir));
 
-  it('lists tokens without loading the mail, Slack, certificate, metrics or CSV libraries, nor the daemon, engine or sources', () => {
+  it('lists tokens without loading the mail, Slack, certificate, metrics, CSV or scheduling libraries (nor the bindings search for the SQLite addon), nor the daemon, engine, sources or outbox', () => {
     expect(runFresh(dir, ['add', '--name', 'Acme', '--expires', '2027-03-01']).code).toBe(0);
     const list = runFresh(dir, ['list']);
     expect(list.code).toBe(0);
