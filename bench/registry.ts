@@ -1,5 +1,5 @@
 // Builds a benchmark registry in a temporary SQLite file through the same functions as `tokenwatch import --csv`
-// (parseTokenCsv, then TokenRepository.addMany), in batches of CSV rows so that a million rows need not be one string.
+// (parseTokenCsv, then TokenRepository.addManyCounted), in batches of CSV rows so that a million rows need not be one string.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DateTime } from 'luxon';
@@ -61,7 +61,7 @@ export function buildRegistry(file: string, spec: RegistrySpec): BuiltRegistry {
       const to = Math.min(spec.size, from + BATCH_ROWS);
       const csv = csvRows(spec, from, to);
       const start = process.hrtime.bigint();
-      tokens.addMany(parseTokenCsv(`batch-${from}.csv`, csv, ZONE), spec.at);
+      tokens.addManyCounted(parseTokenCsv(`batch-${from}.csv`, csv, ZONE), spec.at);
       const ms = elapsedMs(start);
       if (from === 0) firstBatchMs = ms;
       buildMs += ms;
@@ -94,7 +94,7 @@ export function timeImport(dir: string, at: DateTime, rows: number, runs: number
     const db = openDatabase(file);
     try {
       const start = process.hrtime.bigint();
-      new TokenRepository(db).addMany(parseTokenCsv('import.csv', csv, ZONE), at);
+      new TokenRepository(db).addManyCounted(parseTokenCsv('import.csv', csv, ZONE), at);
       times.push(elapsedMs(start));
     } finally {
       db.close();

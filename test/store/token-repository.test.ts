@@ -97,6 +97,74 @@ describe('the token repository', () => {
     expect(added[1]?.expiresAt.zoneName).toBe('UTC');
   });
 
+  it('counts what addManyCounted adds, all or none, naming the entry whose name is taken', () => {
+    tokens.add(input('Taken'), at);
+    expect(() => tokens.addManyCounted([input('New 1'), input('Taken')], at)).toThrow(/token "Taken" \(entry 2\): a token with this name is already registered/);
+    expect(() => tokens.addManyCounted([input('New 1'), input('New 1')], at)).toThrow(/token "New 1" \(entry 2\)/);
+    expect(tokens.list().map((t) => t.name)).toEqual(['Taken']);
+    expect(tokens.history().map((h) => h.tokenName)).toEqual(['Taken']);
+    expect(tokens.addManyCounted([input('New 1'), input('New 2')], at)).toBe(2);
+    expect(tokens.list().map((t) => t.name).sort()).toEqual(['New 1', 'New 2', 'Taken']);
+  });
+
+  it('names the token a file is registered as when a bulk add repeats its fingerprint', () => {
+    tokens.add(input('Acme', { fingerprint: 'e'.repeat(64) }), at);
+    expect(() => tokens.addManyCounted([input('Other'), input('Copy', { fingerprint: 'e'.repeat(64) })], at)).toThrow(
+      /token file \(entry 2\): already registered as "Acme"/,
+    );
+    expect(tokens.count()).toBe(1);
+  });
+
+  it('adds nothing and records no history for an empty list', () => {
+    tokens.add(input('Acme'), at);
+    expect(tokens.addMany([], at)).toEqual([]);
+    expect(tokens.addManyCounted([], at)).toBe(0);
+    expect(tokens.history().map((h) => h.action)).toEqual(['added']);
+  });
+
+  it('records a bulk-added token in history with the same details, in the same order, as its removal records', () => {
+    const full = input('Full', {
+      kind: 'apns',
+      orgName: null,
+      expiresAt: DateTime.fromISO('2027-06-01T12:34:56.789+02:00', { setZone: true }),
+      downloadedAt: DateTime.fromISO('2026-06-01T08:00:00.001Z'),
+      appleId: 'vpp@acme.test',
+      orgGroup: 'Global / "Acme" \\ é',
+      email: ['a@acme.test', 'b@acme.test'],
+      slackChannel: '#mdm',
+      teams: 'ops',
+      escalateEmail: ['boss@acme.test'],
+      escalateSlack: ['#escalate', 'U123ABC'],
+      escalateTeams: ['managers'],
+      slackMentions: ['S0123'],
+      thresholds: [90, 14, 1],
+      notes: 'line one\nline two\t"quoted" 😀',
+      fingerprint: 'cd'.repeat(32),
+      mdm: 'jamf',
+      topic: 'com.apple.mgmt.External.abc',
+      consoleUrl: 'https://mdm.acme.test/tokens/1',
+    });
+    tokens.addManyCounted([input('Plain'), full], at);
+    tokens.remove('Plain', at);
+    tokens.remove('Full', at);
+    for (const name of ['Plain', 'Full']) {
+      const [added, removed] = tokens.history(name);
+      expect(added?.action).toBe('added');
+      expect(removed?.action).toBe('removed');
+      expect(JSON.stringify(added?.details)).toBe(JSON.stringify(removed?.details));
+    }
+    expect(tokens.history('Full')[0]?.details).toMatchObject({ expiresAt: '2027-06-01T10:34:56.789Z', thresholds: [90, 14, 1] });
+  });
+
+  it('records the history of an expiry past the year 9999 in UTC as luxon writes it', () => {
+    // A download on 9998-12-31 in a zone west of UTC expires in the year 10000 UTC, where SQLite's dates stop.
+    tokens.addManyCounted([input('Far', { expiresAt: DateTime.utc(9999, 12, 31, 23).plus({ hours: 6 }) })], at);
+    expect(tokens.history('Far')[0]?.details).toMatchObject({ expiresAt: '+010000-01-01T05:00:00.000Z' });
+    tokens.remove('Far', at);
+    const [added, removed] = tokens.history('Far');
+    expect(JSON.stringify(added?.details)).toBe(JSON.stringify(removed?.details));
+  });
+
   it('names an unknown token in its error', () => {
     expect(() => tokens.getByName('Nope')).toThrow('unknown token "Nope"');
   });

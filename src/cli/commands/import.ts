@@ -9,7 +9,7 @@ import { kindSpec, titleWithArticle } from '../../domain/kinds';
 import { shellQuoted } from '../../domain/renewal-steps';
 import { CSV_COLUMNS, CSV_COLUMN_HELP, decodeCsv, parseTokenCsv } from '../../domain/token-csv';
 import { parseTokenName } from '../../domain/token-fields';
-import type { Token, TokenInput } from '../../domain/token';
+import type { TokenInput } from '../../domain/token';
 import { readCredentialFile } from '../../files/token-file-reader';
 import type { CliContext } from '../context';
 import { viewToken } from '../format';
@@ -42,19 +42,24 @@ export function registerImport(program: Command, ctx: CliContext): void {
       .option('--csv <file>', `bulk-add from CSV with a header row: ${CSV_COLUMNS.join(',')}`)
       .addHelpText('after', csvColumnsHelp()),
   ).action((files: string[], options: ImportOptions) => {
+    if (options.csv !== undefined && options.json !== true) {
+      // Only the count is printed: the rows are not read back as Tokens (a CSV can hold 100,000).
+      const count = addWithProgress(ctx, fromCsv(ctx, files, options), (inputs, onProgress) =>
+        ctx.tokens.addManyCounted(inputs, ctx.clock.now(), onProgress),
+      );
+      ctx.io.out(`Imported ${count} tokens from ${options.csv}.`);
+      return;
+    }
     const imported: Imported[] =
       options.csv === undefined ? fromFiles(ctx, files, options) : fromCsv(ctx, files, options).map((input) => ({ input, note: '' }));
     const added = addWithProgress(
       ctx,
       imported.map((entry) => entry.input),
+      (inputs, onProgress) => ctx.tokens.addMany(inputs, ctx.clock.now(), onProgress),
     );
     if (options.json === true) {
       const now = ctx.clock.now();
       ctx.io.out(JSON.stringify(added.map((token) => viewToken(token, now, ctx.config.zone, ctx.config.thresholds)), null, 2));
-      return;
-    }
-    if (options.csv !== undefined) {
-      ctx.io.out(`Imported ${added.length} tokens from ${options.csv}.`);
       return;
     }
     added.forEach((token, index) => {
@@ -65,11 +70,15 @@ export function registerImport(program: Command, ctx: CliContext): void {
   });
 }
 
-/** Adds `inputs`, all or none, with a bar on a terminal when it takes more than a couple of seconds (a CSV of 100,000 rows). */
-function addWithProgress(ctx: CliContext, inputs: readonly TokenInput[]): Token[] {
+/** Adds `inputs` through `add`, all or none, with a bar on a terminal when it takes more than a couple of seconds (a CSV of 100,000 rows). */
+function addWithProgress<T>(
+  ctx: CliContext,
+  inputs: readonly TokenInput[],
+  add: (inputs: readonly TokenInput[], onProgress: (done: number, total: number) => void) => T,
+): T {
   const progress = ctx.progress('importing');
   try {
-    return ctx.tokens.addMany(inputs, ctx.clock.now(), (done, total) => progress.update(done, total));
+    return add(inputs, (done, total) => progress.update(done, total));
   } finally {
     progress.finish();
   }
