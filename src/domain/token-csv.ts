@@ -70,6 +70,8 @@ export const CSV_COLUMN_HELP: Readonly<Record<Column, string>> = {
 
 export const MAX_CSV_ROWS = 1_000_000;
 
+const CSV_OPTIONS = { bom: true, trim: true, skip_empty_lines: true } as const;
+
 interface CsvRecord {
   record: string[];
   info: { lines: number };
@@ -109,6 +111,19 @@ function crlfCount(record: readonly string[]): number {
 }
 
 /**
+ * The line each record of `text` (already parsed once without error) ends on, header first: csv-parse's count, less
+ * the CRLFs inside quoted fields of this and earlier records.
+ */
+function recordEndLines(text: string): number[] {
+  const records = parse(text, { ...CSV_OPTIONS, info: true }) as unknown as CsvRecord[];
+  let extraLines = 0;
+  return records.map(({ record, info }) => {
+    extraLines += crlfCount(record);
+    return info.lines - extraLines;
+  });
+}
+
+/**
  * `defaultMdm` (TOKENWATCH_MDM) applies to rows without an `mdm` value; a `teams` value must be one of `teamsWebhooks`
  * (the configured webhook names) when any is configured.
  */
@@ -119,9 +134,10 @@ export function parseTokenCsv(
   defaultMdm: MdmName = 'workspace-one',
   teamsWebhooks: readonly string[] = [],
 ): TokenInput[] {
-  let records: CsvRecord[];
+  let records: string[][];
   try {
-    records = parse(text, { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
+    // Without `info`: csv-parse then makes no object per record; the line numbers are needed only to report a bad row.
+    records = parse(text, CSV_OPTIONS);
   } catch (error) {
     const { lines, message } = error as { lines?: number; message: string };
     const reason = message.replace(/^[^:]*:\s*/, '').replace(/\s+on line \d+$/, '').split('\n')[0] ?? 'malformed';
@@ -129,7 +145,7 @@ export function parseTokenCsv(
   }
   const [header, ...rows] = records;
   if (header === undefined) throw new InputError(`${label}: empty (expected a header row such as name,expires)`);
-  const columns = header.record.map((name) => name.toLowerCase());
+  const columns = header.map((name) => name.toLowerCase());
   for (const column of columns) {
     if (!(CSV_COLUMNS as readonly string[]).includes(column)) {
       throw new InputError(`${label} line 1: unknown column ${quoted(column)} (expected some of ${CSV_COLUMNS.join(', ')})`);
@@ -142,13 +158,13 @@ export function parseTokenCsv(
   if (rows.length === 0) throw new InputError(`${label}: no rows (expected one token per line after the header)`);
   if (rows.length > MAX_CSV_ROWS) throw new InputError(`${label}: ${rows.length} rows (expected at most ${MAX_CSV_ROWS})`);
 
-  // The line each row ends on: csv-parse's count, less the CRLFs inside quoted fields of this and earlier records.
-  const endLines = new Map<CsvRecord, number>();
-  let extraLines = crlfCount(header.record);
-  for (const row of rows) {
-    extraLines += crlfCount(row.record);
-    endLines.set(row, row.info.lines - extraLines);
-  }
+  let endLines: number[] | null = null;
+  /** The line row `index` (0: the first after the header) ends on, counted once a message needs it. */
+  const lineOf = (index: number): number => {
+    endLines ??= recordEndLines(text);
+    return endLines[index + 1] ?? 0;
+  };
+  /** The index of the row each name is on, so far. */
   const seen = new Map<string, number>();
   const indexOf = new Map<string, number>(columns.map((column, index) => [column, index]));
   // A registry of many tokens has few distinct dates: each is parsed once (DateTimes are immutable, so sharing is safe).
@@ -161,13 +177,12 @@ export function parseTokenCsv(
     }
     return parsed;
   };
-  return rows.map((row) => {
-    const { record } = row;
-    const line = endLines.get(row) ?? row.info.lines;
+  /** Row `index` as a token; `line`, the row's line, is only for messages. */
+  const toInput = (record: readonly string[], index: number, line: number): TokenInput => {
     const where = (column: string): string => `${label} line ${line}: ${column}`;
     const cell = (column: Column): string | null => {
-      const index = indexOf.get(column);
-      const value = index === undefined ? undefined : record[index];
+      const at = indexOf.get(column);
+      const value = at === undefined ? undefined : record[at];
       return value === undefined || value === '' ? null : value;
     };
     const optional = <T>(column: Column, parse: (value: string, what: string) => T): T | null => {
@@ -176,8 +191,7 @@ export function parseTokenCsv(
     };
     const name = parseTokenName(cell('name') ?? '', where('name'));
     const first = seen.get(name);
-    if (first !== undefined) throw new InputError(`${where('name')} ${quoted(name)} already on line ${first} (expected unique names)`);
-    seen.set(name, line);
+    if (first !== undefined) throw new InputError(`${where('name')} ${quoted(name)} already on line ${lineOf(first)} (expected unique names)`);
     const expires = cell('expires');
     const downloaded = cell('downloaded');
     if ((expires === null) === (downloaded === null)) {
@@ -190,7 +204,7 @@ export function parseTokenCsv(
     if (topic !== null && kind !== 'apns') {
       throw new InputError(`${where('topic')}: only an APNs push certificate has a topic (expected kind apns, or an empty topic)`);
     }
-    return {
+    const input: TokenInput = {
       name,
       kind,
       orgName: null,
@@ -212,5 +226,17 @@ export function parseTokenCsv(
       topic,
       consoleUrl: optional('console_url', parseConsoleUrl),
     };
+    seen.set(name, index);
+    return input;
+  };
+  return rows.map((record, index) => {
+    try {
+      return toInput(record, index, 0);
+    } catch (error) {
+      // A bad row is converted again with its line counted: the conversion is pure and `seen` is set only after it
+      // succeeds, so this throws the same error, naming the line. Counting lines for every row cost a tenth of an import.
+      if (error instanceof InputError) toInput(record, index, lineOf(index));
+      throw error;
+    }
   });
 }

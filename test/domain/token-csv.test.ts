@@ -20,6 +20,27 @@ describe('parseTokenCsv', () => {
     expect(b).toMatchObject({ name: 'B', appleId: null, orgGroup: null, email: null, slackChannel: null, thresholds: null, kind: 'vpp' });
   });
 
+  it.each([
+    [
+      'a duplicate name after quoted CRLFs and blank lines',
+      'name,expires,notes\nA,2027-01-01,"x\r\ny"\n\n\nB,2027-01-01,"p\r\n\r\nq"\nA,2027-02-01,\n',
+      'tokens.csv line 9: name "A" already on line 3 (expected unique names)',
+    ],
+    [
+      'a bad date after quoted CRLFs and blank lines',
+      'name,expires,notes\nA,2027-01-01,"x\r\ny"\n\n\nB,2027-01-01,"p\r\n\r\nq"\nC,2027-02-30,\n',
+      'tokens.csv line 9: expires: "2027-02-30" is not a calendar date (expected YYYY-MM-DD or an ISO 8601 date-time such as 2027-01-15T09:00:00+01:00)',
+    ],
+    [
+      'a duplicate of a row spanning lines, in a CRLF file',
+      'name,expires,notes\r\nA,2027-01-01,"x\ny"\r\n\r\nB,2027-01-01,"p\n\nq"\r\nB,2027-02-01,\r\n',
+      'tokens.csv line 8: name "B" already on line 7 (expected unique names)',
+    ],
+    ['a row with neither date, after good rows', 'name,expires,downloaded\nA,2027-01-01,\nB,,\n', 'tokens.csv line 3: give exactly one of expires and downloaded'],
+  ])('names the exact line of %s', (_what, text, expected) => {
+    expect(rejection(text)).toBe(expected);
+  });
+
   it('computes the expiry from a downloaded column', () => {
     const [token] = parse('name,downloaded\nD,2026-02-10\n');
     expect(token?.expiresAt.setZone('Europe/Paris').toISODate()).toBe('2027-02-10');
