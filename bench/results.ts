@@ -5,6 +5,7 @@ import type { DaemonMemory } from './daemon-memory';
 import type { DeliveryResult } from './delivery';
 import type { HttpLoadResult } from './http-load';
 import type { HttpTiming } from './http-timing';
+import type { ImportTiming } from './registry';
 import type { ScanTiming } from './scan-timing';
 import type { SourceSyncResult } from './source-sync';
 
@@ -65,7 +66,7 @@ export interface BenchResults {
   /** The per-token scan goal, on the largest registry: median over several runs, each on a fresh copy. */
   readonly scanGoal: { readonly size: number; readonly due: number; readonly runs: number; readonly scanMs: number } | null;
   /** Parsing and inserting 100,000 CSV rows into a fresh registry; null when skipped. */
-  readonly importGoal: { readonly rows: number; readonly runs: number; readonly ms: number; readonly minMs: number; readonly maxMs: number } | null;
+  readonly importGoal: ImportTiming | null;
   /** Largest size's scan time over the smallest's (goal: under 1.5); null with fewer than two sizes. */
   readonly ratio: { readonly process: number; readonly dryRun: number; readonly scan: number } | null;
   readonly delivery: DeliveryResult | null;

@@ -1,6 +1,6 @@
 // The bench's table: which goal rows are met, what it prints under the table for an unmet goal, and how --compare
 // marks a figure that moved the wrong way. (The bench itself asserts nothing; this checks only how it reports.)
-import { isMet } from '../../bench/goals';
+import { benchRows, isMet } from '../../bench/goals';
 import { printComparison, printTable } from '../../bench/report';
 import type { BenchResults, BenchRow } from '../../bench/results';
 
@@ -66,6 +66,25 @@ describe('the bench report', () => {
     const { inTheWay: _, ...bare } = startup;
     const lines = printed((out) => printTable(results([bare]), out));
     expect(lines).toContain('    in the way: not measured by this run');
+  });
+
+  it('puts the parse, insert and SQLite floor of the import under its goal row, and says them when the goal is missed', () => {
+    const importGoal = { rows: 100_000, runs: 3, ms: 2600, minMs: 2500, maxMs: 2700, parseMs: 900, insertMs: 1700, sqliteFloorMs: 750 };
+    const rows = benchRows({ ...results([]), importGoal });
+    expect(rows.map((row) => [row.key, row.value])).toEqual([
+      ['import-100k', 2600],
+      ['import-parse', 900],
+      ['import-insert', 1700],
+      ['import-sqlite-floor', 750],
+    ]);
+    const lines = printed((out) => printTable(results(rows), out));
+    expect(lines).toContain('    in the way: parse 900 ms + insert 1700 ms, of which SQLite storing the same rows with no JS at all takes 750 ms (the two tables, their indexes and the WAL)');
+  });
+
+  it('leaves the parts of the import out for results measured before they were', () => {
+    const rows = benchRows({ ...results([]), importGoal: { rows: 100_000, runs: 1, ms: 4300, minMs: 4300, maxMs: 4300 } });
+    expect(rows.map((row) => row.key)).toEqual(['import-100k']);
+    expect(rows[0]?.inTheWay).toBeUndefined();
   });
 
   it('marks a figure that moved the wrong way by more than 10% as worse, and a throughput that rose as better', () => {
