@@ -1,6 +1,7 @@
 // The schedule check without node-cron: the plain cron forms recognised in src/config/cron-expression.ts are accepted
-// by node-cron too (on random expressions and on the usual schedules), everything else is still answered by node-cron,
-// and a bad schedule is still refused by every command that reads the config (list, doctor, the daemon), exit 2.
+// by node-cron too (on random expressions and on the usual schedules), everything else is still answered by node-cron
+// (ranges too long for any field refused first, as node-cron would, without the crash), and a bad schedule is still
+// refused by every command that reads the config (list, scan, the daemon: exit 2; doctor reports it).
 import path from 'node:path';
 import fc from 'fast-check';
 import { validateDetailed } from 'node-cron';
@@ -28,6 +29,10 @@ const token = fc.oneof(
   { arbitrary: fc.tuple(fc.constantFrom('*', '1-5', '0-7', '12-1', '5'), fc.constantFrom('0', '1', '2', '15', '00', '100')).map(([a, s]) => `${a}/${s}`), weight: 2 },
   { arbitrary: fc.constantFrom('99999999999999999999', '', '-', '*-1', '1-', '/2', 'L', '1W', 'mon', 'jan', '?', '1#2', '5L'), weight: 1 },
 );
+/** Ranges longer than any field (up to a few thousand values, which node-cron still expands without running out). */
+const longRange = fc
+  .tuple(fc.oneof(fc.integer({ min: 0, max: 70 }).map(String), fc.constantFrom('jan', 'dec', 'sun', 'sat', 'mon', 'foo', 'L')), fc.integer({ min: 0, max: 3000 }), fc.constantFrom('', '/1', '/2', '/7', '/50', '/0'))
+  .map(([first, last, step]) => `${first}-${last}${step}`);
 const field = fc.oneof({ arbitrary: token, weight: 4 }, { arbitrary: fc.array(token, { minLength: 2, maxLength: 3 }).map((tokens) => tokens.join(',')), weight: 1 });
 const expression = fc
   .tuple(fc.constantFrom(5, 5, 6, 6, 4, 7).chain((count) => fc.array(field, { minLength: count, maxLength: count })), fc.constantFrom(' ', '  '))
@@ -49,12 +54,34 @@ describe('checking the schedule without loading node-cron', () => {
   });
 
   it('gives the same answer as node-cron on any expression, plain or not', () => {
+    const withLongRanges = fc
+      .tuple(fc.array(fc.oneof(field, longRange), { minLength: 5, maxLength: 6 }), fc.constantFrom(' ', '  '))
+      .map(([fields, separator]) => fields.join(separator));
     fc.assert(
-      fc.property(fc.oneof(expression, fc.string()), (text) => {
+      fc.property(fc.oneof(expression, withLongRanges, fc.string()), (text) => {
         expect(isValidCronExpression(text.trim())).toBe(nodeCronAccepts(text.trim()));
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it('refuses a range longer than any field exactly when node-cron refuses it, in every field', () => {
+    // A month name elsewhere keeps the expression from being a plain one, so that node-cron answers.
+    const placed = fc.tuple(longRange, fc.integer({ min: 0, max: 5 })).map(([range, at]) => {
+      const fields = ['0', '*', '9', '*', 'jan', '*'];
+      fields[at] = range;
+      return fields.join(' ');
+    });
+    let valid = 0;
+    fc.assert(
+      fc.property(placed, (text) => {
+        const isValid = nodeCronAccepts(text);
+        if (isValid) valid += 1;
+        expect(isValidCronExpression(text)).toBe(isValid);
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(valid).toBeGreaterThan(100);
   });
 
   it('recognises the schedules administrators usually write, so that they never need node-cron', () => {
@@ -106,6 +133,13 @@ describe('a bad schedule, whatever the command', () => {
   it.each([['list'], ['daemon'], ['scan', '--dry-run']])('makes `tokenwatch %s` exit 2 with one line naming the setting', async (...args) => {
     const result = await runTokenwatch(args, env(), dir);
     expect(result).toMatchObject({ code: 2, stderr: `tokenwatch: ${MESSAGE}\n` });
+  });
+
+  it('refuses a range longer than any field in one line, where node-cron ran out of memory expanding it', async () => {
+    for (const schedule of ['0-99999999999 * * * *', '0 9 * * sun-99999999999']) {
+      const result = await runTokenwatch(['list'], { ...env(), TOKENWATCH_SCHEDULE: schedule }, dir);
+      expect(result).toMatchObject({ code: 2, stderr: `tokenwatch: TOKENWATCH_SCHEDULE: "${schedule}" is not a cron expression (expected e.g. "0 9 * * *": minute hour day month weekday)\n` });
+    }
   });
 
   it('makes doctor report the config as failed, naming the setting, and exit 1', async () => {
