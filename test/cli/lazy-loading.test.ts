@@ -2,6 +2,7 @@
 // need them, so that `tokenwatch list` starts fast; commands that send still get every configured channel, and help
 // still lists every command. Runs the built program in a child process, whose module cache shows what was loaded.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { commandNamed } from '../../src/cli/program';
 import { cliHarness } from '../support/cli';
@@ -61,10 +62,19 @@ describe('loading the mail and Slack clients on demand', () => {
     expect(list.modules.filter((module) => UNUSED_BY_LIST.some((unused) => module.startsWith(unused)))).toEqual([]);
   });
 
-  it('loads node-forge and csv-parse once a command reads files that need them', () => {
+  it('loads csv-parse once a command reads a CSV, and node-forge only to decrypt an ADE token with a key', () => {
     const imported = runFresh(dir, ['import', '--csv', path.join(dir, 'missing.csv')]);
     expect(imported.code).toBe(2);
-    expect(imported.loaded).toEqual(expect.arrayContaining(['node-forge', 'csv-parse']));
+    expect(imported.loaded).toContain('csv-parse');
+    expect(imported.loaded).not.toContain('node-forge');
+    // The daemon and the token folder read ADE tokens by their file names; only --key needs node-forge (to decrypt).
+    const token = path.join(dir, 'Acme_Token_2026-07-01T22-18-53Z_smime.p7m');
+    fs.writeFileSync(token, 'MIME-Version: 1.0\n\nnot base64!');
+    fs.writeFileSync(path.join(dir, 'key.pem'), 'not a key');
+    const decrypted = runFresh(dir, ['import', token, '--key', path.join(dir, 'key.pem')]);
+    expect(decrypted.code).toBe(2);
+    expect(decrypted.err.join('\n')).toMatch(/key\.pem: not an unencrypted RSA private key/);
+    expect(decrypted.loaded).toContain('node-forge');
   });
 
   it('still lists every command in --help, and answers a mistyped command with a suggestion', async () => {

@@ -4,9 +4,14 @@
 // message encrypted to the MDM server's public key (Apple: "Authenticating with a Device Enrollment Program (DEP)
 // Server", https://developer.apple.com/documentation/devicemanagement/authenticating-with-a-device-enrollment-program-dep-server).
 // Pure: the decrypted token (OAuth secrets) never leaves this module; only the date does.
-import forge from 'node-forge';
 import { DateTime } from 'luxon';
+import type forgeModule from 'node-forge';
 import { InputError, quoted } from '../../errors';
+
+// node-forge (TLS, X.509, PKCS#7/#12, ciphers: about 4 MiB of the daemon's heap) is loaded only when a token is
+// decrypted with a key; the file-name readers below are what the folder source and the daemon use.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadForge = (): typeof forgeModule => require('node-forge') as typeof forgeModule;
 
 /** `Acme_MDM_Token_2026-07-01T22-18-53Z_smime.p7m` → server `Acme_MDM`, downloaded 2026-07-01T22:18:53Z. */
 const FILE_NAME = /^(.+)_Token_(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z_smime\.p7m$/i;
@@ -58,13 +63,14 @@ function cmsDer(label: string, bytes: Uint8Array): string {
  * encrypted). Throws InputError naming the file or the key when either does not fit; never includes their contents.
  */
 export function adeExpiryWithKey(label: string, bytes: Uint8Array, keyLabel: string, keyPem: string): DateTime {
-  let key: forge.pki.rsa.PrivateKey;
+  const forge = loadForge();
+  let key: forgeModule.pki.rsa.PrivateKey;
   try {
     key = forge.pki.privateKeyFromPem(keyPem);
   } catch {
     throw new InputError(`${keyLabel}: not an unencrypted RSA private key in PEM (expected the MDM server's private key, -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)`);
   }
-  let message: forge.pkcs7.PkcsEnvelopedData;
+  let message: forgeModule.pkcs7.PkcsEnvelopedData;
   try {
     const parsed = forge.pkcs7.messageFromAsn1(forge.asn1.fromDer(cmsDer(label, bytes)));
     if (!('recipients' in parsed)) throw new Error('not enveloped data');
@@ -77,7 +83,7 @@ export function adeExpiryWithKey(label: string, bytes: Uint8Array, keyLabel: str
   for (const recipient of message.recipients) {
     try {
       message.decrypt(recipient, key);
-      plain = message.content === undefined ? null : (message.content as forge.util.ByteStringBuffer).bytes();
+      plain = message.content === undefined ? null : (message.content as forgeModule.util.ByteStringBuffer).bytes();
       if (plain !== null) break;
     } catch {
       // Not encrypted to this key: try the next recipient.
