@@ -40,5 +40,5 @@ EXPOSE 9412
 # /healthz answers 503 when the last scan failed or is overdue; node's fetch avoids shipping curl.
 HEALTHCHECK --interval=60s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9412/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "--optimize-for-size", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "--optimize-for-size", "--expose-gc", "dist/src/cli/main.js"]
 CMD ["daemon"]

@@ -90,7 +90,16 @@ export interface DaemonOptions {
    * it starts, then success, or fail with the reason. A ping's failure is logged by it and never changes the scan.
    */
   readonly monitor?: HeartbeatPing;
+  /**
+   * Runs once the daemon has been idle for `idleSettleMs` after a scan or a retry pass (nothing running or queued):
+   * the edge gives back the memory the work left (a full GC, SQLite's page cache). Its failure is logged.
+   */
+  readonly whenIdle?: () => void;
+  /** How long the daemon waits after work ends before calling whenIdle (connections close, logs flush). */
+  readonly idleSettleMs?: number;
 }
+
+const IDLE_SETTLE_MS = 500;
 
 type ScanReason = 'startup' | 'schedule';
 
@@ -98,6 +107,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private task: ScheduledTask | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   /** The scan or retry pass running now; they never overlap. */
   private running: { readonly kind: 'scan' | 'retry'; readonly done: Promise<void> } | null = null;
   /** A scan that fell due while other work ran: it starts as soon as that work ends. */
@@ -251,10 +261,33 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return done;
   }
 
-  /** Starts whatever waits once the work in progress is over: a queued scan. */
+  /** Starts whatever waits once the work in progress is over: a queued scan, or else the idle clean-up. */
   private workEnded(): void {
     this.running = null;
     this.queuedScan?.start();
+    if (this.running === null && !this.isStopping) this.scheduleIdle();
+  }
+
+  /** Calls whenIdle once the daemon has stayed idle for a moment; new work or stop() cancels it. */
+  private scheduleIdle(): void {
+    const whenIdle = this.options.whenIdle;
+    if (whenIdle === undefined) return;
+    this.cancelIdle();
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.running !== null || this.isStopping) return;
+      try {
+        whenIdle();
+      } catch (error) {
+        this.options.logger.warn('idle.failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }, this.options.idleSettleMs ?? IDLE_SETTLE_MS);
+    this.idleTimer.unref();
+  }
+
+  private cancelIdle(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   private startScan(reason: ScanReason): Promise<void> {
@@ -350,6 +383,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.endWork();
+    this.cancelIdle();
     this.queuedScan?.start();
     const inFlight = this.running?.done ?? null;
     if (inFlight !== null) {

@@ -9,6 +9,7 @@ import { DatabaseError, registryProblem } from '../../store/database';
 import { RegistryStats } from '../../store/registry-stats';
 import { Lease, newHolderId } from '../../store/lease';
 import { trackRegistryGeneration } from '../../daemon/registry-generation';
+import { releaseIdleMemory } from '../../daemon/idle-memory';
 import { SourceStatusStore } from '../../store/source-status';
 import type { CliContext } from '../context';
 import { buildEngine, describeDelivery } from '../engine-setup';
@@ -78,6 +79,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         heartbeatMs,
         checkDatabase: () => registryProblem(config.dbPath),
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
+        whenIdle: () => logger.debug('idle.released', { ...releaseIdleMemory(ctx.database) }),
         // The registry follows the sources: each scan starts with a sync.
         ...(syncDeps === null ? {} : { beforeScan: () => syncSources(syncDeps) }),
         ...(config.heartbeatUrl === null
