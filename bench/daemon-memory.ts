@@ -1,11 +1,12 @@
 // Memory of the daemon process: start `tokenwatch daemon` on a registry, let it finish its start-up scan (which
-// delivers what is due to local SMTP and Slack servers), wait until it is idle, and read VmRSS and VmHWM from /proc.
-import { spawn } from 'node:child_process';
+// delivers what is due to local SMTP and Slack servers), wait until it is idle, and read VmRSS and VmHWM from /proc,
+// with RSS by kind (anonymous, file-backed, shared) and, as a floor, the RSS of a bare idle node with the same flags.
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, cliEnv } from './scan-timing';
 import { startSlackSink, startSmtpSink } from './sinks';
-import { residentMemory, sleep } from './timing';
+import { residentMemory, sleep, type ResidentMemory } from './timing';
 
 export interface DaemonMemory {
   readonly tokens: number;
@@ -19,6 +20,17 @@ export interface DaemonMemory {
   readonly idleRssMb: number;
   /** Peak resident memory (VmHWM), reached during the start-up scan. */
   readonly peakRssMb: number;
+  /** The idle RSS by kind and the floor beside it; absent in results written before it was measured. */
+  readonly breakdown?: DaemonMemoryBreakdown;
+}
+
+export interface DaemonMemoryBreakdown {
+  /** The idle RSS by kind: anonymous (V8's heap, malloc), file-backed (node's code, ICU data, addons), shared. */
+  readonly anonMb: number;
+  readonly fileMb: number;
+  readonly shmemMb: number;
+  /** A bare idle `node FLAGS -e "setInterval(…)"` measured in the same run: what no daemon change can go below. */
+  readonly bareNode: { readonly rssMb: number; readonly anonMb: number; readonly fileMb: number };
 }
 
 const SETTLE_MS = 3000;
@@ -70,13 +82,51 @@ export async function measureDaemon(file: string, tokens: number, nodeFlags: rea
     await scanned;
     // Idle: no scan until the schedule (09:00), nothing pending; give timers and the GC a moment.
     await sleep(SETTLE_MS);
-    const memory = residentMemory(child.pid ?? -1);
-    if (memory === null) throw new Error('daemon memory: /proc/PID/status is not readable (Linux only)');
-    return { tokens, nodeFlags: nodeFlags.join(' '), isNpmStart, delivered: Math.min(smtp.count(), slack.count()), idleRssMb: memory.rssMb, peakRssMb: memory.peakMb };
+    const memory = readMemory(child.pid);
+    const delivered = Math.min(smtp.count(), slack.count());
+    await stopChild(child);
+    const bare = await measureBareNode(nodeFlags);
+    return {
+      tokens,
+      nodeFlags: nodeFlags.join(' '),
+      isNpmStart,
+      delivered,
+      idleRssMb: memory.rssMb,
+      peakRssMb: memory.peakMb,
+      breakdown: {
+        anonMb: memory.anonMb,
+        fileMb: memory.fileMb,
+        shmemMb: memory.shmemMb,
+        bareNode: { rssMb: bare.rssMb, anonMb: bare.anonMb, fileMb: bare.fileMb },
+      },
+    };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+    await stopChild(child);
     await smtp.close();
     await slack.close();
   }
+}
+
+/** The floor: a node process with the same flags that loads nothing and waits, read after the same settling time. */
+async function measureBareNode(nodeFlags: readonly string[]): Promise<ResidentMemory> {
+  const child = spawn(process.execPath, [...nodeFlags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    await sleep(SETTLE_MS);
+    return readMemory(child.pid);
+  } finally {
+    await stopChild(child);
+  }
+}
+
+function readMemory(pid: number | undefined): ResidentMemory {
+  const memory = residentMemory(pid ?? -1);
+  if (memory === null) throw new Error('daemon memory: /proc/PID/status is not readable (Linux only)');
+  return memory;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }

@@ -34,12 +34,26 @@ export function runTimed(command: string, args: readonly string[], env: NodeJS.P
   });
 }
 
-/** VmRSS and VmHWM (peak resident set) of a process, in MiB, from /proc (Linux only). */
-export function residentMemory(pid: number): { rssMb: number; peakMb: number } | null {
+/** A process's resident memory from /proc/PID/status, in MiB (Linux only). */
+export interface ResidentMemory {
+  /** VmRSS: all resident pages. */
+  readonly rssMb: number;
+  /** VmHWM: the peak of VmRSS. */
+  readonly peakMb: number;
+  /** RssAnon: heap, malloc'd and other private memory. */
+  readonly anonMb: number;
+  /** RssFile: mapped files (the node binary's code and ICU data, native addons). */
+  readonly fileMb: number;
+  /** RssShmem: shared memory. */
+  readonly shmemMb: number;
+}
+
+/** VmRSS, VmHWM and RSS by kind (https://man7.org/linux/man-pages/man5/proc_pid_status.5.html), or null. */
+export function residentMemory(pid: number): ResidentMemory | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+    const mb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 1024;
+    return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile'), shmemMb: mb('RssShmem') };
   } catch {
     return null;
   }
