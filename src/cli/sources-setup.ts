@@ -1,12 +1,10 @@
-// Wires the configured sources and what a sync needs from the CLI context.
+// Wires the configured sources and what a sync needs from the CLI context. Each source's module is loaded only when
+// the configuration turns that source on: a daemon without sources (the usual case) holds none of their code.
+/* eslint-disable @typescript-eslint/no-require-imports -- the lazy loads below */
 import { systemClock, type Clock } from '../clock';
-import { createIntuneSource } from '../sources/intune-source';
-import { createJamfSource } from '../sources/jamf-source';
 import type { Config } from '../config';
 import type { Source } from '../sources/source';
 import type { SyncDeps } from '../sources/sync';
-import { APPLE_SOURCE, createAppleSource } from '../sources/apple-source';
-import { TOKEN_FOLDER_SOURCE, createTokenFolderSource } from '../sources/token-folder-source';
 import { AppleChecks } from '../store/apple-checks';
 import { Outbox } from '../store/outbox';
 import { SourceLinks } from '../store/source-links';
@@ -14,24 +12,31 @@ import { SourceStatusStore } from '../store/source-status';
 import type { CliContext } from './context';
 import { routingSettings } from './engine-setup';
 
+const intuneModule = (): typeof import('../sources/intune-source') => require('../sources/intune-source') as typeof import('../sources/intune-source');
+const jamfModule = (): typeof import('../sources/jamf-source') => require('../sources/jamf-source') as typeof import('../sources/jamf-source');
+const appleModule = (): typeof import('../sources/apple-source') => require('../sources/apple-source') as typeof import('../sources/apple-source');
+const folderModule = (): typeof import('../sources/token-folder-source') =>
+  require('../sources/token-folder-source') as typeof import('../sources/token-folder-source');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 /** The sources that need nothing but the configuration: the folder, each Intune tenant, each Jamf Pro server. */
 function plainSources(config: Config, clock: Clock): { folder: Source | null; mdms: Source[] } {
   // One request (quick retries included) is bounded like one message.
   const http = { clock, timeoutMs: config.sendTimeoutSeconds * 1000 };
   const mdms: Source[] = [];
   for (const tenant of config.intuneTenants) {
-    mdms.push(createIntuneSource({ ...tenant, graphUrl: config.graphUrl, loginUrl: config.azureLoginUrl }, http));
+    mdms.push(intuneModule().createIntuneSource({ ...tenant, graphUrl: config.graphUrl, loginUrl: config.azureLoginUrl }, http));
   }
-  for (const server of config.jamfServers) mdms.push(createJamfSource(server, http));
-  return { folder: config.tokenDir === null ? null : createTokenFolderSource(config.tokenDir), mdms };
+  for (const server of config.jamfServers) mdms.push(jamfModule().createJamfSource(server, http));
+  return { folder: config.tokenDir === null ? null : folderModule().createTokenFolderSource(config.tokenDir), mdms };
 }
 
 /** The names of the sources the configuration turns on, in the order they sync (without opening the database). */
 export function configuredSourceNames(config: Config): string[] {
   const { folder, mdms } = plainSources(config, systemClock);
   return [
-    ...(folder === null ? [] : [TOKEN_FOLDER_SOURCE]),
-    ...(folder !== null && config.appleCheck ? [APPLE_SOURCE] : []),
+    ...(folder === null ? [] : [folder.name]),
+    ...(folder !== null && config.appleCheck ? [appleModule().APPLE_SOURCE] : []),
     ...mdms.map((source) => source.name),
   ];
 }
@@ -48,7 +53,7 @@ export function configuredSources(ctx: CliContext, clock: Clock = ctx.clock): So
     sources.push(folder);
     if (config.appleCheck) {
       sources.push(
-        createAppleSource({
+        appleModule().createAppleSource({
           tokenDir: config.tokenDir,
           baseUrl: config.appleVppUrl,
           timeoutMs: config.sendTimeoutSeconds * 1000,

@@ -13,8 +13,15 @@ import { releaseIdleMemory } from '../../daemon/idle-memory';
 import { SourceStatusStore } from '../../store/source-status';
 import type { CliContext } from '../context';
 import { buildEngine, describeDelivery } from '../engine-setup';
-import { syncSources } from '../../sources/sync';
+import type { SyncDeps } from '../../sources/sync';
 import { buildSyncDeps, configuredSourceNames, configuredSources } from '../sources-setup';
+
+/** The sources' sync, loaded only when sources are configured (a daemon without them holds none of their code). */
+function syncSourcesFor(deps: SyncDeps): ReturnType<typeof import('../../sources/sync').syncSources> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { syncSources } = require('../../sources/sync') as typeof import('../../sources/sync');
+  return syncSources(deps);
+}
 
 export function registerDaemon(program: Command, ctx: CliContext): void {
   program
@@ -81,7 +88,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
         whenIdle: () => logger.debug('idle.released', { ...releaseIdleMemory(ctx.database) }),
         // The registry follows the sources: each scan starts with a sync.
-        ...(syncDeps === null ? {} : { beforeScan: () => syncSources(syncDeps) }),
+        ...(syncDeps === null ? {} : { beforeScan: () => syncSourcesFor(syncDeps) }),
         ...(config.heartbeatUrl === null
           ? {}
           : {
