@@ -92,9 +92,9 @@ export interface DaemonOptions {
   readonly monitor?: HeartbeatPing;
   /**
    * Runs once the daemon has been idle for `idleSettleMs` after a scan or a retry pass (nothing running or queued):
-   * the edge gives back the memory the work left (a full GC, SQLite's page cache). Its failure is logged.
+   * the edge gives back the memory the work left (full GCs, SQLite's page cache). Its failure is logged.
    */
-  readonly whenIdle?: () => void;
+  readonly whenIdle?: () => unknown;
   /** How long the daemon waits after work ends before calling whenIdle (connections close, logs flush). */
   readonly idleSettleMs?: number;
 }
@@ -276,11 +276,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       if (this.running !== null || this.isStopping) return;
-      try {
-        whenIdle();
-      } catch (error) {
-        this.options.logger.warn('idle.failed', { error: error instanceof Error ? error.message : String(error) });
-      }
+      // A thrown error and a rejected promise alike are logged; nothing waits for the release.
+      Promise.resolve()
+        .then(whenIdle)
+        .catch((error: unknown) => this.options.logger.warn('idle.failed', { error: error instanceof Error ? error.message : String(error) }));
     }, this.options.idleSettleMs ?? IDLE_SETTLE_MS);
     this.idleTimer.unref();
   }

@@ -86,7 +86,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
         heartbeatMs,
         checkDatabase: () => registryProblem(config.dbPath),
         retryCheckMs: Math.min(config.retryBaseSeconds * 1000, 30_000),
-        whenIdle: () => logger.debug('idle.released', { ...releaseIdleMemory(ctx.database) }),
+        whenIdle: async () => logger.debug('idle.released', { ...(await releaseIdleMemory(ctx.database)) }),
         // The registry follows the sources: each scan starts with a sync.
         ...(syncDeps === null ? {} : { beforeScan: () => syncSourcesFor(syncDeps) }),
         ...(config.heartbeatUrl === null
