@@ -1,6 +1,7 @@
 // Memory of the daemon process: start `tokenwatch daemon` on a registry, let it finish its start-up scan (which
 // delivers what is due to local SMTP and Slack servers), wait until it is idle, and read VmRSS and VmHWM from /proc,
-// with RSS by kind (anonymous, file-backed, shared) and, as a floor, the RSS of a bare idle node with the same flags.
+// with RSS by kind (anonymous, file-backed, shared), as a floor the RSS of a bare idle node with the same flags, and
+// the daemon's RSS again once V8's memory reducer has run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,11 +30,15 @@ export interface DaemonMemoryBreakdown {
   readonly anonMb: number;
   readonly fileMb: number;
   readonly shmemMb: number;
-  /** A bare idle `node FLAGS -e "setInterval(…)"` measured in the same run: what no daemon change can go below. */
+  /** A bare idle `node FLAGS -e "setInterval(…)"` read at the same moment: what no daemon change can go below. */
   readonly bareNode: { readonly rssMb: number; readonly anonMb: number; readonly fileMb: number };
+  /** The daemon's RSS read again `laterSeconds` after `scan.done`, once V8's own memory reducer has run. */
+  readonly laterSeconds: number;
+  readonly laterRssMb: number;
 }
 
 const SETTLE_MS = 3000;
+const LATER_MS = 12_000;
 const START_TIMEOUT_MS = 120_000;
 
 /**
@@ -80,12 +85,22 @@ export async function measureDaemon(file: string, tokens: number, nodeFlags: rea
       });
     });
     await scanned;
-    // Idle: no scan until the schedule (09:00), nothing pending; give timers and the GC a moment.
-    await sleep(SETTLE_MS);
-    const memory = readMemory(child.pid);
+    // The floor idles beside the daemon and is read at the same moment.
+    const bareNode = spawn(process.execPath, [...nodeFlags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    let bare: ResidentMemory;
+    let memory: ResidentMemory;
+    try {
+      // Idle: no scan until the schedule (09:00), nothing pending; give timers and the GC a moment.
+      await sleep(SETTLE_MS);
+      memory = readMemory(child.pid);
+      bare = readMemory(bareNode.pid);
+    } finally {
+      await stopChild(bareNode);
+    }
     const delivered = Math.min(smtp.count(), slack.count());
-    await stopChild(child);
-    const bare = await measureBareNode(nodeFlags);
+    // Later, once V8's memory reducer has run (8 s after its last full collection, then up to three collections).
+    await sleep(LATER_MS - SETTLE_MS);
+    const later = readMemory(child.pid);
     return {
       tokens,
       nodeFlags: nodeFlags.join(' '),
@@ -98,23 +113,14 @@ export async function measureDaemon(file: string, tokens: number, nodeFlags: rea
         fileMb: memory.fileMb,
         shmemMb: memory.shmemMb,
         bareNode: { rssMb: bare.rssMb, anonMb: bare.anonMb, fileMb: bare.fileMb },
+        laterSeconds: LATER_MS / 1000,
+        laterRssMb: later.rssMb,
       },
     };
   } finally {
     await stopChild(child);
     await smtp.close();
     await slack.close();
-  }
-}
-
-/** The floor: a node process with the same flags that loads nothing and waits, read after the same settling time. */
-async function measureBareNode(nodeFlags: readonly string[]): Promise<ResidentMemory> {
-  const child = spawn(process.execPath, [...nodeFlags, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  try {
-    await sleep(SETTLE_MS);
-    return readMemory(child.pid);
-  } finally {
-    await stopChild(child);
   }
 }
 

@@ -91,12 +91,14 @@ function daemonInTheWay(breakdown: DaemonMemoryBreakdown): InTheWay {
   return {
     measured:
       `a bare idle node with the same flags is ${mib(bareNode.rssMb)} (${mib(bareNode.fileMb)} of it file-backed); the daemon adds ` +
-      `${mib(breakdown.fileMb - bareNode.fileMb)} file-backed (the node binary's code and ICU data its work touched: IANA zones alone ` +
-      `about 6 MiB; the SQLite addon) and ${mib(breakdown.anonMb - bareNode.anonMb)} anonymous (V8's heap: its libraries' code and ` +
-      `source text, about 15 MiB live; malloc'd memory glibc keeps after the scan)`,
+      `${mib(breakdown.fileMb - bareNode.fileMb)} file-backed (the node binary's code and ICU data its work touched: Intl's first ` +
+      `date formatter alone about 6 MiB; the SQLite addon) and ${mib(breakdown.anonMb - bareNode.anonMb)} anonymous (V8's heap: ` +
+      `its libraries' code and source text, about 13 MiB live; malloc'd memory glibc keeps after the scan); ` +
+      `${breakdown.laterSeconds} s after the scan, once V8's memory reducer has compacted the heap, ${mib(breakdown.laterRssMb)}`,
     tried:
-      'node-forge loaded only to decrypt; SQLite\'s shrink_memory and a full GC once idle (--expose-gc); --max-semi-space-size, ' +
-      '--single-threaded and MALLOC_ARENA_MAX=1 gave nothing; V8\'s own memory reducer frees about 5 MiB more some 8 s after the scan (docs/performance.md)',
+      'node-forge loaded only to decrypt, the sources only when configured; once idle, SQLite\'s shrink_memory and two full GCs ' +
+      '100 ms apart (--expose-gc; one gave back half as much); --max-semi-space-size, --single-threaded, MALLOC_ARENA_MAX=1, a ' +
+      'smaller SQLite cache gave nothing; --no-opt (no TurboFan) 5 MiB less but a start-up scan about twice as long (docs/performance.md)',
   };
 }
 
@@ -140,6 +142,12 @@ export function benchRows(results: BenchResults): BenchRow[] {
         value: breakdown.bareNode.rssMb,
         unit: 'MiB',
         detail: `${breakdown.bareNode.anonMb.toFixed(1)} anonymous, ${breakdown.bareNode.fileMb.toFixed(1)} file-backed`,
+      });
+      rows.push({
+        key: 'daemon-idle-rss-later',
+        what: `  the same daemon ${breakdown.laterSeconds} s after scan.done (V8's memory reducer has run)`,
+        value: breakdown.laterRssMb,
+        unit: 'MiB',
       });
     }
   }
