@@ -34,7 +34,7 @@ describe('the daemon releases memory once idle', () => {
   /** What the SMTP server and the daemon were doing each time whenIdle ran. */
   let releases: { attempts: number; accepted: number; isScanning: boolean }[];
 
-  const startDaemon = (whenIdle: () => void): Daemon => {
+  const startDaemon = (whenIdle: () => unknown): Daemon => {
     daemon = new Daemon({
       engine: createEngine(engine.deps),
       lease: new Lease(engine.db, 'host:1:idle', 600_000),
@@ -91,7 +91,9 @@ describe('the daemon releases memory once idle', () => {
   });
 
   it('logs a release that fails and goes on scanning', async () => {
-    const running = startDaemon(() => {
+    // As the real edge does, the release is async: its rejection is what the daemon must catch.
+    const running = startDaemon(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
       throw new Error('shrink_memory: database is closed');
     });
     const scanned = once(running, 'scan:done');
