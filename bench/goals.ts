@@ -96,7 +96,7 @@ function daemonInTheWay(breakdown: DaemonMemoryBreakdown): InTheWay {
       `its libraries' code and source text, about 13 MiB live; malloc'd memory glibc keeps after the scan); ` +
       `${breakdown.laterSeconds} s after the scan, once V8's memory reducer has compacted the heap, ${mib(breakdown.laterRssMb)}`,
     tried:
-      'node-forge loaded only to decrypt, the sources only when configured; once idle, SQLite\'s shrink_memory and two full GCs ' +
+      'node-forge loaded only to decrypt, the sources only when configured, prom-client on the first scrape; once idle, SQLite\'s shrink_memory and two full GCs ' +
       '100 ms apart (--expose-gc; one gave back half as much); --max-semi-space-size, --single-threaded, MALLOC_ARENA_MAX=1, a ' +
       'smaller SQLite cache gave nothing; --no-opt (no TurboFan) 5 MiB less but a start-up scan about twice as long (docs/performance.md)',
   };
