@@ -111,7 +111,7 @@ export function benchRows(results: BenchResults): BenchRow[] {
   if (startup !== null) {
     rows.push({
       key: 'list-startup-ratio',
-      what: `tokenwatch list, small registry / node -e 0 (paired, ${startup.pairs} pairs)`,
+      what: `tokenwatch list, small registry / node -e 0 (paired, ${startup.pairs} rounds)`,
       value: startup.pairedRatio,
       unit: 'x',
       detail: `${startup.listMs.toFixed(0)} / ${startup.bareNodeMs.toFixed(0)} ms`,
