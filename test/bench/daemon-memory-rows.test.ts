@@ -3,26 +3,12 @@
 // rows under it; results kept from before the breakdown was measured still make the goal row.
 import { benchRows } from '../../bench/goals';
 import type { DaemonMemory } from '../../bench/daemon-memory';
+import { benchResults } from '../support/bench-results';
 import type { BenchResults } from '../../bench/results';
 
-const machine = { cpus: 2, cpuModel: 'test', node: 'v20', platform: 'linux', loadAtStart: [0], loadAtEnd: [0], date: '2026-11-30T10:00:00Z' };
 
 function withDaemon(daemon: DaemonMemory): BenchResults {
-  return {
-    machine,
-    mode: 'quick',
-    due: 1000,
-    sizes: [],
-    scanGoal: null,
-    importGoal: null,
-    ratio: null,
-    delivery: null,
-    daemon: [daemon],
-    http: null,
-    httpLoad: null,
-    sourceSync: null,
-    startup: null,
-  };
+  return benchResults({ due: 1000, daemon: [daemon] });
 }
 
 const measured: DaemonMemory = {

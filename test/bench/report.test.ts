@@ -2,27 +2,12 @@
 // marks a figure that moved the wrong way. (The bench itself asserts nothing; this checks only how it reports.)
 import { benchRows, isMet } from '../../bench/goals';
 import { printComparison, printTable } from '../../bench/report';
+import { benchResults } from '../support/bench-results';
 import type { BenchResults, BenchRow } from '../../bench/results';
 
-const machine = { cpus: 2, cpuModel: 'test', node: 'v20', platform: 'linux', loadAtStart: [0], loadAtEnd: [0], date: '2026-11-30T10:00:00Z' };
 
 function results(rows: BenchRow[]): BenchResults {
-  return {
-    machine,
-    mode: 'quick',
-    due: 0,
-    sizes: [],
-    scanGoal: null,
-    importGoal: null,
-    ratio: null,
-    delivery: null,
-    daemon: [],
-    http: null,
-    httpLoad: null,
-    sourceSync: null,
-    startup: null,
-    rows,
-  };
+  return benchResults({ rows });
 }
 
 function printed(print: (out: (line: string) => void) => void): string[] {

@@ -2,26 +2,12 @@
 // floor is an indented row under it, and results written before the floors existed still make a goal row.
 import { benchRows } from '../../bench/goals';
 import type { CliStartup } from '../../bench/cli-startup';
+import { benchResults } from '../support/bench-results';
 import type { BenchResults } from '../../bench/results';
 
-const machine = { cpus: 2, cpuModel: 'test', node: 'v20', platform: 'linux', loadAtStart: [0], loadAtEnd: [0], date: '2026-11-30T10:00:00Z' };
 
 function withStartup(startup: CliStartup): BenchResults {
-  return {
-    machine,
-    mode: 'quick',
-    due: 0,
-    sizes: [],
-    scanGoal: null,
-    importGoal: null,
-    ratio: null,
-    delivery: null,
-    daemon: [],
-    http: null,
-    httpLoad: null,
-    sourceSync: null,
-    startup,
-  };
+  return benchResults({ startup });
 }
 
 const measured: CliStartup = {

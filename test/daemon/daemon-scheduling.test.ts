@@ -9,15 +9,8 @@ import { Lease } from '../../src/store/lease';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
+import { waitUntil } from '../support/wait-until';
 import { createEngine } from '../../src/engine/engine';
-
-const waitUntil = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('the daemon schedules scans around retry passes', () => {
   let dir: string;

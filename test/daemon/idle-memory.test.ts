@@ -12,17 +12,10 @@ import { createEmailChannel } from '../../src/notify/email-channel';
 import { silentLogger } from '../../src/log';
 import { Lease } from '../../src/store/lease';
 import { openEngine, tokenInput, type TestEngine } from '../support/engine';
-import { BIN, assertBuilt } from '../support/process';
+import { BIN, assertBuilt, daemonEnv } from '../support/process';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
-
-const waitUntil = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+import { waitUntil } from '../support/wait-until';
 
 describe('the daemon releases memory once idle', () => {
   let dir: string;
@@ -123,14 +116,7 @@ describe('the built daemon once idle', () => {
   async function idleRelease(flags: readonly string[]): Promise<Record<string, unknown>> {
     const child = spawn(process.execPath, [...flags, BIN, 'daemon'], {
       cwd: dir,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        TOKENWATCH_DB: path.join(dir, 'tokenwatch.db'),
-        TOKENWATCH_PREVIEW_DIR: path.join(dir, 'preview'),
-        TOKENWATCH_TZ: 'Europe/Paris',
-        TOKENWATCH_HTTP: '127.0.0.1:0',
-        TOKENWATCH_LOG_LEVEL: 'debug',
-      },
+      env: daemonEnv(dir),
     });
     try {
       let stderr = '';

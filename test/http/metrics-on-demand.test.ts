@@ -2,8 +2,7 @@
 // holds it; the first scrape loads it and answers in Prometheus's text format. Node's module debug log
 // (NODE_DEBUG=module, https://nodejs.org/api/cli.html#node_debugmodule) shows what the process loaded.
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { BIN, assertBuilt } from '../support/process';
+import { BIN, assertBuilt, daemonEnv } from '../support/process';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
 describe('/metrics on demand', () => {
@@ -15,15 +14,7 @@ describe('/metrics on demand', () => {
   it('loads prom-client only when /metrics is first asked for, then serves the metrics', async () => {
     const child = spawn(process.execPath, [BIN, 'daemon'], {
       cwd: dir,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        TOKENWATCH_DB: path.join(dir, 'tokenwatch.db'),
-        TOKENWATCH_PREVIEW_DIR: path.join(dir, 'preview'),
-        TOKENWATCH_TZ: 'Europe/Paris',
-        TOKENWATCH_HTTP: '127.0.0.1:0',
-        TOKENWATCH_LOG_LEVEL: 'debug',
-        NODE_DEBUG: 'module',
-      },
+      env: daemonEnv(dir, { NODE_DEBUG: 'module' }),
     });
     let output = '';
     const waitFor = (pattern: RegExp): Promise<RegExpExecArray> =>

@@ -9,6 +9,22 @@ export function assertBuilt(): void {
   if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" (npm install does it)`);
 }
 
+/**
+ * The environment of a daemon started in `dir` with nothing configured to send: its registry and previews in `dir`,
+ * zone Europe/Paris, HTTP on a free port, debug logs (so that tests can wait for its events), plus `extra`.
+ */
+export function daemonEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    TOKENWATCH_DB: path.join(dir, 'tokenwatch.db'),
+    TOKENWATCH_PREVIEW_DIR: path.join(dir, 'preview'),
+    TOKENWATCH_TZ: 'Europe/Paris',
+    TOKENWATCH_HTTP: '127.0.0.1:0',
+    TOKENWATCH_LOG_LEVEL: 'debug',
+    ...extra,
+  };
+}
+
 export interface RunningProcess {
   readonly child: ChildProcessWithoutNullStreams;
   stdout(): string;
