@@ -28,6 +28,9 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
     .command('daemon')
     .description('run the reminder service (scans at start-up, then on TOKENWATCH_SCHEDULE)')
     .action(async () => {
+      // Listened for from the first line: a SIGINT or SIGTERM while the daemon starts (HTTP, the database, the
+      // engine) stops it cleanly too, instead of Node's default of dying by the signal.
+      const stop = listenForStop();
       const config = ctx.config;
       const logger = ctx.logger;
       // HTTP starts first, so that /healthz answers (503) while the database is unavailable, and a taken port stops
@@ -65,7 +68,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       } else {
         ctx.io.out('tokenwatch daemon: HTTP is off (TOKENWATCH_HTTP=off): no status page, /healthz or /metrics.');
       }
-      if (!(await waitForDatabase(ctx, (problem) => (databaseProblem = problem)))) {
+      if (!(await waitForDatabase(ctx, stop, (problem) => (databaseProblem = problem)))) {
         ctx.io.out('tokenwatch daemon: stopped.');
         return;
       }
@@ -119,13 +122,15 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       running.on('lease:waiting', (holder) => {
         ctx.io.out(`tokenwatch daemon: another daemon (${holder}) sends for this database; waiting to take over.`);
       });
-      await new Promise<void>((resolve) => {
-        onStopSignal((signal) => {
-          logger.info('daemon.stopping', { signal });
-          void running.stop().then(resolve);
+      if (stop.signal() === null) {
+        await new Promise<void>((resolve) => {
+          void stop.received.then((signal) => {
+            logger.info('daemon.stopping', { signal });
+            void running.stop().then(resolve);
+          });
+          running.start();
         });
-        running.start();
-      });
+      }
       ctx.io.out('tokenwatch daemon: stopped.');
     });
 }
@@ -134,52 +139,52 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
  * Opens the registry, retrying with a capped backoff while it is unavailable (locked, read-only, folder missing on a
  * volume not mounted yet) instead of exiting into a restart loop. Resolves false when stopped by a signal first.
  */
-async function waitForDatabase(ctx: CliContext, onUnavailable: (problem: string) => void): Promise<boolean> {
+async function waitForDatabase(ctx: CliContext, stop: StopSignal, onUnavailable: (problem: string) => void): Promise<boolean> {
   let delayMs = 5000;
-  let isStopped = false;
   let wake: (() => void) | null = null;
-  const removeListener = onStopSignal(() => {
-    isStopped = true;
-    wake?.();
-  });
-  try {
-    for (;;) {
-      try {
-        void ctx.database;
-        return true;
-      } catch (error) {
-        if (!(error instanceof DatabaseError)) throw error;
-        onUnavailable(error.message);
-        ctx.io.err(`tokenwatch daemon: ${error.message}; retrying in ${delayMs / 1000}s`);
-        ctx.logger.error('database.unavailable', { error: error.message, retryInSeconds: delayMs / 1000 });
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delayMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
-      if (isStopped) return false;
-      delayMs = Math.min(delayMs * 2, 300_000);
+  void stop.received.then(() => wake?.());
+  for (;;) {
+    if (stop.signal() !== null) return false;
+    try {
+      void ctx.database;
+      return true;
+    } catch (error) {
+      if (!(error instanceof DatabaseError)) throw error;
+      onUnavailable(error.message);
+      ctx.io.err(`tokenwatch daemon: ${error.message}; retrying in ${delayMs / 1000}s`);
+      ctx.logger.error('database.unavailable', { error: error.message, retryInSeconds: delayMs / 1000 });
     }
-  } finally {
-    removeListener();
+    if (stop.signal() !== null) return false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delayMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = null;
+    delayMs = Math.min(delayMs * 2, 300_000);
   }
 }
 
-/** Calls `handler` once on the first SIGINT or SIGTERM; returns a function that removes it. */
-function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
-  const listener = (signal: NodeJS.Signals): void => {
-    remove();
-    handler(signal);
-  };
-  const remove = (): void => {
-    process.off('SIGINT', listener);
-    process.off('SIGTERM', listener);
-  };
-  process.on('SIGINT', listener);
-  process.on('SIGTERM', listener);
-  return remove;
+/** The first SIGINT or SIGTERM the process receives, from the moment it is asked for. */
+interface StopSignal {
+  readonly received: Promise<NodeJS.Signals>;
+  /** The signal received so far, or null. */
+  signal(): NodeJS.Signals | null;
+}
+
+function listenForStop(): StopSignal {
+  let received: NodeJS.Signals | null = null;
+  const promise = new Promise<NodeJS.Signals>((resolve) => {
+    const listener = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', listener);
+      process.off('SIGTERM', listener);
+      received = signal;
+      resolve(signal);
+    };
+    process.on('SIGINT', listener);
+    process.on('SIGTERM', listener);
+  });
+  return { received: promise, signal: () => received };
 }
