@@ -221,6 +221,8 @@ describe('the daemon in a crash loop', () => {
       expect(inDoubtPerCrash.filter((count) => count > 1)).toEqual([]);
 
       daemon = startTokenwatch(['daemon'], env, dir);
+      // Stopped only once it runs: a signal while Node is still loading the program ends it by the signal, not cleanly.
+      await daemon.waitFor(/"event":"scan\.started"/, 20_000);
       const deadline = Date.now() + 30_000;
       const missingNow = (): PairKey[] => {
         const seen = new Set(receiver.messages.map(pairOf));
