@@ -55,6 +55,12 @@ function certificatesOf(label: string, bytes: Uint8Array): X509Certificate[] {
 
 /** The subject's UID values (OpenSSL's short name for 0.9.2342.19200300.100.1.1). */
 function subjectUids(certificate: X509Certificate): string[] {
+  // node:tls first: on Node 20, toLegacyObject() in a process that has not loaded tls yet loads it half-way (tls and
+  // its helper module require each other), leaving tls.createSecureContext undefined for good, so that every TLS
+  // connection after it (SMTP with STARTTLS, Slack, Teams, webhooks, the sources) throws "tls.createSecureContext is not
+  // a function". A daemon whose token folder holds a push certificate read it before its first send.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('node:tls');
   const subject = certificate.toLegacyObject().subject as unknown as Record<string, string | string[] | undefined>;
   const uid = subject['UID'];
   return uid === undefined ? [] : Array.isArray(uid) ? uid : [uid];
