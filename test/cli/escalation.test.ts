@@ -1,6 +1,7 @@
 // Escalation contacts and Slack mentions through the CLI against a real SMTP server, a fake Slack Web API and two
 // local Teams Workflows webhooks: contacts (default or per token) receive exactly the token's smallest-threshold
 // reminder and every expired alert, once each and in digests like everyone; mentions ping users and user groups.
+import type { HistoryJsonRow } from '../../src/cli/commands/history';
 import fs from 'node:fs';
 import { DateTime } from 'luxon';
 import { cliHarness, type CliHarness } from '../support/cli';
@@ -13,14 +14,6 @@ import { makeTempDir, removeDir } from '../support/temp-dir';
 const SLACK_TOKEN = 'xoxb-escalation-test';
 const ZONE = 'Europe/Paris';
 
-interface HistoryRow {
-  token: string;
-  alert: string;
-  channel: string;
-  recipient: string;
-  status: string;
-  digest: number | null;
-}
 
 /** Every text of a Slack post: the notification text, then each block's. */
 function slackText(call: SlackCall): string {
@@ -72,10 +65,10 @@ describe('escalation contacts and Slack mentions', () => {
     expect({ day, code: result.code, stderr: result.stderr }).toEqual({ day, code: 0, stderr: '' });
   }
 
-  async function history(): Promise<HistoryRow[]> {
+  async function history(): Promise<HistoryJsonRow[]> {
     const result = await cli.run('history', '--json', '--limit', '1000');
     expect(result.code).toBe(0);
-    return JSON.parse(result.stdout) as HistoryRow[];
+    return JSON.parse(result.stdout) as HistoryJsonRow[];
   }
 
   /** The alerts each channel and recipient was sent, oldest first: `email boss@example.test` → ['t7', 'expired']. */

@@ -1,5 +1,6 @@
 // The commands that send or check delivery (scan, history, test-notify, doctor), run through the CLI against a real
 // SMTP server and a fake Slack Web API, with the same env variables an administrator sets.
+import type { HistoryJsonRow } from '../../src/cli/commands/history';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,20 +14,6 @@ import { makeTempDir, removeDir } from '../support/temp-dir';
 
 const SLACK_TOKEN = 'xoxb-notify-commands-test';
 
-interface HistoryRow {
-  token: string;
-  alert: string;
-  channel: string;
-  recipient: string;
-  status: string;
-  digest: number | null;
-  subject: string;
-  attempts: number;
-  queuedAt: string;
-  sentAt: string | null;
-  nextAttemptAt: string | null;
-  error: string | null;
-}
 
 type Block = { type: string; text?: { type: string; text: string }; fields?: { type: string; text: string }[] };
 
@@ -69,10 +56,10 @@ describe('notify commands through the CLI', () => {
     expect(added).toMatchObject({ code: 0, stderr: '' });
   }
 
-  async function history(...args: string[]): Promise<HistoryRow[]> {
+  async function history(...args: string[]): Promise<HistoryJsonRow[]> {
     const result = await cli.run('history', ...args, '--json');
     expect(result.code).toBe(0);
-    return JSON.parse(result.stdout) as HistoryRow[];
+    return JSON.parse(result.stdout) as HistoryJsonRow[];
   }
 
   function later(minutes: number): void {

@@ -1,6 +1,7 @@
 // Preview first, delivery later: a reminder that only went to the preview folder still reaches the token's recipients
 // once email is configured (only the current one, once), previews go where real deliveries would, and history marks
 // previews as such.
+import type { HistoryJsonRow } from '../../src/cli/commands/history';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
@@ -9,14 +10,6 @@ import { cliHarness, type CliHarness } from '../support/cli';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
-interface HistoryRow {
-  token: string;
-  alert: string;
-  channel: string;
-  recipient: string;
-  isPreview: boolean;
-  status: string;
-}
 
 describe('preview, then real delivery', () => {
   let dir: string;
@@ -25,7 +18,7 @@ describe('preview, then real delivery', () => {
   const previewDir = (): string => cli.env['TOKENWATCH_PREVIEW_DIR'] as string;
   const previews = (suffix: string): string[] =>
     fs.existsSync(previewDir()) ? fs.readdirSync(previewDir()).filter((file) => file.endsWith(suffix)).sort() : [];
-  const history = async (): Promise<HistoryRow[]> => JSON.parse((await cli.run('history', '--json')).stdout) as HistoryRow[];
+  const history = async (): Promise<HistoryJsonRow[]> => JSON.parse((await cli.run('history', '--json')).stdout) as HistoryJsonRow[];
   const at = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'Europe/Paris' });
   const enableEmail = (): void => {
     cli.env['TOKENWATCH_SMTP_URL'] = smtp.url;

@@ -5,7 +5,7 @@ import { alertKey, type Alert } from '../../src/domain/alert';
 import { planToken, type PlanSettings, type TokenPlan } from '../../src/domain/plan-token';
 import { reminderSubject } from '../../src/domain/reminder-content';
 import { DEFAULT_BYPASS } from '../../src/domain/send-window';
-import type { Token } from '../../src/domain/token';
+import { NO_OWN_CHOICES, type Token } from '../../src/domain/token';
 
 const PARIS = 'Europe/Paris';
 const at = (iso: string): DateTime => DateTime.fromISO(iso, { zone: PARIS }).toUTC();
@@ -33,16 +33,8 @@ function token(expires: string, fields: Partial<Token> = {}): Token {
     addedAt: at('2026-06-30T10:00'),
     downloadedAt: null,
     appleId: 'mdm@acme.example',
+    ...NO_OWN_CHOICES,
     orgGroup: 'Acme/EMEA',
-    email: null,
-    slackChannel: null,
-    teams: null,
-    escalateEmail: null,
-    escalateSlack: null,
-    escalateTeams: null,
-    slackMentions: null,
-    thresholds: null,
-    notes: null,
     fingerprint: null,
     mutedAt: null,
     mutedUntil: null,

@@ -2,6 +2,7 @@
 // local receiver that verifies every signature (test/support/fake-webhook-receiver.ts): the events for a reminder, a
 // digest, a renewal, source alerts and a test; the delivery id a retry keeps; 410, a wrong secret and a stale
 // timestamp failing for good; doctor checking the URL without calling it.
+import type { HistoryJsonRow } from '../../src/cli/commands/history';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
@@ -9,15 +10,6 @@ import { cliHarness, type CliHarness } from '../support/cli';
 import { RECEIVER_SECRET, startFakeWebhookReceiver, type FakeWebhookReceiver, type ReceivedEvent } from '../support/fake-webhook-receiver';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 
-interface HistoryRow {
-  token: string;
-  alert: string;
-  channel: string;
-  recipient: string;
-  status: string;
-  attempts: number;
-  error: string | null;
-}
 
 describe('signed webhooks through the CLI', () => {
   let dir: string;
@@ -42,10 +34,10 @@ describe('signed webhooks through the CLI', () => {
     removeDir(dir);
   });
 
-  async function history(): Promise<HistoryRow[]> {
+  async function history(): Promise<HistoryJsonRow[]> {
     const result = await cli.run('history', '--json');
     expect(result.code).toBe(0);
-    return JSON.parse(result.stdout) as HistoryRow[];
+    return JSON.parse(result.stdout) as HistoryJsonRow[];
   }
 
   /** A token 30 calendar days before its expiry at the harness's clock (2027-01-01 10:00 Paris). */

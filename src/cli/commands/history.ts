@@ -5,6 +5,24 @@ import { Outbox } from '../../store/outbox';
 import type { CliContext } from '../context';
 import { table } from '../format';
 
+/** One row of `tokenwatch history --json` (times ISO 8601 in the configured zone). */
+export interface HistoryJsonRow {
+  readonly token: string;
+  readonly alert: string;
+  readonly channel: string;
+  readonly recipient: string;
+  /** Written to the preview folder only: it reached nobody, and does not count as delivered. */
+  readonly isPreview: boolean;
+  readonly status: string;
+  readonly digest: number | null;
+  readonly subject: string;
+  readonly attempts: number;
+  readonly queuedAt: string | null;
+  readonly sentAt: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly error: string | null;
+}
+
 export function registerHistory(program: Command, ctx: CliContext): void {
   program
     .command('history')
@@ -19,12 +37,11 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         throw new InputError(`--limit: ${quoted(options.limit)} is not a number of rows (expected a whole number from 1 to 999999)`);
       }
       const limit = Number(options.limit);
-      const entries = new Outbox(ctx.database).history(name, limit).map((entry) => ({
+      const entries = new Outbox(ctx.database).history(name, limit).map((entry): HistoryJsonRow => ({
         token: entry.tokenName,
         alert: entry.alert,
         channel: entry.channel,
         recipient: entry.recipient,
-        /** Written to the preview folder only: it reached nobody, and does not count as delivered. */
         isPreview: entry.channel === 'preview',
         status: entry.status,
         digest: entry.digestId,
